@@ -1,0 +1,87 @@
+package evalh.cli;
+
+import evalh.harness.cli.CommandProvider;
+import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code evalh} entry point: discovers each module's subcommands and runs one. */
+@Command(
+    name = "evalh",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "Log-likelihood evaluation (lm-evaluation-harness compatible) and benchmark",
+      "decontamination for language-model data ablations.",
+      "",
+      "Exit codes: 0 ok, 1 failure, 2 usage error."
+    },
+    subcommandsRepeatable = false)
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
+
+  public static void main(String[] args) {
+    System.exit(
+        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs {@code evalh args} and returns the exit code (0 ok, 1 failure, 2 usage error). */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = commandLine();
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    List<CommandProvider> providers =
+        ServiceLoader.load(CommandProvider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .sorted(Comparator.comparingInt(CommandProvider::order))
+            .toList();
+    for (CommandProvider p : providers) {
+      cl.addSubcommand(p.command());
+    }
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          err.println(commandLine.getColorScheme().errorText("evalh: error: " + describe(ex)));
+          if (System.getenv("EVALH_DEBUG") != null) {
+            ex.printStackTrace(err);
+          }
+          return 1;
+        });
+    return cl;
+  }
+
+  private static String describe(Throwable ex) {
+    StringBuilder sb = new StringBuilder(String.valueOf(ex.getMessage()));
+    Throwable c = ex.getCause();
+    while (c != null && c != ex) {
+      if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+        sb.append(": ").append(c.getMessage());
+      }
+      ex = c;
+      c = c.getCause();
+    }
+    return sb.toString();
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"evalh " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package evalh.harness.cli;
+
+/**
+ * Contributes one picocli subcommand to the {@code evalh} command line. Modules register
+ * implementations in {@code META-INF/services/evalh.harness.cli.CommandProvider}; the cli module
+ * discovers them with {@link java.util.ServiceLoader}, so a module adds a command without the cli
+ * module naming it.
+ */
+public interface CommandProvider {
+  /**
+   * A fresh instance of a class annotated with {@code @picocli.CommandLine.Command(name = ...)}.
+   */
+  Object command();
+
+  /** Position in {@code evalh --help} (lower first). */
+  default int order() {
+    return 100;
+  }
+}

@@ -1,0 +1,60 @@
+package evalh.harness.engine;
+
+/**
+ * How the engine runs and which lm-eval conventions it follows.
+ *
+ * @param device {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}
+ * @param dtype {@code auto}, {@code float32} or {@code float16} (compute dtype of the weights)
+ * @param addBos {@code null} follows the tokenizer (prepend BOS when its post-processor adds one,
+ *     as lm-eval &gt;= 0.4.9.2); {@code true}/{@code false} force it
+ * @param maxLength context window for left truncation; 0 means the checkpoint's {@code
+ *     max_position_embeddings}
+ * @param batchTokens token budget of one forward batch (padded tokens)
+ * @param rollingPrefix the token that starts the first rolling window
+ */
+public record EngineOptions(
+    String device,
+    String dtype,
+    Boolean addBos,
+    int maxLength,
+    int batchTokens,
+    RollingPrefix rollingPrefix) {
+
+  /** Which special token conditions the first window of a rolling log-likelihood. */
+  public enum RollingPrefix {
+    /** lm-eval HFLM's {@code prefix_token_id}: BOS, or EOS when the tokenizer has no BOS. */
+    BOS,
+    /** The Paloma / catwalk convention. */
+    EOS
+  }
+
+  public static final int DEFAULT_BATCH_TOKENS = 8192;
+
+  public static EngineOptions defaults() {
+    return new EngineOptions("auto", "auto", null, 0, DEFAULT_BATCH_TOKENS, RollingPrefix.BOS);
+  }
+
+  public EngineOptions withDevice(String d) {
+    return new EngineOptions(d, dtype, addBos, maxLength, batchTokens, rollingPrefix);
+  }
+
+  public EngineOptions withDtype(String d) {
+    return new EngineOptions(device, d, addBos, maxLength, batchTokens, rollingPrefix);
+  }
+
+  public EngineOptions withAddBos(Boolean b) {
+    return new EngineOptions(device, dtype, b, maxLength, batchTokens, rollingPrefix);
+  }
+
+  public EngineOptions withMaxLength(int n) {
+    return new EngineOptions(device, dtype, addBos, n, batchTokens, rollingPrefix);
+  }
+
+  public EngineOptions withBatchTokens(int n) {
+    return new EngineOptions(device, dtype, addBos, maxLength, n, rollingPrefix);
+  }
+
+  public EngineOptions withRollingPrefix(RollingPrefix p) {
+    return new EngineOptions(device, dtype, addBos, maxLength, batchTokens, p);
+  }
+}
