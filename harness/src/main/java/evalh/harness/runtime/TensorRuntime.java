@@ -1,0 +1,93 @@
+package evalh.harness.runtime;
+
+import evalh.harness.checkpoint.TensorInfo;
+
+/**
+ * The tensor operations the transformer forward pass is written against. Implementations decide
+ * device, compute dtype and memory management; {@link evalh.harness.model.Transformer} decides what
+ * to compute. Shapes in the docs: B batch, T tokens, H hidden, N heads, D head dim.
+ *
+ * @param <T> the runtime's tensor handle
+ */
+public interface TensorRuntime<T> extends AutoCloseable {
+
+  /** e.g. {@code cpu()} or {@code gpu(0)}. */
+  String device();
+
+  /** The compute dtype of weights and activations, {@code float32} or {@code float16}. */
+  String computeDtype();
+
+  /** Uploads a stored weight, converting it to the compute dtype; lives until {@link #close}. */
+  T weight(TensorInfo stored);
+
+  /** Opens a scope: every tensor made until it is closed is freed by {@link Scope#close}. */
+  Scope scope();
+
+  /** Moves {@code t} out of the current scope into the enclosing one, so it survives the close. */
+  T keep(T t);
+
+  /** Int64 token ids of shape [rows, cols] from a row-major array. */
+  T tokens(int[] ids, int rows, int cols);
+
+  /** A float32-valued constant (converted to the compute dtype) of the given shape. */
+  T constant(float[] data, long... shape);
+
+  /** A boolean-valued additive attention mask [B, T, T]: 0 where allowed, -inf elsewhere. */
+  T attentionMask(boolean[] allowed, int batch, int len);
+
+  /** Embedding lookup: table [V, H], ids [B, T] → [B, T, H]. */
+  T embed(T table, T ids);
+
+  /** {@code x W^T + b}; bias may be null. */
+  T linear(T x, T weight, T bias);
+
+  /** HF RMSNorm: {@code w * (x / sqrt(mean(x^2) + eps))}, statistics in float32. */
+  T rmsNorm(T x, T weight, double eps);
+
+  /** [B, T, N*D] → [B, N, T, D]. */
+  T splitHeads(T x, int heads, int headDim);
+
+  /** HF rotate_half RoPE: {@code x*cos + rotate_half(x)*sin}; cos/sin are [B, 1, T, D]. */
+  T rope(T x, T cos, T sin);
+
+  /**
+   * Scaled dot-product attention with grouped KV heads (query head h reads KV head h / groups),
+   * softmax in float32. q [B, Nq, T, D], k/v [B, Nkv, T, D], mask [B, T, T] → [B, T, Nq*D].
+   */
+  T attention(T q, T k, T v, T mask);
+
+  /** {@code silu(gate) * up}. */
+  T swiglu(T gate, T up);
+
+  T add(T a, T b);
+
+  /** Rows of {@code x} [B, T, H] viewed as [B*T, H] at the given flat indices → [n, H]. */
+  T rows(T x, int[] flatIndex);
+
+  /**
+   * Log-probabilities of {@code targets} under {@code logits = hidden head^T}, with the log-softmax
+   * in float32 and the full-vocabulary logits materialised for at most {@code chunkRows} rows at a
+   * time. hidden is [n, H], head is [V, H].
+   */
+  TargetScores scoreTargets(T hidden, T head, int[] targets, int chunkRows);
+
+  /**
+   * Full float32 log-softmax rows [n, V] (for tests and the score command on small vocabularies).
+   */
+  float[][] logSoftmaxRows(T hidden, T head);
+
+  /** Measured peak of a square float32 (or compute dtype) matmul on this device, in FLOP/s. */
+  double measureMatmulPeak(int n, int iterations);
+
+  @Override
+  void close();
+
+  /** A region of temporary tensors. */
+  interface Scope extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Per-target results of {@link #scoreTargets}. */
+  record TargetScores(double[] logprob, int[] argmax) {}
+}

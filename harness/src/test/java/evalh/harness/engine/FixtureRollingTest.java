@@ -1,0 +1,82 @@
+package evalh.harness.engine;
+
+import static evalh.harness.Fixtures.BPB_REL_TOL;
+import static evalh.harness.Fixtures.SUM_TOL;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import evalh.harness.Fixtures;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** lm-eval loglikelihood_rolling with BOS and EOS prefixes vs the reference. */
+class FixtureRollingTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny-llama", "tiny-qwen2"})
+  void rollingLoglikelihoodAndBitsPerByteMatchReference(String model) {
+    JsonNode exp = Fixtures.expected("rolling-" + model + ".json");
+    int maxLength = exp.path("max_length").asInt();
+    for (JsonNode block : exp.path("blocks")) {
+      String prefix = block.path("prefix").asText();
+      EngineOptions opts =
+          EngineOptions.defaults()
+              .withDevice("cpu")
+              .withMaxLength(maxLength)
+              .withRollingPrefix(
+                  EngineOptions.RollingPrefix.valueOf(prefix.toUpperCase(java.util.Locale.ROOT)));
+      try (LoglikelihoodEngine engine =
+          LoglikelihoodEngine.open(Fixtures.model(model).toString(), opts)) {
+        List<String> docs = new ArrayList<>();
+        for (JsonNode d : block.path("documents")) {
+          docs.add(d.path("text").asText());
+        }
+        List<RollingResult> got = engine.loglikelihoodRolling(docs, Progress.NONE);
+        double sumLl = 0;
+        long sumBytes = 0;
+        for (int i = 0; i < docs.size(); i++) {
+          JsonNode d = block.path("documents").get(i);
+          String name = prefix + "/" + d.path("name").asText();
+          RollingResult r = got.get(i);
+          assertThat(r.tokens()).as(name).isEqualTo(d.path("n_tokens").asInt());
+          assertThat(r.windows()).as(name).isEqualTo(d.path("windows").size());
+          assertThat(r.logprob())
+              .as(name)
+              .isCloseTo(d.path("loglikelihood").asDouble(), within(SUM_TOL));
+          int bytes = docs.get(i).getBytes(StandardCharsets.UTF_8).length;
+          assertThat(bytes).isEqualTo(d.path("n_bytes").asInt());
+          double bpb = -(r.logprob() / bytes) / Math.log(2);
+          double want = d.path("bits_per_byte").asDouble();
+          assertThat(Math.abs(bpb - want) / want)
+              .as(name + " bpb rel error")
+              .isLessThan(BPB_REL_TOL);
+          // Window layout, exactly as lm-eval's get_rolling_token_windows + make_disjoint_window.
+          int[] ids = engine.tokenizer().encode(docs.get(i));
+          assertThat(ids).containsExactly(Fixtures.ints(d.path("token_ids")));
+          List<RollingWindows.Window> ws =
+              RollingWindows.of(ids, block.path("prefix_token_id").asInt(), maxLength, 1);
+          JsonNode details = d.path("window_details");
+          assertThat(ws).hasSize(details.size());
+          for (int w = 0; w < ws.size(); w++) {
+            assertThat(ws.get(w).context())
+                .containsExactly(Fixtures.ints(details.get(w).path("context_ids")));
+            assertThat(ws.get(w).predicted())
+                .containsExactly(Fixtures.ints(details.get(w).path("pred_ids")));
+          }
+          sumLl += r.logprob();
+          sumBytes += bytes;
+        }
+        JsonNode agg = block.path("aggregate");
+        double corpusBpb = -(sumLl / sumBytes) / Math.log(2);
+        double want = agg.path("bits_per_byte").asDouble();
+        assertThat(Math.abs(corpusBpb - want) / want)
+            .as(prefix + " corpus bpb")
+            .isLessThan(BPB_REL_TOL);
+      }
+    }
+  }
+}
