@@ -1,0 +1,58 @@
+package evalh.tasks.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/** File discovery helpers for the dataset layouts. */
+final class DatasetFiles {
+  private DatasetFiles() {}
+
+  /** Regular files in {@code dir} (not recursive) whose name passes, sorted by name. */
+  static List<Path> list(Path dir, Predicate<String> name) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isRegularFile)
+          .filter(p -> name.test(p.getFileName().toString()))
+          .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  /** Matches {@code split.ext}, {@code split-*.ext} and {@code split_*.ext}, any compression. */
+  static Predicate<String> splitFile(String split, String ext) {
+    return n -> {
+      String b = stripCompression(n);
+      if (!b.endsWith("." + ext)) {
+        return false;
+      }
+      String stem = b.substring(0, b.length() - ext.length() - 1);
+      return stem.equals(split) || stem.startsWith(split + "-") || stem.startsWith(split + "_");
+    };
+  }
+
+  static String stripCompression(String n) {
+    for (String ext : new String[] {".gz", ".zst", ".zstd"}) {
+      if (n.endsWith(ext)) {
+        return n.substring(0, n.length() - ext.length());
+      }
+    }
+    return n;
+  }
+
+  static List<Row> readRows(Path file, int limit) {
+    String b = stripCompression(file.getFileName().toString());
+    if (b.endsWith(".parquet")) {
+      return ParquetRows.read(file, limit);
+    }
+    return JsonLines.read(file, limit);
+  }
+}
