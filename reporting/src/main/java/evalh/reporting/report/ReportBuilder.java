@@ -1,0 +1,433 @@
+package evalh.reporting.report;
+
+import evalh.reporting.diff.PairedDesigns;
+import evalh.reporting.results.DecontamReport;
+import evalh.reporting.results.MetricKey;
+import evalh.reporting.results.Run;
+import evalh.reporting.results.SampleItem;
+import evalh.reporting.results.TaskResult;
+import evalh.reporting.stats.PairedBootstrap;
+import evalh.reporting.stats.UnpairedZTest;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Computes a {@link ReportModel} from labelled runs and optional decontamination reports. */
+final class ReportBuilder {
+  static final MetricKey ACC = MetricKey.parse("acc,none");
+  static final MetricKey BPB = MetricKey.parse("bits_per_byte,none");
+  private static final MetricKey ACC_CLEAN = MetricKey.parse("acc_decontaminate,none");
+  private static final MetricKey ACC_DIRTY = MetricKey.parse("acc_dirty,none");
+  private static final double ALPHA = 0.05;
+
+  private final List<Run> runs;
+  private final List<DecontamReport> decontams;
+  private final int resamples;
+  private final long seed;
+  private final int maxItems;
+  private final Set<String> notes = new LinkedHashSet<>();
+  private final Set<String> groups = new LinkedHashSet<>();
+  private final Set<String> leaves = new LinkedHashSet<>();
+
+  ReportBuilder(
+      List<Run> runs, List<DecontamReport> decontams, int resamples, long seed, int maxItems) {
+    this.runs = List.copyOf(runs);
+    this.decontams = List.copyOf(decontams);
+    this.resamples = resamples;
+    this.seed = seed;
+    this.maxItems = maxItems;
+    for (Run r : runs) {
+      for (TaskResult t : r.results().tasks().values()) {
+        (t.group() ? groups : leaves).add(t.name());
+      }
+    }
+    leaves.removeAll(groups);
+  }
+
+  ReportModel build(String title) {
+    Optional<ReportModel.MetricPanel> accuracy = accuracyPanel();
+    Optional<ReportModel.MetricPanel> subjects = subjectsPanel();
+    Optional<ReportModel.MetricPanel> bpb = bitsPerBytePanel();
+    List<ReportModel.CleanDirtyPanel> cleanDirty = new ArrayList<>();
+    for (DecontamReport d : decontams) {
+      cleanDirtyPanel(d).ifPresent(cleanDirty::add);
+    }
+    if (decontams.isEmpty()) {
+      reportedCleanDirtyPanel().ifPresent(cleanDirty::add);
+    }
+    return new ReportModel(
+        title,
+        runs,
+        accuracy,
+        subjects,
+        bpb,
+        contaminationPanel(),
+        cleanDirty,
+        items(),
+        List.copyOf(notes));
+  }
+
+  // ---- accuracy -------------------------------------------------------------------------------
+
+  private Optional<ReportModel.MetricPanel> accuracyPanel() {
+    Set<String> underGroups = new LinkedHashSet<>();
+    for (Run r : runs) {
+      for (String g : groups) {
+        r.results().task(g).ifPresent(t -> underGroups.addAll(r.results().leaves(g)));
+      }
+    }
+    List<String> rows = new ArrayList<>();
+    for (String g : groups) {
+      if (anyHas(g, ACC)) {
+        rows.add(g);
+      }
+    }
+    for (String t : leaves) {
+      if (anyHas(t, ACC) && (!underGroups.contains(t) || rows.isEmpty())) {
+        rows.add(t);
+      }
+    }
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(panel("Accuracy (acc) per run, 95% CI", ACC, rows, true));
+  }
+
+  private Optional<ReportModel.MetricPanel> subjectsPanel() {
+    List<String> rows = new ArrayList<>();
+    for (String t : leaves) {
+      if (anyHas(t, ACC)) {
+        rows.add(t);
+      }
+    }
+    if (rows.size() < 2) {
+      return Optional.empty();
+    }
+    return Optional.of(panel("Accuracy (acc) per subject", ACC, rows, true));
+  }
+
+  private Optional<ReportModel.MetricPanel> bitsPerBytePanel() {
+    List<String> rows = new ArrayList<>();
+    for (String t : leaves) {
+      if (anyHas(t, BPB)) {
+        rows.add(t);
+      }
+    }
+    for (String g : groups) {
+      if (anyHas(g, BPB)) {
+        rows.add(g);
+      }
+    }
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        panel("Bits per byte per validation source (lower is better), 95% CI", BPB, rows, false));
+  }
+
+  private ReportModel.MetricPanel panel(
+      String title, MetricKey key, List<String> rows, boolean proportion) {
+    Estimate[][] cells = new Estimate[rows.size()][runs.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      for (int j = 0; j < runs.size(); j++) {
+        cells[i][j] = estimate(runs.get(j), rows.get(i), key, proportion);
+      }
+    }
+    List<Boolean> isGroup = rows.stream().map(groups::contains).toList();
+    boolean hib = runs.getFirst().results().higherIsBetter(rows.getFirst(), key);
+    return new ReportModel.MetricPanel(title, key.display(), rows, isGroup, cells, proportion, hib);
+  }
+
+  /** The value with a 95% interval: ±z·stderr when reported, else a bootstrap over items. */
+  private Estimate estimate(Run run, String task, MetricKey key, boolean proportion) {
+    Optional<TaskResult> t = run.results().task(task);
+    Optional<Double> v = t.flatMap(x -> x.value(key));
+    if (v.isEmpty()) {
+      return Estimate.ABSENT;
+    }
+    long n = t.get().size().orElse(0);
+    Optional<Double> se = t.get().stderr(key);
+    if (se.isPresent()) {
+      double z = UnpairedZTest.criticalValue(ALPHA) * se.get();
+      double lo = v.get() - z;
+      double hi = v.get() + z;
+      if (proportion) {
+        lo = Math.max(0, lo);
+        hi = Math.min(1, hi);
+      }
+      return new Estimate(v.get(), lo, hi, n);
+    }
+    PairedDesigns.Outcome o = PairedDesigns.build(run, run, task, key);
+    if (o.design().isPresent()) {
+      double[] ci =
+          PairedBootstrap.interval(
+              o.design().get(),
+              resamples,
+              ALPHA,
+              PairedBootstrap.seedFor(seed, run.label() + "|" + task + "|" + key.key()));
+      return new Estimate(v.get(), ci[0], ci[1], n);
+    }
+    notes.add(
+        run.label()
+            + " · "
+            + task
+            + " · "
+            + key.display()
+            + ": no interval (no stderr; "
+            + o.reason()
+            + ")");
+    return new Estimate(v.get(), Double.NaN, Double.NaN, n);
+  }
+
+  private boolean anyHas(String task, MetricKey key) {
+    return runs.stream()
+        .anyMatch(r -> r.results().task(task).flatMap(t -> t.value(key)).isPresent());
+  }
+
+  // ---- contamination --------------------------------------------------------------------------
+
+  private Optional<ReportModel.ContaminationPanel> contaminationPanel() {
+    if (decontams.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> rows = new ArrayList<>();
+    for (String g : groups) {
+      if (decontamCovers(g)) {
+        rows.add(g);
+      }
+    }
+    Set<String> covered = new TreeSet<>();
+    decontams.forEach(d -> covered.addAll(d.dirty().keySet()));
+    for (String t : leaves) {
+      if (covered.remove(t)) {
+        rows.add(t);
+      }
+    }
+    rows.addAll(covered); // tasks the runs did not evaluate
+    long[][] dirty = new long[rows.size()][decontams.size()];
+    long[][] total = new long[rows.size()][decontams.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      for (int c = 0; c < decontams.size(); c++) {
+        DecontamReport d = decontams.get(c);
+        long nd = 0;
+        long nt = 0;
+        boolean any = false;
+        for (String leaf : leavesOf(rows.get(i))) {
+          var m = d.dirty().get(leaf);
+          if (m != null) {
+            any = true;
+            nt += m.size();
+            nd += m.values().stream().filter(b -> b).count();
+          }
+        }
+        dirty[i][c] = any ? nd : -1;
+        total[i][c] = nt;
+      }
+    }
+    List<String> corpora = decontams.stream().map(DecontamReport::label).toList();
+    return Optional.of(new ReportModel.ContaminationPanel(corpora, rows, dirty, total));
+  }
+
+  private boolean decontamCovers(String task) {
+    return leavesOf(task).stream()
+        .anyMatch(l -> decontams.stream().anyMatch(d -> d.dirty().containsKey(l)));
+  }
+
+  private List<String> leavesOf(String task) {
+    for (Run r : runs) {
+      if (r.results().task(task).isPresent()) {
+        return r.results().leaves(task);
+      }
+    }
+    return List.of(task);
+  }
+
+  private Optional<ReportModel.CleanDirtyPanel> cleanDirtyPanel(DecontamReport d) {
+    List<String> rows = new ArrayList<>();
+    for (String g : groups) {
+      if (decontamCovers(g) && anyHas(g, ACC)) {
+        rows.add(g);
+      }
+    }
+    for (String t : leaves) {
+      if (d.dirty().containsKey(t) && anyHas(t, ACC)) {
+        rows.add(t);
+      }
+    }
+    if (rows.isEmpty()) {
+      notes.add(d.label() + ": the decontamination report covers none of the runs' accuracy tasks");
+      return Optional.empty();
+    }
+    Estimate[][] clean = new Estimate[rows.size()][runs.size()];
+    Estimate[][] dirty = new Estimate[rows.size()][runs.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      for (int j = 0; j < runs.size(); j++) {
+        Estimate[] cd = cleanDirty(runs.get(j), rows.get(i), d);
+        clean[i][j] = cd[0];
+        dirty[i][j] = cd[1];
+      }
+    }
+    return Optional.of(new ReportModel.CleanDirtyPanel(d.label(), rows, clean, dirty));
+  }
+
+  /** Accuracy on clean and on dirty items from the run's samples (items d lacks count as clean). */
+  private Estimate[] cleanDirty(Run run, String task, DecontamReport d) {
+    if (run.results().task(task).isEmpty()) {
+      return new Estimate[] {Estimate.ABSENT, Estimate.ABSENT};
+    }
+    double[] sum = new double[2];
+    long[] n = new long[2];
+    for (String leaf : run.results().leaves(task)) {
+      Optional<SortedMap<Integer, SampleItem>> items =
+          run.samples(leaf).flatMap(s -> s.items(ACC.filter()));
+      if (items.isEmpty()) {
+        notes.add(
+            run.label()
+                + " · "
+                + task
+                + ": no samples_"
+                + leaf
+                + ".jsonl, so no clean/dirty split against "
+                + d.label());
+        return new Estimate[] {Estimate.ABSENT, Estimate.ABSENT};
+      }
+      for (SampleItem it : items.get().values()) {
+        Double acc = it.scalars().get(ACC.name());
+        if (acc == null) {
+          continue;
+        }
+        int k = d.isDirty(leaf, it.docId()).orElse(false) ? 1 : 0;
+        sum[k] += acc;
+        n[k]++;
+      }
+    }
+    return new Estimate[] {meanEstimate(sum[0], n[0]), meanEstimate(sum[1], n[1])};
+  }
+
+  /** A proportion with lm-eval's stderr {@code sqrt(p(1-p)/(n-1))} and a normal 95% interval. */
+  static Estimate meanEstimate(double sum, long n) {
+    if (n == 0) {
+      return new Estimate(Double.NaN, Double.NaN, Double.NaN, 0);
+    }
+    double p = sum / n;
+    if (n == 1) {
+      return new Estimate(p, Double.NaN, Double.NaN, 1);
+    }
+    double se = Math.sqrt(p * (1 - p) / (n - 1));
+    double z = UnpairedZTest.criticalValue(ALPHA) * se;
+    return new Estimate(p, Math.max(0, p - z), Math.min(1, p + z), n);
+  }
+
+  /** Without --decontam: the clean/dirty columns the runs themselves report, if any. */
+  private Optional<ReportModel.CleanDirtyPanel> reportedCleanDirtyPanel() {
+    List<String> rows = new ArrayList<>();
+    for (String t : groups) {
+      if (anyHas(t, ACC_CLEAN)) {
+        rows.add(t);
+      }
+    }
+    for (String t : leaves) {
+      if (anyHas(t, ACC_CLEAN)) {
+        rows.add(t);
+      }
+    }
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    Estimate[][] clean = new Estimate[rows.size()][runs.size()];
+    Estimate[][] dirty = new Estimate[rows.size()][runs.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      for (int j = 0; j < runs.size(); j++) {
+        Run r = runs.get(j);
+        String task = rows.get(i);
+        Optional<TaskResult> t = r.results().task(task);
+        clean[i][j] = withCount(estimate(r, task, ACC_CLEAN, true), t, "n_clean");
+        dirty[i][j] = withCount(estimate(r, task, ACC_DIRTY, true), t, "n_dirty");
+      }
+    }
+    return Optional.of(
+        new ReportModel.CleanDirtyPanel("as reported by evalh run --decontam", rows, clean, dirty));
+  }
+
+  private static Estimate withCount(Estimate e, Optional<TaskResult> t, String field) {
+    long n = t.map(x -> x.counts().getOrDefault(field, 0L)).orElse(0L);
+    return new Estimate(e.value(), e.low(), e.high(), n);
+  }
+
+  // ---- items ----------------------------------------------------------------------------------
+
+  private List<ReportModel.ItemRow> items() {
+    List<ReportModel.ItemRow> out = new ArrayList<>();
+    for (String leaf : leaves) {
+      List<Optional<SortedMap<Integer, SampleItem>>> perRun = new ArrayList<>();
+      int withSamples = 0;
+      for (Run r : runs) {
+        Optional<SortedMap<Integer, SampleItem>> items =
+            r.results().task(leaf).isPresent()
+                ? r.samples(leaf).flatMap(s -> s.items(ACC.filter()))
+                : Optional.empty();
+        perRun.add(items);
+        if (items.isPresent()) {
+          withSamples++;
+        }
+      }
+      if (withSamples == 0) {
+        continue;
+      }
+      SortedMap<Integer, SampleItem> any = new TreeMap<>();
+      for (var m : perRun) {
+        m.ifPresent(x -> x.forEach((id, item) -> any.putIfAbsent(id, item)));
+      }
+      int disagreements = 0;
+      int dirtyShown = 0;
+      for (var e : any.entrySet()) {
+        int id = e.getKey();
+        double[] correct = new double[runs.size()];
+        double first = Double.NaN;
+        boolean differ = false;
+        for (int j = 0; j < runs.size(); j++) {
+          Double acc =
+              perRun
+                  .get(j)
+                  .map(m -> m.get(id))
+                  .map(it -> it.scalars().get(ACC.name()))
+                  .orElse(null);
+          correct[j] = acc == null ? Double.NaN : acc;
+          if (acc != null) {
+            if (Double.isNaN(first)) {
+              first = acc;
+            } else if (acc != first) {
+              differ = true;
+            }
+          }
+        }
+        List<String> dirtyIn = new ArrayList<>();
+        for (DecontamReport d : decontams) {
+          if (d.isDirty(leaf, id).orElse(false)) {
+            dirtyIn.add(d.label());
+          }
+        }
+        String why = null;
+        if (differ && withSamples > 1 && disagreements < maxItems) {
+          disagreements++;
+          why = "runs disagree";
+        } else if (!dirtyIn.isEmpty() && dirtyShown < maxItems) {
+          dirtyShown++;
+          why = "dirty";
+        }
+        if (why != null) {
+          SampleItem item = e.getValue();
+          out.add(
+              new ReportModel.ItemRow(
+                  leaf, id, item.question(), item.target(), correct, dirtyIn, why));
+        }
+      }
+    }
+    return out;
+  }
+}

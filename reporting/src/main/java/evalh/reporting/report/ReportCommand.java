@@ -1,0 +1,178 @@
+package evalh.reporting.report;
+
+import evalh.reporting.io.AtomicFiles;
+import evalh.reporting.results.DecontamReader;
+import evalh.reporting.results.DecontamReport;
+import evalh.reporting.results.Run;
+import evalh.reporting.results.RunLabels;
+import evalh.reporting.results.RunLocator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code evalh report}: an HTML page and a Markdown summary of one or more runs. */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Writes a self-contained HTML report (inline SVG charts, no scripts, no network) and the same"
+          + " tables in Markdown: accuracy per run with 95% CIs, per-subject heat map, bits per"
+          + " byte per validation source, and, with --decontam, contamination per corpus and"
+          + " clean-vs-dirty accuracy.",
+      "",
+      "Exit codes: 0 ok; 1 an input could not be read or the report not written; 2 usage error."
+    })
+public final class ReportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "RUN",
+      description = "Run directories (the --output of 'evalh run') or results.json files.")
+  List<Path> runs;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "Output path, e.g. reports/mixes.html: writes FILE with the extension .html and .md"
+              + " (any extension given is replaced).")
+  Path out;
+
+  @Option(
+      names = "--label",
+      paramLabel = "RUN=NAME",
+      description =
+          "Name a run (RUN: the path as typed, its directory name or its default label)."
+              + " Default: the checkpoint directory name.")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(
+      names = "--decontam",
+      paramLabel = "FILE",
+      description =
+          "A decontam.json from 'evalh decontam' (repeatable, one per corpus): adds contamination"
+              + " per corpus and clean-vs-dirty accuracy (needs the runs' samples files).")
+  List<Path> decontam = new ArrayList<>();
+
+  @Option(
+      names = "--title",
+      paramLabel = "TEXT",
+      defaultValue = "evalh report",
+      description = "Page title. Default: ${DEFAULT-VALUE}.")
+  String title;
+
+  @Option(
+      names = "--max-items",
+      paramLabel = "N",
+      defaultValue = "5",
+      description =
+          "Items listed per task where runs disagree, and dirty items per task. Default:"
+              + " ${DEFAULT-VALUE}.")
+  int maxItems;
+
+  @Option(
+      names = "--bootstrap-resamples",
+      paramLabel = "N",
+      defaultValue = "2000",
+      description =
+          "Bootstrap resamples for intervals of metrics without a reported stderr (e.g. bits per"
+              + " byte from samples). Default: ${DEFAULT-VALUE}.")
+  int resamples;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "1234",
+      description = "Bootstrap seed. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Override
+  public Integer call() {
+    CommandLine cl = spec.commandLine();
+    if (maxItems < 0) {
+      throw new CommandLine.ParameterException(cl, "--max-items must be >= 0, got " + maxItems);
+    }
+    if (resamples < 100) {
+      throw new CommandLine.ParameterException(
+          cl, "--bootstrap-resamples must be >= 100, got " + resamples);
+    }
+    for (Path p : runs) {
+      try {
+        RunLocator.resultsFile(p);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+      }
+    }
+    for (Path d : decontam) {
+      if (!Files.exists(d)) {
+        throw new CommandLine.ParameterException(cl, "--decontam " + d + ": no such file");
+      }
+    }
+    List<Run> loaded = new ArrayList<>();
+    for (Path p : runs) {
+      loaded.add(RunLocator.load(p, ""));
+    }
+    try {
+      loaded = RunLabels.apply(loaded, labels);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+    }
+    List<DecontamReport> reports = new ArrayList<>();
+    for (Path d : decontam) {
+      reports.add(DecontamReader.read(d));
+    }
+    Outputs o = Outputs.of(out);
+    Written w = write(loaded, reports, o);
+    cl.getOut().println("evalh report: wrote " + w.html() + " and " + w.markdown());
+    cl.getOut().flush();
+    return 0;
+  }
+
+  Written write(List<Run> loaded, List<DecontamReport> reports, Outputs o) {
+    ReportModel model =
+        new ReportBuilder(loaded, uniqueLabels(reports), resamples, seed, maxItems).build(title);
+    String generated =
+        "Generated by evalh report at " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    AtomicFiles.writeString(o.html(), HtmlReportRenderer.render(model, generated));
+    AtomicFiles.writeString(o.markdown(), MarkdownReportRenderer.render(model, generated));
+    return new Written(o.html(), o.markdown());
+  }
+
+  private static List<DecontamReport> uniqueLabels(List<DecontamReport> reports) {
+    List<DecontamReport> outList = new ArrayList<>();
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    for (DecontamReport r : reports) {
+      int n = seen.merge(r.label(), 1, Integer::sum);
+      outList.add(n == 1 ? r : r.withLabel(r.label() + " #" + n));
+    }
+    return outList;
+  }
+
+  record Written(Path html, Path markdown) {}
+
+  /** The two output files for {@code --out}. */
+  record Outputs(Path html, Path markdown) {
+    static Outputs of(Path out) {
+      String name = out.getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      String stem = dot > 0 ? name.substring(0, dot) : name;
+      Path dir = out.toAbsolutePath().getParent();
+      return new Outputs(dir.resolve(stem + ".html"), dir.resolve(stem + ".md"));
+    }
+  }
+}

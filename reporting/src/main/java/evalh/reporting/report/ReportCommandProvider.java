@@ -1,0 +1,16 @@
+package evalh.reporting.report;
+
+import evalh.harness.cli.CommandProvider;
+
+/** Registers {@code evalh report}. */
+public final class ReportCommandProvider implements CommandProvider {
+  @Override
+  public Object command() {
+    return new ReportCommand();
+  }
+
+  @Override
+  public int order() {
+    return 500;
+  }
+}
