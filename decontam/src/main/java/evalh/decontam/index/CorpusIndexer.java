@@ -1,0 +1,291 @@
+package evalh.decontam.index;
+
+import evalh.decontam.analysis.NgramAnalyzer;
+import evalh.decontam.analysis.NgramTerms;
+import evalh.decontam.corpus.CorpusDoc;
+import evalh.decontam.corpus.CorpusReader;
+import evalh.decontam.corpus.FileStats;
+import evalh.decontam.text.NgramScheme;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * Builds or extends an n-gram index over corpus files. One Lucene document per corpus document:
+ * field {@code ng} holds the hashed n-gram terms (docs-only postings, no norms, nothing stored);
+ * {@code file} (indexed + stored) the file ordinal, {@code pos}/{@code off}/{@code id} the stored
+ * provenance. Files are the unit of parallelism and of commit: when a file is finished its status
+ * becomes {@code done} in the commit user data of the commit that makes its last documents durable.
+ * Re-running skips done files with unchanged size and mtime, re-indexes changed ones, and for a
+ * file left {@code started} by an interrupted run first deletes its partial documents.
+ */
+public final class CorpusIndexer {
+  static final String FILE = "file";
+  static final String POS = "pos";
+  static final String OFF = "off";
+  static final String ID = "id";
+
+  /** The n-gram field: tokenized, docs-only postings, no norms, not stored, no term vectors. */
+  public static final FieldType NGRAM_FIELD = new FieldType();
+
+  static {
+    NGRAM_FIELD.setTokenized(true);
+    NGRAM_FIELD.setIndexOptions(IndexOptions.DOCS);
+    NGRAM_FIELD.setOmitNorms(true);
+    NGRAM_FIELD.setStored(false);
+    NGRAM_FIELD.freeze();
+  }
+
+  private final Path indexDir;
+  private final BuildOptions options;
+  private final PrintWriter log;
+
+  public CorpusIndexer(Path indexDir, BuildOptions options, PrintWriter log) {
+    this.indexDir = indexDir;
+    this.options = options;
+    this.log = log;
+  }
+
+  /** Reads the metadata of an existing index, or null when {@code dir} holds none. */
+  public static IndexState existing(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    try (Directory d = FSDirectory.open(dir)) {
+      if (!DirectoryReader.indexExists(d)) {
+        return null;
+      }
+      List<org.apache.lucene.index.IndexCommit> commits = DirectoryReader.listCommits(d);
+      return IndexState.fromCommit(commits.getLast().getUserData(), dir);
+    }
+  }
+
+  /** Indexes {@code files} (sorted, absolute) into the index directory. */
+  public BuildReport build(List<Path> files) throws IOException {
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("empty corpus: no corpus files given");
+    }
+    long t0 = System.nanoTime();
+    Files.createDirectories(indexDir);
+    NgramScheme scheme = options.scheme();
+    IndexState prior = existing(indexDir);
+    IndexState state;
+    if (prior != null) {
+      checkCompatible(prior);
+      state = prior;
+    } else {
+      state = IndexState.create(scheme, options.textFields(), options.idField());
+    }
+    IndexWriterConfig cfg = new IndexWriterConfig(NgramAnalyzer.forIndex(scheme));
+    cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    cfg.setRAMBufferSizeMB(options.ramBufferMb());
+    cfg.setUseCompoundFile(false);
+    TieredMergePolicy mp = new TieredMergePolicy();
+    mp.setNoCFSRatio(0.0);
+    cfg.setMergePolicy(mp);
+    cfg.setCommitOnClose(false);
+
+    List<IndexState.FileEntry> todo = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    try (Directory dir = FSDirectory.open(indexDir);
+        IndexWriter writer = new IndexWriter(dir, cfg)) {
+      int nextOrd = state.files.stream().mapToInt(f -> f.ord + 1).max().orElse(0);
+      for (Path f : files) {
+        String key = f.toAbsolutePath().normalize().toString();
+        long size = Files.size(f);
+        long mtime = Files.getLastModifiedTime(f).toMillis();
+        IndexState.FileEntry e = state.file(key);
+        if (e != null && e.done() && e.size == size && e.mtimeMs == mtime) {
+          skipped.add(key);
+          continue;
+        }
+        if (e == null) {
+          e = new IndexState.FileEntry();
+          e.ord = nextOrd++;
+          e.path = key;
+          state.files.add(e);
+        } else {
+          // changed since indexed, or left half-done by an interrupted run: drop its documents
+          writer.deleteDocuments(new Term(FILE, Integer.toString(e.ord)));
+          log.println(
+              (e.done() ? "re-indexing changed file " : "resuming interrupted file ") + key);
+        }
+        e.size = size;
+        e.mtimeMs = mtime;
+        e.status = "started";
+        e.stats = null;
+        todo.add(e);
+      }
+      commit(writer, state);
+      if (!skipped.isEmpty()) {
+        log.println(skipped.size() + " file(s) already indexed, unchanged: skipped");
+      }
+      todo.sort(Comparator.comparingLong((IndexState.FileEntry e) -> e.size).reversed());
+      long[] totals = runWorkers(writer, state, todo);
+      writer.close();
+      long live;
+      try (DirectoryReader r = DirectoryReader.open(dir)) {
+        live = r.numDocs();
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      if (live == 0) {
+        throw new IllegalArgumentException(
+            "empty corpus: no document with a non-empty "
+                + String.join("/", options.textFields())
+                + " field in "
+                + files.size()
+                + " file(s)");
+      }
+      return new BuildReport(todo, skipped, live, secs, totals[0], totals[1]);
+    }
+  }
+
+  private void checkCompatible(IndexState prior) {
+    NgramScheme want = options.scheme();
+    NgramScheme have = prior.scheme();
+    if (!want.equals(have)
+        || !prior.textFields.equals(options.textFields())
+        || !java.util.Objects.equals(prior.idField, options.idField())) {
+      throw new IllegalArgumentException(
+          indexDir
+              + " was built with normalization="
+              + have.normalization().id()
+              + " n="
+              + have.n()
+              + " stride="
+              + have.stride()
+              + " fields="
+              + prior.textFields
+              + " id="
+              + prior.idField
+              + "; this run asks for normalization="
+              + want.normalization().id()
+              + " n="
+              + want.n()
+              + " stride="
+              + want.stride()
+              + " fields="
+              + options.textFields()
+              + " id="
+              + options.idField()
+              + " (use another --out, or the same settings to add files)");
+    }
+  }
+
+  private long[] runWorkers(IndexWriter writer, IndexState state, List<IndexState.FileEntry> todo)
+      throws IOException {
+    ConcurrentLinkedQueue<IndexState.FileEntry> queue = new ConcurrentLinkedQueue<>(todo);
+    int threads = Math.min(options.threads(), Math.max(1, todo.size()));
+    long[] totals = new long[2];
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  IndexState.FileEntry e;
+                  while ((e = queue.poll()) != null) {
+                    FileStats stats = indexFile(writer, e);
+                    synchronized (this) {
+                      totals[0] += stats.textChars;
+                      totals[1] += stats.tokens;
+                      e.stats = stats;
+                      e.status = "done";
+                      commit(writer, state);
+                      log.println(e.path + ": " + stats.summary());
+                      log.flush();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException ex) {
+          Throwable c = ex.getCause();
+          if (c instanceof IOException io) {
+            throw io;
+          }
+          if (c instanceof UncheckedIOException u) {
+            throw u.getCause();
+          }
+          if (c instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IOException(c);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", ie);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return totals;
+  }
+
+  private FileStats indexFile(IndexWriter writer, IndexState.FileEntry e) throws IOException {
+    Path file = Path.of(e.path);
+    CorpusReader reader = CorpusReaders.forFile(file, options.textFields(), options.idField());
+    FileStats stats = new FileStats();
+    String ord = Integer.toString(e.ord);
+    long tokensBefore = NgramAnalyzer.tokensAnalyzedByThisThread();
+    reader.read(
+        file,
+        (CorpusDoc d) -> {
+          writer.addDocument(document(ord, d));
+          return true;
+        },
+        stats);
+    stats.tokens = NgramAnalyzer.tokensAnalyzedByThisThread() - tokensBefore;
+    return stats;
+  }
+
+  static Document document(String ord, CorpusDoc d) {
+    Document doc = new Document();
+    doc.add(new Field(NgramTerms.FIELD, d.text(), NGRAM_FIELD));
+    doc.add(new StringField(FILE, ord, Field.Store.YES));
+    doc.add(new StoredField(POS, d.position()));
+    if (d.byteOffset() >= 0) {
+      doc.add(new StoredField(OFF, d.byteOffset()));
+    }
+    if (d.id() != null) {
+      doc.add(new StoredField(ID, d.id()));
+    }
+    return doc;
+  }
+
+  private void commit(IndexWriter writer, IndexState state) throws IOException {
+    synchronized (this) {
+      writer.setLiveCommitData(Map.of(IndexState.COMMIT_KEY, state.toJson()).entrySet());
+      writer.commit();
+      state.writeMirror(indexDir);
+    }
+  }
+}

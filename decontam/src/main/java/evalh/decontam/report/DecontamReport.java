@@ -1,0 +1,298 @@
+package evalh.decontam.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import evalh.decontam.check.DocHit;
+import evalh.decontam.check.ItemMatch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The per-item benchmark overlap report ({@code decontam.json}, schema {@value #SCHEMA}, and {@code
+ * decontam.md}). Built from per-item {@link ItemMatch} facts only, so any producer of those facts
+ * (this module's Lucene checker, a Spark job) yields the same report. See decontam/README.md for
+ * the schema.
+ */
+public final class DecontamReport {
+  public static final String SCHEMA = "evalh.decontam/1";
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final int MD_DIRTY_ITEMS_PER_TASK = 25;
+
+  private final ObjectNode root;
+  private final Map<String, List<ItemMatch>> byTask;
+  private final Map<String, LabelCounts> taskCounts;
+  private final Map<String, LabelCounts> groupCounts;
+  private final Map<String, List<String>> groups;
+
+  private DecontamReport(
+      ObjectNode root,
+      Map<String, List<ItemMatch>> byTask,
+      Map<String, LabelCounts> taskCounts,
+      Map<String, LabelCounts> groupCounts,
+      Map<String, List<String>> groups) {
+    this.root = root;
+    this.byTask = byTask;
+    this.taskCounts = taskCounts;
+    this.groupCounts = groupCounts;
+    this.groups = groups;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects metadata and item facts. */
+  public static final class Builder {
+    private String taskSpec = "";
+    private final ObjectNode index = JsonNodeFactory.instance.objectNode();
+    private final ObjectNode settings = JsonNodeFactory.instance.objectNode();
+    private final Map<String, List<String>> groups = new LinkedHashMap<>();
+    private final Map<String, List<ItemMatch>> byTask = new LinkedHashMap<>();
+
+    public Builder taskSpec(String spec) {
+      this.taskSpec = spec;
+      return this;
+    }
+
+    /** Free-form description of the index (path, scheme, document count). */
+    public ObjectNode index() {
+      return index;
+    }
+
+    /** Free-form description of the query settings. */
+    public ObjectNode settings() {
+      return settings;
+    }
+
+    /** Declares a group and its leaf tasks. */
+    public Builder group(String name, List<String> tasks) {
+      groups.put(name, List.copyOf(tasks));
+      return this;
+    }
+
+    public Builder add(ItemMatch m) {
+      byTask.computeIfAbsent(m.task(), t -> new ArrayList<>()).add(m);
+      return this;
+    }
+
+    public Builder addAll(List<ItemMatch> ms) {
+      ms.forEach(this::add);
+      return this;
+    }
+
+    public DecontamReport build() {
+      Map<String, LabelCounts> tc = new LinkedHashMap<>();
+      byTask.forEach(
+          (t, ms) -> {
+            LabelCounts c = new LabelCounts();
+            ms.forEach(c::add);
+            tc.put(t, c);
+          });
+      Map<String, LabelCounts> gc = new LinkedHashMap<>();
+      groups.forEach(
+          (g, ts) -> {
+            LabelCounts c = new LabelCounts();
+            ts.stream().filter(tc::containsKey).forEach(t -> c.add(tc.get(t)));
+            gc.put(g, c);
+          });
+      ObjectNode root = JsonNodeFactory.instance.objectNode();
+      root.put("schema", SCHEMA);
+      root.put("created", Instant.now().toString());
+      root.put("task_spec", taskSpec);
+      root.set("index", index);
+      root.set("settings", settings);
+      LabelCounts all = new LabelCounts();
+      tc.values().forEach(all::add);
+      root.set("summary", all.toJson());
+      ObjectNode gs = root.putObject("groups");
+      gc.forEach(
+          (g, c) -> {
+            ObjectNode o = c.toJson();
+            ArrayNode ts = o.putArray("tasks");
+            groups.get(g).forEach(ts::add);
+            gs.set(g, o);
+          });
+      ObjectNode tasks = root.putObject("tasks");
+      byTask.forEach(
+          (t, ms) -> {
+            ObjectNode o = tc.get(t).toJson();
+            ArrayNode clean = o.putArray("clean_doc_ids");
+            ms.stream().filter(m -> !m.dirty()).forEach(m -> clean.add(m.docId()));
+            ArrayNode items = o.putArray("items");
+            ms.forEach(m -> items.add(item(m)));
+            tasks.set(t, o);
+          });
+      return new DecontamReport(root, byTask, tc, gc, groups);
+    }
+  }
+
+  static ObjectNode item(ItemMatch m) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("doc_id", m.docId());
+    o.put("dirty", m.dirty());
+    o.put("short", m.isShort());
+    o.put("answer_leak", m.answerLeak());
+    ArrayNode b = o.putArray("llama2");
+    m.llama2Buckets().forEach(b::add);
+    o.put("tokens", m.tokens());
+    o.put("ngrams", m.ngrams());
+    o.put("matched_ngrams", m.matchedNgrams());
+    o.put("matched_ngrams_non_boilerplate", m.matchedNonBoilerplate());
+    o.put("coverage", Math.round(m.coverage() * 1e6) / 1e6);
+    o.put("longest_run", m.longestRun());
+    o.put("max_doc_freq", m.maxDocFreq());
+    if (m.isShort()) {
+      o.put("whole_item_match", m.shortMatch());
+    }
+    ArrayNode docs = o.putArray("top_documents");
+    for (DocHit h : m.topDocs()) {
+      ObjectNode d = docs.addObject();
+      d.put("file", h.file());
+      d.put(h.parquet() ? "row" : "line", h.position());
+      if (h.id() != null) {
+        d.put("id", h.id());
+      }
+      d.put("matched_ngrams", h.matchedNgrams());
+      if (h.snippet() != null) {
+        d.put("snippet", h.snippet());
+        ArrayNode hl = d.putArray("highlights");
+        for (int[] r : h.highlights()) {
+          hl.addArray().add(r[0]).add(r[1]);
+        }
+      }
+    }
+    return o;
+  }
+
+  public ObjectNode json() {
+    return root;
+  }
+
+  public String toJson() throws IOException {
+    return JSON.writeValueAsString(root);
+  }
+
+  /** Human-readable report. */
+  public String toMarkdown() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# Benchmark decontamination: ")
+        .append(Markdown.escape(root.path("task_spec").asText()))
+        .append("\n\n");
+    ObjectNode idx = (ObjectNode) root.get("index");
+    sb.append("Index: `")
+        .append(idx.path("path").asText())
+        .append("` (")
+        .append(idx.path("documents").asLong())
+        .append(" documents; normalization ")
+        .append(idx.path("normalization").asText())
+        .append(", n=")
+        .append(idx.path("n").asInt())
+        .append(", stride=")
+        .append(idx.path("stride").asInt())
+        .append("). Boilerplate cap: n-grams in more than ")
+        .append(root.path("settings").path("boilerplate_cap").asInt())
+        .append(" documents are ignored for `dirty`.\n\n");
+    if (idx.path("stride").asInt(1) > 1) {
+      sb.append("Stride > 1: only shared runs of at least ")
+          .append(idx.path("guaranteed_run").asInt())
+          .append(" tokens are guaranteed to be found; counts are lower bounds.\n\n");
+    }
+    sb.append(
+        "| | items | dirty | clean | answer leak | short | Llama-2 clean | not clean | not dirty | Llama-2 dirty |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    groupCounts.forEach((g, c) -> row(sb, "**" + Markdown.escape(g) + "** (group)", c));
+    taskCounts.forEach((t, c) -> row(sb, Markdown.escape(t), c));
+    sb.append('\n');
+    for (Map.Entry<String, List<ItemMatch>> e : byTask.entrySet()) {
+      List<ItemMatch> dirty = e.getValue().stream().filter(ItemMatch::dirty).toList();
+      if (dirty.isEmpty()) {
+        continue;
+      }
+      sb.append("## ").append(Markdown.escape(e.getKey())).append(": dirty items\n\n");
+      int shown = 0;
+      for (ItemMatch m : dirty) {
+        if (shown++ == MD_DIRTY_ITEMS_PER_TASK) {
+          sb.append("… and ")
+              .append(dirty.size() - MD_DIRTY_ITEMS_PER_TASK)
+              .append(" more (see decontam.json)\n\n");
+          break;
+        }
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "- doc %d: %d/%d n-grams matched, coverage %.0f%%, longest run %d tokens, max df %d%s%s\n",
+                m.docId(),
+                m.matchedNgrams(),
+                m.ngrams(),
+                100 * m.coverage(),
+                m.longestRun(),
+                m.maxDocFreq(),
+                m.answerLeak() ? ", **answer leak**" : "",
+                m.isShort() ? ", short (whole-item match)" : ""));
+        for (DocHit h : m.topDocs()) {
+          sb.append("  - `")
+              .append(h.file())
+              .append(h.parquet() ? "` row " : "` line ")
+              .append(h.position());
+          if (h.id() != null) {
+            sb.append(" id `").append(h.id().replace("`", "'")).append('`');
+          }
+          sb.append(" (").append(h.matchedNgrams()).append(" n-grams)");
+          if (h.snippet() != null) {
+            sb.append(": ").append(Markdown.highlight(h.snippet(), h.highlights()));
+          }
+          sb.append('\n');
+        }
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static void row(StringBuilder sb, String name, LabelCounts c) {
+    sb.append("| ").append(name).append(" | ").append(c.items);
+    sb.append(" | ").append(c.dirty).append(" (").append(c.pct(c.dirty)).append("%)");
+    sb.append(" | ")
+        .append(c.clean())
+        .append(" | ")
+        .append(c.answerLeak)
+        .append(" | ")
+        .append(c.isShort);
+    for (String b : List.of("clean", "not_clean", "not_dirty", "dirty")) {
+      sb.append(" | ").append(c.llama2.get(b));
+    }
+    sb.append(" |\n");
+  }
+
+  /** Writes decontam.json and decontam.md into {@code dir}, each atomically. */
+  public void write(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    atomicWrite(dir.resolve("decontam.json"), toJson());
+    atomicWrite(dir.resolve("decontam.md"), toMarkdown());
+  }
+
+  static void atomicWrite(Path target, String content) throws IOException {
+    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+    try {
+      Files.writeString(tmp, content);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  public Map<String, List<String>> groups() {
+    return groups;
+  }
+}
