@@ -2,13 +2,8 @@ package evalh.harness.engine;
 
 import evalh.harness.checkpoint.Checkpoint;
 import evalh.harness.checkpoint.ModelConfig;
-import evalh.harness.engine.BatchPlanner.Batch;
-import evalh.harness.engine.BatchPlanner.Row;
-import evalh.harness.engine.BatchPlanner.Slot;
-import evalh.harness.model.PackedRow;
 import evalh.harness.model.Transformer;
 import evalh.harness.runtime.DjlRuntime;
-import evalh.harness.runtime.TensorRuntime.TargetScores;
 import evalh.harness.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,9 +22,7 @@ public final class LoglikelihoodEngine implements Evaluator {
   private final int maxLength;
   private final RequestEncoder encoder;
   private final String checkpointName;
-  private long tokensScored;
-  private long forwardTokens;
-  private long paddedTokens;
+  private final TokenScorer scorer;
 
   private LoglikelihoodEngine(
       Checkpoint checkpoint,
@@ -52,6 +45,7 @@ public final class LoglikelihoodEngine implements Evaluator {
     }
     this.addBos = options.addBos() != null ? options.addBos() : tokenizer.addsBos();
     this.encoder = new RequestEncoder(tokenizer, addBos, prefixToken(), maxLength);
+    this.scorer = new TokenScorer(model, maxLength, options.batchTokens());
   }
 
   /**
@@ -138,10 +132,10 @@ public final class LoglikelihoodEngine implements Evaluator {
         throw new IllegalArgumentException("request " + i + ": " + e.getMessage(), e);
       }
     }
-    List<TokenScores> scores = scoreTokens(tokens, progress);
+    List<TokenScorer.TokenScores> scores = scoreTokens(tokens, progress);
     List<LoglikelihoodResult> out = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
-      TokenScores s = scores.get(i);
+      TokenScorer.TokenScores s = scores.get(i);
       out.add(
           new LoglikelihoodResult(
               s.sum(),
@@ -158,7 +152,6 @@ public final class LoglikelihoodEngine implements Evaluator {
   public List<RollingResult> loglikelihoodRolling(List<String> documents, Progress progress) {
     int prefix = rollingPrefix();
     List<TokenRequest> windows = new ArrayList<>();
-    int[] owner = new int[0];
     List<Integer> owners = new ArrayList<>();
     int[] nTokens = new int[documents.size()];
     int[] nWindows = new int[documents.size()];
@@ -171,8 +164,9 @@ public final class LoglikelihoodEngine implements Evaluator {
         nWindows[d]++;
       }
     }
-    owner = owners.stream().mapToInt(Integer::intValue).toArray();
-    List<TokenScores> scores = scoreTokens(windows, progress == null ? Progress.NONE : progress);
+    int[] owner = owners.stream().mapToInt(Integer::intValue).toArray();
+    List<TokenScorer.TokenScores> scores =
+        scoreTokens(windows, progress == null ? Progress.NONE : progress);
     double[] ll = new double[documents.size()];
     for (int i = 0; i < scores.size(); i++) {
       ll[owner[i]] += scores.get(i).sum();
@@ -184,53 +178,14 @@ public final class LoglikelihoodEngine implements Evaluator {
     return out;
   }
 
-  /** Per-request token scores. */
-  public record TokenScores(double[] logprobs, boolean greedy) {
-    public double sum() {
-      double s = 0;
-      for (double v : logprobs) {
-        s += v;
-      }
-      return s;
-    }
+  /** Scores token requests directly (no text), in request order. */
+  public List<TokenScorer.TokenScores> scoreTokens(List<TokenRequest> requests, Progress progress) {
+    return scorer.score(requests, progress);
   }
 
-  /** Scores token requests: packs, batches longest-first, returns in request order. */
-  public List<TokenScores> scoreTokens(List<TokenRequest> requests, Progress progress) {
-    TokenScores[] out = new TokenScores[requests.size()];
-    List<Row> rows = BatchPlanner.rows(requests, maxLength);
-    for (Batch batch : BatchPlanner.batches(rows, Math.max(1, options.batchTokens()))) {
-      List<PackedRow> packed = batch.rows().stream().map(Row::row).toList();
-      TargetScores ts = model.score(packed);
-      int offset = 0;
-      int done = 0;
-      for (Row row : batch.rows()) {
-        for (Slot slot : row.slots()) {
-          double[] lp = new double[slot.count()];
-          boolean greedy = true;
-          for (int j = 0; j < slot.count(); j++) {
-            int k = offset + slot.firstTarget() + j;
-            lp[j] = ts.logprob()[k];
-            greedy &= ts.argmax()[k] == row.row().targets()[slot.firstTarget() + j];
-          }
-          out[slot.request()] = new TokenScores(lp, greedy);
-          done++;
-        }
-        offset += row.row().targets().length;
-      }
-      synchronized (this) {
-        tokensScored += offset;
-        forwardTokens += batch.realTokens();
-        paddedTokens += batch.paddedTokens();
-      }
-      progress.advance(done, batch.realTokens());
-    }
-    return List.of(out);
-  }
-
-  /** Counters since open: scored targets, real forward tokens, padded forward tokens. */
-  public synchronized long[] counters() {
-    return new long[] {tokensScored, forwardTokens, paddedTokens};
+  /** Since open: scored targets, real forward tokens, padded forward tokens. */
+  public long[] counters() {
+    return scorer.counters();
   }
 
   @Override

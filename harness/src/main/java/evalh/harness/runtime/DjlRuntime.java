@@ -106,7 +106,7 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
 
   @Override
   public String device() {
-    return device.toString();
+    return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
   }
 
   @Override

@@ -27,7 +27,7 @@ class FixtureLogprobsTest {
         if (ids.length > 1) {
           TokenRequest r =
               new TokenRequest(new int[] {ids[0]}, Arrays.copyOfRange(ids, 1, ids.length), false);
-          LoglikelihoodEngine.TokenScores s = engine.scoreTokens(List.of(r), Progress.NONE).get(0);
+          TokenScorer.TokenScores s = engine.scoreTokens(List.of(r), Progress.NONE).get(0);
           JsonNode want = seq.path("next_token_logprobs");
           assertThat(s.logprobs()).as(name).hasSize(want.size());
           for (int i = 0; i < want.size(); i++) {

@@ -11,16 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Writes safetensors files for tests (independent of the reader under test). */
-final class SafetensorsWriter {
+/**
+ * Writes a safetensors file (header padded to 8 bytes, tensors in the given order). Used to
+ * generate benchmark checkpoints and test files; writes to a temporary file, then renames.
+ */
+public final class SafetensorsWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private SafetensorsWriter() {}
 
   /** A tensor to write: dtype name, shape and raw little-endian bytes. */
-  record Entry(String dtype, long[] shape, byte[] data) {}
+  public record Entry(String dtype, long[] shape, byte[] data) {}
 
-  static void write(Path file, Map<String, Entry> tensors) throws IOException {
+  public static void write(Path file, Map<String, Entry> tensors) throws IOException {
     ObjectNode header = JSON.createObjectNode();
     header.putObject("__metadata__").put("format", "pt");
     long off = 0;
@@ -41,12 +44,18 @@ final class SafetensorsWriter {
     byte[] hp = new byte[padded];
     java.util.Arrays.fill(hp, (byte) ' ');
     System.arraycopy(h, 0, hp, 0, h.length);
-    try (OutputStream out = Files.newOutputStream(file)) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
       out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
       out.write(hp);
       for (Entry e : tensors.values()) {
         out.write(e.data());
       }
     }
+    Files.move(
+        tmp,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 }

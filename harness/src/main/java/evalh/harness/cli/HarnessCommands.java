@@ -1,0 +1,32 @@
+package evalh.harness.cli;
+
+/** Registers the harness commands ({@code score}, {@code bench}) with the evalh command line. */
+public final class HarnessCommands {
+  private HarnessCommands() {}
+
+  /** {@code evalh score}. */
+  public static final class Score implements CommandProvider {
+    @Override
+    public Object command() {
+      return new ScoreCommand();
+    }
+
+    @Override
+    public int order() {
+      return 10;
+    }
+  }
+
+  /** {@code evalh bench}. */
+  public static final class Bench implements CommandProvider {
+    @Override
+    public Object command() {
+      return new BenchCommand();
+    }
+
+    @Override
+    public int order() {
+      return 90;
+    }
+  }
+}
