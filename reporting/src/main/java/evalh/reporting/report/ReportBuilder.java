@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.commons.math3.stat.interval.ConfidenceInterval;
+import org.apache.commons.math3.stat.interval.WilsonScoreInterval;
 
 /** Computes a {@link ReportModel} from labelled runs and optional decontamination reports. */
 final class ReportBuilder {
@@ -309,18 +311,23 @@ final class ReportBuilder {
     return new Estimate[] {meanEstimate(sum[0], n[0]), meanEstimate(sum[1], n[1])};
   }
 
-  /** A proportion with lm-eval's stderr {@code sqrt(p(1-p)/(n-1))} and a normal 95% interval. */
+  /**
+   * A proportion of {@code sum} right out of {@code n} with the Wilson score 95% interval, which
+   * stays informative for small subsets and proportions near 0 or 1 (where the normal interval
+   * collapses to a point).
+   */
   static Estimate meanEstimate(double sum, long n) {
     if (n == 0) {
       return new Estimate(Double.NaN, Double.NaN, Double.NaN, 0);
     }
     double p = sum / n;
-    if (n == 1) {
-      return new Estimate(p, Double.NaN, Double.NaN, 1);
+    long successes = Math.round(sum);
+    if (Math.abs(sum - successes) > 1e-9 || n > Integer.MAX_VALUE) {
+      return new Estimate(p, Double.NaN, Double.NaN, n);
     }
-    double se = Math.sqrt(p * (1 - p) / (n - 1));
-    double z = UnpairedZTest.criticalValue(ALPHA) * se;
-    return new Estimate(p, Math.max(0, p - z), Math.min(1, p + z), n);
+    ConfidenceInterval ci =
+        new WilsonScoreInterval().createInterval((int) n, (int) successes, 1 - ALPHA);
+    return new Estimate(p, ci.getLowerBound(), ci.getUpperBound(), n);
   }
 
   /** Without --decontam: the clean/dirty columns the runs themselves report, if any. */

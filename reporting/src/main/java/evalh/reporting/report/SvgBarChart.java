@@ -8,7 +8,8 @@ final class SvgBarChart {
   private static final int GROUP_GAP = 26;
   private static final int LEFT = 64;
   private static final int RIGHT = 24;
-  private static final int TOP = 44;
+  private static final int TOP = 26;
+  private static final int LEGEND_ITEM = 170;
   private static final int PLOT_HEIGHT = 260;
   private static final double CHAR_WIDTH = 6.2;
 
@@ -18,12 +19,12 @@ final class SvgBarChart {
     int nc = d.categories().size();
     int ns = d.series().size();
     int groupWidth = ns * BAR + GROUP_GAP;
-    int legendRows = legendRows(d);
+    int plotWidth = Math.max(nc * groupWidth, 320);
+    int legendRows = (ns + legendColumns(plotWidth) - 1) / legendColumns(plotWidth);
     int top = TOP + legendRows * 18;
     int maxLabel = d.categories().stream().mapToInt(String::length).max().orElse(1);
     boolean rotate = maxLabel * CHAR_WIDTH > groupWidth - 4;
     int bottom = rotate ? (int) Math.min(170, 24 + maxLabel * CHAR_WIDTH * 0.72) : 40;
-    int plotWidth = Math.max(nc * groupWidth, 320);
     int width = LEFT + plotWidth + RIGHT;
     int height = top + PLOT_HEIGHT + bottom;
 
@@ -46,11 +47,7 @@ final class SvgBarChart {
                 + " %d\" font-family=\"system-ui, sans-serif\" font-size=\"12\">",
             width, height, width, height));
     sb.append("<title>").append(Html.esc(d.title())).append("</title>");
-    sb.append(
-        f(
-            "<text x=\"%d\" y=\"20\" font-size=\"15\" font-weight=\"600\">%s</text>",
-            LEFT, Html.esc(d.title())));
-    legend(sb, d, top);
+    legend(sb, d, plotWidth);
 
     // y grid and ticks
     for (int t = 0; t <= axis.tickCount(); t++) {
@@ -63,7 +60,7 @@ final class SvgBarChart {
       sb.append(
           f(
               "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#444\">%s</text>",
-              LEFT - 6, y + 4, Html.esc(tick(v, d.percent()))));
+              LEFT - 6, y + 4, Html.esc(tick(v, axis.step, d.percent()))));
     }
     sb.append(
         f(
@@ -137,24 +134,25 @@ final class SvgBarChart {
     return sb.toString();
   }
 
-  private static int legendRows(BarChartData d) {
-    return (d.series().size() + 3) / 4;
+  private static int legendColumns(int plotWidth) {
+    return Math.max(1, plotWidth / LEGEND_ITEM);
   }
 
-  private static void legend(StringBuilder sb, BarChartData d, int top) {
+  private static void legend(StringBuilder sb, BarChartData d, int plotWidth) {
+    int cols = legendColumns(plotWidth);
     for (int s = 0; s < d.series().size(); s++) {
-      int row = s / 4;
-      int col = s % 4;
-      int x = LEFT + col * 190;
-      int y = 34 + row * 18;
+      int row = s / cols;
+      int col = s % cols;
+      int x = LEFT + col * LEGEND_ITEM;
+      int y = 16 + row * 18;
       sb.append(
           f(
               "<rect class=\"legend-swatch\" x=\"%d\" y=\"%d\" width=\"12\" height=\"12\""
                   + " fill=\"%s\"/>",
               x, y - 10, d.colors().get(s)));
       String name = d.series().get(s);
-      if (name.length() > 28) {
-        name = name.substring(0, 27) + "…";
+      if (name.length() > 24) {
+        name = name.substring(0, 23) + "…";
       }
       sb.append(f("<text x=\"%d\" y=\"%d\">%s</text>", x + 16, y, Html.esc(name)));
     }
@@ -164,11 +162,16 @@ final class SvgBarChart {
     return Double.isNaN(b) ? a : Math.max(a, b);
   }
 
-  private static String tick(double v, boolean percent) {
-    if (percent) {
-      return f("%.0f%%", 100 * v);
+  /** A tick label with as many decimals as the step needs (0.25 -> 2, 0.5 -> 1, 20 -> 0). */
+  static String tick(double v, double step, boolean percent) {
+    double shown = percent ? 100 * v : v;
+    double s = percent ? 100 * step : step;
+    int decimals = 0;
+    while (decimals < 8
+        && Math.abs(s * Math.pow(10, decimals) - Math.rint(s * Math.pow(10, decimals))) > 1e-6) {
+      decimals++;
     }
-    return v == Math.rint(v) && Math.abs(v) < 1e6 ? f("%.0f", v) : f("%.3g", v);
+    return f("%." + decimals + "f", shown) + (percent ? "%" : "");
   }
 
   static String fmt(double v, boolean percent) {

@@ -7,7 +7,7 @@ import java.util.Locale;
 final class SvgHeatMap {
   private static final int CELL_W = 96;
   private static final int CELL_H = 22;
-  private static final double CHAR_WIDTH = 6.4;
+  private static final double CHAR_WIDTH = 7.4;
 
   private SvgHeatMap() {}
 
