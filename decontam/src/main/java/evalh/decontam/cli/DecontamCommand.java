@@ -1,0 +1,313 @@
+package evalh.decontam.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import evalh.decontam.check.CheckItem;
+import evalh.decontam.check.CheckSettings;
+import evalh.decontam.check.ItemChecker;
+import evalh.decontam.check.ItemMatch;
+import evalh.decontam.check.Llama2Buckets;
+import evalh.decontam.corpus.CorpusFiles;
+import evalh.decontam.index.BuildOptions;
+import evalh.decontam.index.CorpusIndexer;
+import evalh.decontam.index.IndexState;
+import evalh.decontam.index.NgramIndex;
+import evalh.decontam.report.DecontamReport;
+import evalh.tasks.BenchmarkItem;
+import evalh.tasks.BenchmarkItems;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code evalh decontam}: per-item benchmark overlap report against an n-gram index. */
+@Command(
+    name = "decontam",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check the items of benchmark tasks against training corpora and write decontam.json and",
+      "decontam.md: per item the matched n-grams, coverage, longest run, top documents with",
+      "snippets, and the labels dirty (GPT-3/lm-eval), Llama-2 buckets, answer_leak and short.",
+      "The checked text is the question plus its choices; the gold answer is checked apart.",
+      "Feed decontam.json to: evalh run --decontam <decontam.json>."
+    })
+public final class DecontamCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--corpus",
+      required = true,
+      arity = "1..*",
+      paramLabel = "PATH",
+      description =
+          "An index directory (from evalh index), or raw corpus files/directories/globs: these are"
+              + " indexed first under --index-root (an existing index there is reused and extended).")
+  List<String> corpus;
+
+  @Option(
+      names = "--task",
+      paramLabel = "SPEC",
+      description =
+          "Task or group spec from the task registry, e.g. mmlu-science or mmlu-anatomy,mmlu-virology.")
+  String task;
+
+  @Option(
+      names = "--items",
+      paramLabel = "FILE",
+      description =
+          "Instead of --task: a JSONL file of items {\"task\",\"doc_id\",\"question\",\"choices\",\"gold\"}.")
+  Path itemsFile;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Benchmark data directory (default: $EVALH_DATA, else the bundled sample data).")
+  Path dataDir;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Report directory (default: reports/decontam-<task>).")
+  Path out;
+
+  @Option(
+      names = "--index-root",
+      paramLabel = "DIR",
+      defaultValue = "indexes",
+      description = "Where indexes of raw corpus paths are built (default: ${DEFAULT-VALUE}).")
+  Path indexRoot;
+
+  @Option(
+      names = "--boilerplate-cap",
+      paramLabel = "K",
+      defaultValue = "10",
+      description =
+          "n-grams found in more than K documents are ignored for 'dirty' (default: ${DEFAULT-VALUE}).")
+  int cap;
+
+  @Option(
+      names = "--top-docs",
+      paramLabel = "K",
+      defaultValue = "3",
+      description =
+          "Matching documents shown per item with provenance and snippet (default: ${DEFAULT-VALUE}).")
+  int topDocs;
+
+  @Option(
+      names = "--leak-docs",
+      paramLabel = "K",
+      defaultValue = "100",
+      description =
+          "Best matching documents per item searched for the gold answer (default: ${DEFAULT-VALUE}).")
+  int leakDocs;
+
+  @Option(
+      names = "--no-short-scan",
+      description =
+          "Do not scan the corpus for exact whole-item matches of items shorter than n tokens (they"
+              + " are then reported short and clean).")
+  boolean noShortScan;
+
+  @Mixin SchemeOptions scheme;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter log = spec.commandLine().getOut();
+    if ((task == null) == (itemsFile == null)) {
+      throw new ParameterException(spec.commandLine(), "give exactly one of --task or --items");
+    }
+    CheckSettings settings;
+    try {
+      settings = new CheckSettings(cap, topDocs, leakDocs, !noShortScan, scheme.threads());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    List<CheckItem> items = itemsFile != null ? readItems(itemsFile) : registryItems();
+    if (items.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no multiple-choice items for " + (task != null ? task : itemsFile));
+    }
+    Path indexDir = resolveIndex(log);
+    String spec = task != null ? task : itemsFile.getFileName().toString();
+    Path outDir = out != null ? out : Path.of("reports", "decontam-" + safe(spec));
+    long t0 = System.nanoTime();
+    try (NgramIndex index = NgramIndex.open(indexDir)) {
+      log.printf(
+          Locale.ROOT,
+          "checking %d items against %s (%d documents)%n",
+          items.size(),
+          indexDir,
+          index.numDocs());
+      List<ItemMatch> matches = new ItemChecker(index, settings, log).check(items);
+      DecontamReport.Builder b = DecontamReport.builder().taskSpec(spec);
+      IndexState st = index.state();
+      b.index().put("path", indexDir.toAbsolutePath().toString());
+      b.index().put("documents", index.numDocs());
+      b.index().put("files", st.files.size());
+      b.index().put("normalization", st.normalization);
+      b.index().put("n", st.n);
+      b.index().put("stride", st.stride);
+      b.index().put("hash", st.hash);
+      b.index().put("guaranteed_run", index.scheme().guaranteedRun());
+      b.settings().put("boilerplate_cap", cap);
+      b.settings().put("top_docs", topDocs);
+      b.settings().put("leak_docs", leakDocs);
+      b.settings().put("short_items_scanned", !noShortScan);
+      b.settings().put("llama2_clean_below", Llama2Buckets.CLEAN_BELOW);
+      b.settings().put("llama2_dirty_from", Llama2Buckets.DIRTY_FROM);
+      b.settings()
+          .put(
+              "checked_text",
+              "question + newline-separated choices; gold answer checked separately");
+      LinkedHashSet<String> tasks = new LinkedHashSet<>();
+      items.forEach(i -> tasks.add(i.task()));
+      b.group(spec, new ArrayList<>(tasks));
+      b.addAll(matches);
+      DecontamReport report = b.build();
+      report.write(outDir);
+      JsonNode s = report.json().get("summary");
+      log.printf(
+          Locale.ROOT,
+          "%d items in %d task(s): %d dirty (%.2f%%), %d answer leaks, %d short; %.1f s%n",
+          s.get("n_items").asInt(),
+          tasks.size(),
+          s.get("n_dirty").asInt(),
+          s.get("percent").get("dirty").asDouble(),
+          s.get("n_answer_leak").asInt(),
+          s.get("n_short").asInt(),
+          (System.nanoTime() - t0) / 1e9);
+      log.println(
+          "wrote " + outDir.resolve("decontam.json") + " and " + outDir.resolve("decontam.md"));
+    }
+    return 0;
+  }
+
+  private List<CheckItem> registryItems() {
+    List<CheckItem> out = new ArrayList<>();
+    for (BenchmarkItem i : BenchmarkItems.load(task, dataDir)) {
+      out.add(CheckItem.multipleChoice(i.task(), i.docId(), i.question(), i.choices(), i.gold()));
+    }
+    return out;
+  }
+
+  static List<CheckItem> readItems(Path file) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<CheckItem> out = new ArrayList<>();
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      int no = 0;
+      while ((line = r.readLine()) != null) {
+        no++;
+        if (line.isBlank()) {
+          continue;
+        }
+        String where = file + " line " + no;
+        JsonNode n;
+        try {
+          n = json.readTree(line);
+        } catch (IOException e) {
+          throw new IllegalArgumentException(where + ": not JSON: " + e.getMessage(), e);
+        }
+        JsonNode choices = n.get("choices");
+        if (!n.path("task").isTextual()
+            || !n.path("doc_id").canConvertToInt()
+            || !n.path("question").isTextual()
+            || choices == null
+            || !choices.isArray()
+            || !n.path("gold").canConvertToInt()) {
+          throw new IllegalArgumentException(
+              where
+                  + ": expected fields task (string), doc_id (int), question (string), choices (array), gold (int)");
+        }
+        List<String> cs = new ArrayList<>();
+        choices.forEach(c -> cs.add(c.asText()));
+        int gold = n.get("gold").asInt();
+        if (gold < 0 || gold >= cs.size()) {
+          throw new IllegalArgumentException(where + ": gold " + gold + " is not a choice index");
+        }
+        out.add(
+            CheckItem.multipleChoice(
+                n.get("task").asText(),
+                n.get("doc_id").asInt(),
+                n.get("question").asText(),
+                cs,
+                gold));
+      }
+    }
+    return out;
+  }
+
+  private Path resolveIndex(PrintWriter log) throws IOException {
+    if (corpus.size() == 1) {
+      Path p = Path.of(corpus.get(0));
+      if (Files.isDirectory(p) && CorpusIndexer.existing(p) != null) {
+        return p;
+      }
+    }
+    BuildOptions opts;
+    List<Path> files;
+    try {
+      opts = scheme.build();
+      files = CorpusFiles.expand(corpus);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    Path dir = indexRoot.resolve(indexName(opts));
+    log.println(
+        (Files.isDirectory(dir) ? "updating index " : "building index ")
+            + dir
+            + " over "
+            + files.size()
+            + " corpus file(s)");
+    IndexCommand.print(log, dir, new CorpusIndexer(dir, opts, log).build(files));
+    return dir;
+  }
+
+  private String indexName(BuildOptions opts) {
+    List<String> abs =
+        corpus.stream()
+            .map(c -> Path.of(c).toAbsolutePath().normalize().toString())
+            .sorted()
+            .toList();
+    String key =
+        String.join("\n", abs)
+            + "\n"
+            + opts.scheme()
+            + "\n"
+            + opts.textFields()
+            + "\n"
+            + opts.idField();
+    String first =
+        Path.of(abs.get(0)).getFileName() == null
+            ? "corpus"
+            : Path.of(abs.get(0)).getFileName().toString();
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return safe(first) + "-" + HexFormat.of().formatHex(h, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String safe(String s) {
+    String t = s.replaceAll("[^A-Za-z0-9._-]+", "_");
+    return t.length() > 60 ? t.substring(0, 60) : t;
+  }
+}

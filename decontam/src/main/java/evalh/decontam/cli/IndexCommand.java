@@ -1,0 +1,115 @@
+package evalh.decontam.cli;
+
+import evalh.decontam.corpus.CorpusFiles;
+import evalh.decontam.index.BuildOptions;
+import evalh.decontam.index.BuildReport;
+import evalh.decontam.index.CorpusIndexer;
+import evalh.decontam.index.IndexState;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code evalh index}: builds or extends an n-gram index over training corpora. */
+@Command(
+    name = "index",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build (or extend) a Lucene word n-gram index over training corpora for decontamination.",
+      "Reads JSONL (.jsonl/.json/.ndjson, plain, .gz or .zst) and parquet, one document per",
+      "line/row. Re-running with more files adds only the new or changed ones; an interrupted",
+      "build keeps what was committed (per finished file) and resumes.",
+      "Malformed lines, missing text fields, invalid UTF-8 and truncated files are counted per",
+      "file, never fatal; an empty corpus is an error."
+    })
+public final class IndexCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--corpus",
+      required = true,
+      arity = "1..*",
+      paramLabel = "PATH",
+      description = "Corpus files, directories (searched recursively) or globs.")
+  List<String> corpus;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Index directory, e.g. indexes/dclm.")
+  Path out;
+
+  @Mixin SchemeOptions scheme;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    BuildOptions opts;
+    List<Path> files;
+    try {
+      opts = scheme.build();
+      files = CorpusFiles.expand(corpus);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    BuildReport r = new CorpusIndexer(this.out, opts, out).build(files);
+    print(out, this.out, r);
+    return 0;
+  }
+
+  static void print(PrintWriter out, Path indexDir, BuildReport r) throws IOException {
+    long bytes = directorySize(indexDir);
+    IndexState st = CorpusIndexer.existing(indexDir);
+    long allTokens =
+        st.files.stream().filter(f -> f.stats != null).mapToLong(f -> f.stats.tokens).sum();
+    long problems =
+        r.indexed().stream().filter(f -> f.stats != null && f.stats.hasProblems()).count();
+    out.printf(
+        Locale.ROOT,
+        "indexed %d file(s) (%d skipped as unchanged): %d tokens in %.1f s; index %s now holds %d"
+            + " documents, %d files, %.2f bytes per corpus token (%s)%n",
+        r.indexed().size(),
+        r.skipped().size(),
+        r.tokens(),
+        r.seconds(),
+        indexDir,
+        r.totalDocs(),
+        st.files.size(),
+        allTokens == 0 ? 0.0 : (double) bytes / allTokens,
+        humanBytes(bytes));
+    if (problems > 0) {
+      out.println(
+          problems
+              + " file(s) had bad records (see the lines above and "
+              + IndexState.MIRROR_FILE
+              + ")");
+    }
+  }
+
+  static long directorySize(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  static String humanBytes(long b) {
+    if (b < 1 << 20) {
+      return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+    }
+    if (b < 1L << 30) {
+      return String.format(Locale.ROOT, "%.1f MiB", b / 1048576.0);
+    }
+    return String.format(Locale.ROOT, "%.2f GiB", b / 1073741824.0);
+  }
+}
