@@ -22,8 +22,8 @@ class BenchmarkItemsTest {
     // the first anatomy test item of the bundled sample (tasks/src/main/resources/.../test.jsonl)
     assertThat(items.get(0).question())
         .isEqualTo("How many pairs of ribs does a typical adult human have?");
-    assertThat(items.get(0).choices()).containsExactly("10", "11", "12", "13");
-    assertThat(items.get(0).gold()).isEqualTo(2);
+    assertThat(items.get(0).choices()).containsExactly("11", "12", "13", "10");
+    assertThat(items.get(0).gold()).isEqualTo(1);
   }
 
   @Test

@@ -1,0 +1,272 @@
+package evalh.tasks.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import evalh.harness.engine.EngineOptions;
+import evalh.harness.engine.Evaluator;
+import evalh.tasks.data.DataRoot;
+import evalh.tasks.data.Skip;
+import evalh.tasks.output.AtomicFiles;
+import evalh.tasks.prompt.DescriptionStyle;
+import evalh.tasks.registry.Selection;
+import evalh.tasks.registry.TaskRegistry;
+import evalh.tasks.registry.TaskSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One {@code evalh run}: expand the task spec, read every dataset (failing before the model is
+ * loaded), score what the request cache lacks, and write {@code results.json}, {@code
+ * samples_<task>.jsonl} and the console table.
+ */
+public final class EvaluationRun {
+  /** Opens the model; {@code LoglikelihoodEngine::open} in production. */
+  @FunctionalInterface
+  public interface EvaluatorFactory {
+    Evaluator open(String ckpt, EngineOptions options);
+  }
+
+  /**
+   * Everything a run needs.
+   *
+   * @param limit items per task, {@code < 0} for all
+   * @param cacheFile request cache ({@code null}: none, scores are kept in memory only)
+   * @param llBatch loglikelihood requests per engine call (and per cache append)
+   * @param rollingBatch documents per engine call (and per cache append)
+   */
+  public record Options(
+      String taskSpec,
+      String ckpt,
+      Integer numFewshot,
+      int limit,
+      EngineOptions engine,
+      Path output,
+      boolean logSamples,
+      DataRoot dataRoot,
+      List<Path> includes,
+      DescriptionStyle descriptionStyle,
+      Path decontam,
+      Path cacheFile,
+      int llBatch,
+      int rollingBatch,
+      boolean progressBar,
+      Map<String, Object> commandLine) {}
+
+  /** What a run produced. */
+  public record Outcome(Path results, ObjectNode json) {}
+
+  private EvaluationRun() {}
+
+  public static Outcome run(Options o, EvaluatorFactory factory, PrintWriter out, PrintWriter err) {
+    long t0 = System.nanoTime();
+    TaskRegistry registry =
+        o.includes().isEmpty() ? TaskRegistry.bundled() : TaskRegistry.withIncludes(o.includes());
+    Selection sel = registry.resolve(o.taskSpec());
+    DecontamLabels decontam = o.decontam() == null ? null : DecontamLabels.read(o.decontam());
+    if ("demo".equals(o.ckpt())) {
+      out.println(
+          "NOTE: --ckpt demo is a tiny randomly initialised model"
+              + (o.dataRoot().sample() ? " scored on evalh's bundled sample questions" : "")
+              + ": its scores are at chance (about 25% on 4-choice MMLU) and only show that the"
+              + " pipeline works.");
+    }
+    TaskLoader loader =
+        new TaskLoader(o.dataRoot(), o.numFewshot(), o.limit(), o.descriptionStyle());
+    List<TaskPlan> plans = new ArrayList<>();
+    for (TaskSpec t : sel.tasks()) {
+      TaskPlan p = loader.load(t);
+      plans.add(p);
+      if (!p.skips().isEmpty()) {
+        err.printf(
+            Locale.ROOT,
+            "evalh: warning: %s: skipped %d item(s) of bad data, e.g. %s: %s%n",
+            t.name(),
+            p.skips().size(),
+            p.skips().get(0).location(),
+            p.skips().get(0).reason());
+      }
+      if (decontam != null && !decontam.covers(t.name())) {
+        err.printf(
+            Locale.ROOT,
+            "evalh: warning: %s is not in %s; its %d items count as clean%n",
+            t.name(),
+            decontam.file(),
+            p.size());
+      }
+    }
+    Map<String, TaskScores> scores = new LinkedHashMap<>();
+    Map<String, Object> meta;
+    Scorer scorer;
+    try (Evaluator ev = factory.open(o.ckpt(), o.engine());
+        RequestCache cache =
+            o.cacheFile() == null ? RequestCache.inMemory() : RequestCache.open(o.cacheFile())) {
+      meta = new LinkedHashMap<>(ev.metadata());
+      String scope = scope(meta);
+      if (cache.dropped() > 0) {
+        err.printf(
+            Locale.ROOT,
+            "evalh: resuming: dropped %d incomplete line(s) of %s%n",
+            cache.dropped(),
+            cache.file());
+      }
+      if (cache.size() > 0) {
+        err.printf(
+            Locale.ROOT,
+            "evalh: resuming with %d cached answers from %s%n",
+            cache.size(),
+            cache.file());
+      }
+      scorer = new Scorer(ev, cache, scope, o.llBatch(), o.rollingBatch(), o.progressBar());
+      scorer.scoreAll(plans);
+      for (TaskPlan p : plans) {
+        scores.put(p.spec().name(), TaskScores.of(p, scorer));
+      }
+      meta = new LinkedHashMap<>(ev.metadata());
+    }
+    ResultsReport report = new ResultsReport(sel, scores, decontam);
+    ObjectNode json = report.build(config(o, meta));
+    double wall = (System.nanoTime() - t0) / 1e9;
+    json.set("evalh", ResultsReport.JSON.valueToTree(evalhSection(o, meta, scores, scorer, wall)));
+    try {
+      if (o.logSamples()) {
+        for (TaskScores s : scores.values()) {
+          SamplesWriter.write(
+              o.output().resolve("samples_" + s.plan.spec().name() + ".jsonl"),
+              s,
+              report.dirtyMask(s.plan.spec().name()));
+        }
+      }
+      Path results = o.output().resolve("results.json");
+      AtomicFiles.write(
+          results,
+          os -> {
+            ResultsReport.JSON.writerWithDefaultPrettyPrinter().writeValue(os, json);
+            os.write('\n');
+          });
+      out.print(ConsoleTable.render(report, scores));
+      out.printf(
+          Locale.ROOT,
+          "%s: %d requests (%d cached), %d tokens scored in %.1f s%n",
+          results,
+          scorer.cacheHits() + scorer.scoredRequests(),
+          scorer.cacheHits(),
+          scorer.scoredTokens(),
+          wall);
+      out.flush();
+      return new Outcome(results, json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write results to " + o.output(), e);
+    }
+  }
+
+  /** Every engine setting that changes a score, with the checkpoint fingerprint. */
+  static String scope(Map<String, Object> meta) {
+    String device = String.valueOf(meta.get("device"));
+    int colon = device.indexOf(':');
+    return String.join(
+        "|",
+        "evalh-cache-v1",
+        String.valueOf(meta.get("checkpoint_fingerprint")),
+        "dtype=" + meta.get("dtype"),
+        "device=" + (colon < 0 ? device : device.substring(0, colon)),
+        "add_bos=" + meta.get("add_bos"),
+        "max_length=" + meta.get("max_length"),
+        "prefix=" + meta.get("prefix_token_id"),
+        "rolling_prefix=" + meta.get("rolling_prefix"));
+  }
+
+  private static Map<String, Object> config(Options o, Map<String, Object> meta) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("model", "evalh");
+    c.put(
+        "model_args",
+        "pretrained="
+            + o.ckpt()
+            + ",dtype="
+            + meta.get("dtype")
+            + ",add_bos_token="
+            + meta.get("add_bos")
+            + ",max_length="
+            + meta.get("max_length"));
+    c.put("batch_size", o.engine().batchTokens() + " tokens");
+    c.put("device", meta.get("device"));
+    c.put("use_cache", o.cacheFile() == null ? null : o.cacheFile().toString());
+    c.put("limit", o.limit() < 0 ? null : o.limit());
+    c.put("num_fewshot", o.numFewshot());
+    c.put("bootstrap_iters", 0);
+    c.put("description_style", o.descriptionStyle().name().toLowerCase(Locale.ROOT));
+    c.put("data_dir", o.dataRoot().sample() ? "bundled sample" : o.dataRoot().path().toString());
+    c.put("decontam", o.decontam() == null ? null : o.decontam().toString());
+    c.put("command_line", o.commandLine());
+    return c;
+  }
+
+  private static Map<String, Object> evalhSection(
+      Options o,
+      Map<String, Object> meta,
+      Map<String, TaskScores> scores,
+      Scorer scorer,
+      double wall) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    String v = EvaluationRun.class.getPackage().getImplementationVersion();
+    e.put("version", v == null ? "dev" : v);
+    e.put("checkpoint", o.ckpt());
+    e.put("checkpoint_fingerprint", meta.get("checkpoint_fingerprint"));
+    e.put("device", meta.get("device"));
+    e.put("dtype", meta.get("dtype"));
+    e.put("demo", "demo".equals(o.ckpt()));
+    long tokens = 0;
+    int requests = 0;
+    for (TaskScores s : scores.values()) {
+      tokens += s.scoredTokens;
+      requests +=
+          s.plan instanceof TaskPlan.Choice c
+              ? c.prompts().stream().mapToInt(p -> p.continuations().size()).sum()
+              : s.plan.size();
+    }
+    e.put("tokens_scored", tokens);
+    e.put("requests", requests);
+    Map<String, Object> engine = new LinkedHashMap<>(meta);
+    Map<String, Object> thisRun = new LinkedHashMap<>();
+    for (String k : List.of("tokens_scored", "forward_tokens", "padded_tokens", "checkpoint_dir")) {
+      Object x = engine.remove(k);
+      if (x != null) {
+        thisRun.put(k, x);
+      }
+    }
+    e.put("engine", engine);
+    Map<String, Object> skipped = new LinkedHashMap<>();
+    for (TaskScores s : scores.values()) {
+      List<Skip> sk = s.plan.skips();
+      if (!sk.isEmpty()) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("count", sk.size());
+        t.put(
+            "items",
+            sk.stream().map(x -> Map.of("location", x.location(), "reason", x.reason())).toList());
+        skipped.put(s.plan.spec().name(), t);
+      }
+    }
+    e.put("skipped", skipped);
+    Map<String, Object> sources = new LinkedHashMap<>();
+    for (TaskScores s : scores.values()) {
+      sources.put(s.plan.spec().name(), s.plan.sources());
+    }
+    e.put("data_files", sources);
+    // Run-dependent fields (timings and what this process did); everything above is identical
+    // for a fresh and a resumed run.
+    e.put("wall_seconds", wall);
+    e.put("tokens_per_second", wall > 0 ? scorer.scoredTokens() / wall : 0.0);
+    thisRun.put("requests_scored", scorer.scoredRequests());
+    thisRun.put("cache_hits", scorer.cacheHits());
+    thisRun.put("date", java.time.Instant.now().toString());
+    e.put("this_run", thisRun);
+    return e;
+  }
+}

@@ -1,0 +1,176 @@
+package evalh.tasks.run;
+
+import evalh.harness.engine.ContinuationRequest;
+import evalh.harness.engine.Evaluator;
+import evalh.harness.engine.LoglikelihoodResult;
+import evalh.harness.engine.Progress;
+import evalh.harness.engine.RollingResult;
+import evalh.tasks.prompt.ChoicePrompt;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores every request of the planned tasks that the cache does not already hold, in batches that
+ * are appended to the cache as soon as they finish, and returns every answer by key.
+ */
+final class Scorer {
+  private final Evaluator evaluator;
+  private final RequestCache cache;
+  private final String scope;
+  private final int llBatch;
+  private final int rollingBatch;
+  private final boolean progressBar;
+  private long scoredTokens;
+  private int scoredRequests;
+  private int cacheHits;
+
+  Scorer(
+      Evaluator evaluator,
+      RequestCache cache,
+      String scope,
+      int llBatch,
+      int rollingBatch,
+      boolean progressBar) {
+    this.evaluator = evaluator;
+    this.cache = cache;
+    this.scope = scope;
+    this.llBatch = llBatch;
+    this.rollingBatch = rollingBatch;
+    this.progressBar = progressBar;
+  }
+
+  String llKey(String context, String continuation) {
+    return RequestCache.key(scope, "loglikelihood", context, continuation);
+  }
+
+  String rollingKey(String text) {
+    return RequestCache.key(scope, "loglikelihood_rolling", text);
+  }
+
+  /**
+   * Scores what the cache lacks. Requests are cut into batches at fixed positions of the full,
+   * de-duplicated request list, and a batch with any request missing is scored whole, so a resumed
+   * run feeds the engine exactly the batches an uninterrupted run would (bitwise equal scores on a
+   * deterministic device).
+   */
+  void scoreAll(List<TaskPlan> plans) {
+    Map<String, ContinuationRequest> ll = new LinkedHashMap<>();
+    Map<String, String> rolling = new LinkedHashMap<>();
+    for (TaskPlan p : plans) {
+      switch (p) {
+        case TaskPlan.Choice c -> {
+          for (ChoicePrompt pr : c.prompts()) {
+            for (String cont : pr.continuations()) {
+              ll.putIfAbsent(
+                  llKey(pr.context(), cont), new ContinuationRequest(pr.context(), cont));
+            }
+          }
+        }
+        case TaskPlan.Rolling r -> {
+          for (String t : r.targets()) {
+            rolling.putIfAbsent(rollingKey(t), t);
+          }
+        }
+      }
+    }
+    List<String> llKeys = new ArrayList<>(ll.keySet());
+    List<String> rollingKeys = new ArrayList<>(rolling.keySet());
+    int cached = 0;
+    for (String k : llKeys) {
+      cached += cache.get(k) != null ? 1 : 0;
+    }
+    for (String k : rollingKeys) {
+      cached += cache.get(k) != null ? 1 : 0;
+    }
+    cacheHits = cached;
+    List<int[]> llBatches = pending(llKeys, llBatch);
+    List<int[]> rollingBatches = pending(rollingKeys, rollingBatch);
+    if (!llBatches.isEmpty()) {
+      List<ContinuationRequest> reqs = new ArrayList<>(ll.values());
+      long total = llBatches.stream().mapToLong(b -> b[1] - b[0]).sum();
+      try (ScoringProgress bar = ScoringProgress.start("loglikelihood", total, progressBar)) {
+        for (int[] b : llBatches) {
+          List<LoglikelihoodResult> res = evaluator.loglikelihood(reqs.subList(b[0], b[1]), bar);
+          List<String> keys = new ArrayList<>();
+          List<RequestCache.Entry> entries = new ArrayList<>();
+          for (int i = 0; i < res.size(); i++) {
+            LoglikelihoodResult r = res.get(i);
+            scoredTokens += r.continuationIds().length;
+            String k = llKeys.get(b[0] + i);
+            if (cache.get(k) == null) {
+              keys.add(k);
+              entries.add(
+                  new RequestCache.Entry(
+                      r.logprob(), r.greedy(), r.continuationIds().length, r.truncated() ? 1 : 0));
+            }
+          }
+          cache.appendAll(keys, entries);
+          scoredRequests += res.size();
+        }
+      }
+    }
+    if (!rollingBatches.isEmpty()) {
+      List<String> docs = new ArrayList<>(rolling.values());
+      long total = rollingBatches.stream().mapToLong(b -> b[1] - b[0]).sum();
+      try (ScoringProgress bar =
+          ScoringProgress.start("loglikelihood_rolling (docs)", total, progressBar)) {
+        for (int[] b : rollingBatches) {
+          Progress tokensOnly = (r, t) -> bar.advance(0, t);
+          List<RollingResult> res =
+              evaluator.loglikelihoodRolling(docs.subList(b[0], b[1]), tokensOnly);
+          List<String> keys = new ArrayList<>();
+          List<RequestCache.Entry> entries = new ArrayList<>();
+          for (int i = 0; i < res.size(); i++) {
+            RollingResult r = res.get(i);
+            scoredTokens += r.tokens();
+            String k = rollingKeys.get(b[0] + i);
+            if (cache.get(k) == null) {
+              keys.add(k);
+              entries.add(new RequestCache.Entry(r.logprob(), false, r.tokens(), r.windows()));
+            }
+          }
+          cache.appendAll(keys, entries);
+          bar.step(res.size());
+          scoredRequests += res.size();
+        }
+      }
+    }
+  }
+
+  /** {@code [from, to)} of each fixed-size batch that has a request the cache lacks. */
+  private List<int[]> pending(List<String> keys, int size) {
+    List<int[]> out = new ArrayList<>();
+    for (int from = 0; from < keys.size(); from += size) {
+      int to = Math.min(keys.size(), from + size);
+      for (int i = from; i < to; i++) {
+        if (cache.get(keys.get(i)) == null) {
+          out.add(new int[] {from, to});
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  RequestCache.Entry get(String key) {
+    RequestCache.Entry e = cache.get(key);
+    if (e == null) {
+      throw new IllegalStateException("request " + key + " was not scored");
+    }
+    return e;
+  }
+
+  long scoredTokens() {
+    return scoredTokens;
+  }
+
+  int scoredRequests() {
+    return scoredRequests;
+  }
+
+  int cacheHits() {
+    return cacheHits;
+  }
+}
