@@ -17,6 +17,19 @@ public final class HarnessCommands {
     }
   }
 
+  /** {@code evalh check-fixtures}. */
+  public static final class CheckFixtures implements CommandProvider {
+    @Override
+    public Object command() {
+      return new CheckFixturesCommand();
+    }
+
+    @Override
+    public int order() {
+      return 95;
+    }
+  }
+
   /** {@code evalh bench}. */
   public static final class Bench implements CommandProvider {
     @Override

@@ -1,0 +1,196 @@
+package evalh.harness.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import evalh.harness.engine.ContinuationRequest;
+import evalh.harness.engine.EngineOptions;
+import evalh.harness.engine.LoglikelihoodEngine;
+import evalh.harness.engine.LoglikelihoodResult;
+import evalh.harness.engine.Progress;
+import evalh.harness.engine.RollingResult;
+import evalh.harness.engine.TokenRequest;
+import evalh.harness.engine.TokenScorer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code evalh check-fixtures}: compares the engine on a device/dtype with the team's float64
+ * reference fixtures and prints the largest errors; exits 1 when a tolerance is exceeded. This is
+ * what {@code scripts/gpu-check.sh} runs on CUDA.
+ */
+@Command(
+    name = "check-fixtures",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compare per-token log-probs, lm-eval loglikelihoods (token splits, is_greedy) and rolling",
+      "bits-per-byte on the reference fixtures (a folder with models/ and expected/) with the",
+      "engine on the chosen device and dtype. float32 tolerances are the fixtures' own (2e-4 per",
+      "token, 1e-3 per summed request, 1e-5 relative bpb, no is_greedy flips); float16 ones are",
+      "3e-2, 1.5e-1 and 2e-3, with is_greedy checked only where the reference margin is > 0.05."
+    })
+public final class CheckFixturesCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--fixtures", required = true, description = "Folder with models/ and expected/.")
+  Path fixtures;
+
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto|cpu|cuda[:N] (default ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(
+      names = "--dtype",
+      defaultValue = "float32",
+      description = "float32|float16 (default ${DEFAULT-VALUE}).")
+  String dtype;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Tolerances for one compute dtype. */
+  record Tolerances(double token, double sum, double bpbRel, double greedyMargin) {
+    static Tolerances of(String dtype) {
+      return dtype.startsWith("float16") || dtype.equals("fp16")
+          ? new Tolerances(3e-2, 1.5e-1, 2e-3, 0.05)
+          : new Tolerances(2e-4, 1e-3, 1e-5, 0.0);
+    }
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    Tolerances tol = Tolerances.of(dtype);
+    boolean ok = true;
+    for (String model : List.of("tiny-llama", "tiny-qwen2")) {
+      ok &= check(model, tol, out);
+    }
+    out.println(ok ? "check-fixtures: PASS" : "check-fixtures: FAIL");
+    out.flush();
+    return ok ? 0 : 1;
+  }
+
+  private JsonNode read(String name) throws IOException {
+    return JSON.readTree(fixtures.resolve("expected").resolve(name).toFile());
+  }
+
+  private LoglikelihoodEngine open(String model, int maxLength, EngineOptions.RollingPrefix p) {
+    return LoglikelihoodEngine.open(
+        fixtures.resolve("models").resolve(model).toString(),
+        EngineOptions.defaults()
+            .withDevice(device)
+            .withDtype(dtype)
+            .withMaxLength(maxLength)
+            .withRollingPrefix(p));
+  }
+
+  private boolean check(String model, Tolerances tol, PrintWriter out) throws IOException {
+    double tokErr = 0;
+    double sumErr = 0;
+    double bpbErr = 0;
+    int greedyFlips = 0;
+    String where;
+    JsonNode lp = read("logprobs-" + model + ".json");
+    JsonNode ll = read("loglikelihood-" + model + ".json");
+    try (LoglikelihoodEngine e = open(model, 512, EngineOptions.RollingPrefix.BOS)) {
+      where = e.metadata().get("device") + "/" + e.metadata().get("dtype");
+      for (JsonNode seq : lp.path("sequences")) {
+        int[] ids = ints(seq.path("input_ids"));
+        if (ids.length < 2) {
+          continue;
+        }
+        TokenRequest r =
+            new TokenRequest(new int[] {ids[0]}, Arrays.copyOfRange(ids, 1, ids.length), false);
+        TokenScorer.TokenScores s = e.scoreTokens(List.of(r), Progress.NONE).get(0);
+        JsonNode want = seq.path("next_token_logprobs");
+        for (int i = 0; i < want.size(); i++) {
+          tokErr = Math.max(tokErr, Math.abs(s.logprobs()[i] - want.get(i).asDouble()));
+        }
+        sumErr =
+            Math.max(sumErr, Math.abs(s.sum() - seq.path("sum_next_token_logprobs").asDouble()));
+      }
+      List<ContinuationRequest> reqs = new ArrayList<>();
+      for (JsonNode it : ll.path("items")) {
+        reqs.add(
+            new ContinuationRequest(it.path("context").asText(), it.path("continuation").asText()));
+      }
+      List<LoglikelihoodResult> got = e.loglikelihood(reqs, Progress.NONE);
+      for (int i = 0; i < got.size(); i++) {
+        JsonNode it = ll.path("items").get(i);
+        LoglikelihoodResult r = got.get(i);
+        if (!Arrays.equals(r.continuationIds(), ints(it.path("cont_ids")))
+            || !Arrays.equals(r.contextIds(), ints(it.path("ctx_ids")))) {
+          out.printf(
+              "  %s %s: token split differs from the reference%n", model, it.path("name").asText());
+          greedyFlips++;
+        }
+        sumErr = Math.max(sumErr, Math.abs(r.logprob() - it.path("sum_logprob").asDouble()));
+        JsonNode lps = it.path("cont_logprobs");
+        double minMargin = Double.MAX_VALUE;
+        for (int j = 0; j < lps.size(); j++) {
+          tokErr = Math.max(tokErr, Math.abs(r.tokenLogprobs()[j] - lps.get(j).asDouble()));
+          minMargin = Math.min(minMargin, Math.abs(it.path("greedy_margins").get(j).asDouble()));
+        }
+        if (r.greedy() != it.path("is_greedy").asBoolean() && minMargin > tol.greedyMargin()) {
+          greedyFlips++;
+        }
+      }
+    }
+    JsonNode rolling = read("rolling-" + model + ".json");
+    for (JsonNode block : rolling.path("blocks")) {
+      EngineOptions.RollingPrefix p =
+          EngineOptions.RollingPrefix.valueOf(
+              block.path("prefix").asText().toUpperCase(Locale.ROOT));
+      try (LoglikelihoodEngine e = open(model, rolling.path("max_length").asInt(), p)) {
+        List<String> docs = new ArrayList<>();
+        block.path("documents").forEach(d -> docs.add(d.path("text").asText()));
+        List<RollingResult> got = e.loglikelihoodRolling(docs, Progress.NONE);
+        for (int i = 0; i < docs.size(); i++) {
+          JsonNode d = block.path("documents").get(i);
+          double bpb =
+              -(got.get(i).logprob() / docs.get(i).getBytes(StandardCharsets.UTF_8).length)
+                  / Math.log(2);
+          double want = d.path("bits_per_byte").asDouble();
+          bpbErr = Math.max(bpbErr, Math.abs(bpb - want) / want);
+          sumErr =
+              Math.max(sumErr, Math.abs(got.get(i).logprob() - d.path("loglikelihood").asDouble()));
+        }
+      }
+    }
+    boolean pass =
+        tokErr <= tol.token() && sumErr <= tol.sum() && bpbErr <= tol.bpbRel() && greedyFlips == 0;
+    out.printf(
+        Locale.ROOT,
+        "%-10s %-14s max|dlogprob| %.2e (tol %.0e)  max|dsum| %.2e (tol %.0e)  max rel dbpb %.2e (tol %.0e)"
+            + "  is_greedy/token-split mismatches %d  %s%n",
+        model,
+        where,
+        tokErr,
+        tol.token(),
+        sumErr,
+        tol.sum(),
+        bpbErr,
+        tol.bpbRel(),
+        greedyFlips,
+        pass ? "ok" : "FAIL");
+    return pass;
+  }
+
+  private static int[] ints(JsonNode a) {
+    int[] out = new int[a.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a.get(i).asInt();
+    }
+    return out;
+  }
+}
