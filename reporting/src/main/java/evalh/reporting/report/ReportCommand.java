@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Writes a self-contained HTML report (inline SVG charts, no scripts, no network) and the same"
-          + " tables in Markdown: accuracy per run with 95% CIs, per-subject heat map, bits per"
+          + " tables in Markdown: accuracy per run with 95%% CIs, per-subject heat map, bits per"
           + " byte per validation source, and, with --decontam, contamination per corpus and"
           + " clean-vs-dirty accuracy.",
       "",
