@@ -1,5 +1,6 @@
 package evalh.decontam.corpus;
 
+import evalh.tasks.data.ParquetCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,7 +24,9 @@ import org.apache.parquet.schema.Type;
 /**
  * Parquet corpora (DCLM, FineMath, FineWeb layouts: one document per row with a string text
  * column). Only the text and id columns are read (projection). Rows without the text value are
- * counted; a truncated or corrupt file ends with everything decoded so far kept.
+ * counted; a truncated or corrupt file ends with everything decoded so far kept. Hadoop-free: page
+ * codecs (snappy, zstd, gzip) come from the tasks module's {@link ParquetCodecs}, the same reader
+ * stack the benchmark data loader uses.
  */
 public final class ParquetCorpusReader implements CorpusReader {
   private final List<String> textFields;
@@ -44,7 +47,9 @@ public final class ParquetCorpusReader implements CorpusReader {
       reader =
           ParquetFileReader.open(
               new LocalInputFile(file),
-              ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+              ParquetReadOptions.builder(new PlainParquetConfiguration())
+                  .withCodecFactory(new ParquetCodecs())
+                  .build());
     } catch (IOException | RuntimeException e) {
       stats.truncated = "not a readable parquet file (truncated?): " + e.getMessage();
       return;
