@@ -103,10 +103,6 @@ public final class DiffMarkdown {
   }
 
   private static String trim(double v) {
-    String s = String.format(Locale.ROOT, "%.6g", v);
-    if (s.contains(".") && !s.contains("e")) {
-      s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-    }
-    return s;
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 }

@@ -3,7 +3,6 @@ package evalh.reporting.diff;
 import evalh.reporting.io.AtomicFiles;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -30,23 +29,23 @@ public final class JUnitXmlWriter {
       int failures = diff.failures().size();
       String suite = "evalh diff " + diff.baselineLabel() + " -> " + diff.candidateLabel();
       w.writeStartDocument("UTF-8", "1.0");
-      w.writeCharacters("\n");
+      text(w, "\n");
       w.writeStartElement("testsuites");
-      w.writeAttribute("name", "evalh diff");
-      w.writeAttribute("tests", Integer.toString(tests));
-      w.writeAttribute("failures", Integer.toString(failures));
-      w.writeAttribute("errors", "0");
-      w.writeAttribute("skipped", "0");
-      w.writeAttribute("time", "0");
-      w.writeCharacters("\n  ");
+      attr(w, "name", "evalh diff");
+      attr(w, "tests", Integer.toString(tests));
+      attr(w, "failures", Integer.toString(failures));
+      attr(w, "errors", "0");
+      attr(w, "skipped", "0");
+      attr(w, "time", "0");
+      text(w, "\n  ");
       w.writeStartElement("testsuite");
-      w.writeAttribute("name", suite);
-      w.writeAttribute("tests", Integer.toString(tests));
-      w.writeAttribute("failures", Integer.toString(failures));
-      w.writeAttribute("errors", "0");
-      w.writeAttribute("skipped", "0");
-      w.writeAttribute("time", "0");
-      w.writeCharacters("\n    ");
+      attr(w, "name", suite);
+      attr(w, "tests", Integer.toString(tests));
+      attr(w, "failures", Integer.toString(failures));
+      attr(w, "errors", "0");
+      attr(w, "skipped", "0");
+      attr(w, "time", "0");
+      text(w, "\n    ");
       w.writeStartElement("properties");
       property(w, "baseline", diff.baselineLabel());
       property(w, "candidate", diff.candidateLabel());
@@ -56,34 +55,34 @@ public final class JUnitXmlWriter {
       property(w, "fail-on-change", Boolean.toString(g.failOnChange()));
       property(w, "bootstrap-resamples", Integer.toString(diff.options().resamples()));
       property(w, "seed", Long.toString(diff.options().seed()));
-      w.writeCharacters("\n    ");
+      text(w, "\n    ");
       w.writeEndElement();
       for (Comparison c : diff.rows()) {
-        w.writeCharacters("\n    ");
+        text(w, "\n    ");
         w.writeStartElement("testcase");
-        w.writeAttribute("classname", "evalh." + c.task());
-        w.writeAttribute("name", c.metric().display());
-        w.writeAttribute("time", "0");
+        attr(w, "classname", "evalh." + c.task());
+        attr(w, "name", c.metric().display());
+        attr(w, "time", "0");
         if (c.verdict().fails()) {
-          w.writeCharacters("\n      ");
+          text(w, "\n      ");
           w.writeStartElement("failure");
-          w.writeAttribute("type", c.verdict().name());
-          w.writeAttribute("message", message(c, g));
-          w.writeCharacters(summary(c));
+          attr(w, "type", c.verdict().name());
+          attr(w, "message", message(c, g));
+          text(w, summary(c));
           w.writeEndElement();
         }
-        w.writeCharacters("\n      ");
+        text(w, "\n      ");
         w.writeStartElement("system-out");
-        w.writeCharacters(summary(c));
+        text(w, summary(c));
         w.writeEndElement();
-        w.writeCharacters("\n    ");
+        text(w, "\n    ");
         w.writeEndElement();
       }
-      w.writeCharacters("\n  ");
+      text(w, "\n  ");
       w.writeEndElement();
-      w.writeCharacters("\n");
+      text(w, "\n");
       w.writeEndElement();
-      w.writeCharacters("\n");
+      text(w, "\n");
       w.writeEndDocument();
       w.close();
     } catch (XMLStreamException e) {
@@ -94,10 +93,34 @@ public final class JUnitXmlWriter {
 
   private static void property(XMLStreamWriter w, String name, String value)
       throws XMLStreamException {
-    w.writeCharacters("\n      ");
+    text(w, "\n      ");
     w.writeEmptyElement("property");
-    w.writeAttribute("name", name);
-    w.writeAttribute("value", value);
+    attr(w, "name", name);
+    attr(w, "value", value);
+  }
+
+  private static void attr(XMLStreamWriter w, String name, String value) throws XMLStreamException {
+    w.writeAttribute(name, xmlSafe(value));
+  }
+
+  private static void text(XMLStreamWriter w, String value) throws XMLStreamException {
+    w.writeCharacters(xmlSafe(value));
+  }
+
+  /** Drops the characters XML 1.0 cannot carry (control characters other than tab, CR, LF). */
+  static String xmlSafe(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    s.codePoints()
+        .filter(
+            cp ->
+                cp == 0x9
+                    || cp == 0xA
+                    || cp == 0xD
+                    || (cp >= 0x20 && cp <= 0xD7FF)
+                    || (cp >= 0xE000 && cp <= 0xFFFD)
+                    || cp >= 0x10000)
+        .forEach(b::appendCodePoint);
+    return b.toString();
   }
 
   private static String message(Comparison c, GatePolicy g) {
@@ -160,6 +183,6 @@ public final class JUnitXmlWriter {
   }
 
   private static String trim(double v) {
-    return String.format(Locale.ROOT, "%s", v);
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 }

@@ -46,8 +46,10 @@ final class HtmlReportRenderer {
     sb.append("<p class=\"muted\">")
         .append(Html.esc(generated))
         .append(
-            ". Intervals are 95%: ±1.96·stderr where the run reports a standard error,"
-                + " otherwise a percentile bootstrap over the logged items.</p>\n");
+            ". Intervals are 95%: Wilson score intervals for a task's accuracy (k of n items"
+                + " right) and for clean/dirty subsets; ±1.96·stderr for groups and other metrics"
+                + " with a reported standard error; otherwise a percentile bootstrap over the"
+                + " logged items or documents.</p>\n");
     nav(sb, m);
     runs(sb, m.runs());
     List<String> labels = m.runs().stream().map(Run::label).toList();

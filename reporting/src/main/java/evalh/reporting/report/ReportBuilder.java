@@ -145,7 +145,10 @@ final class ReportBuilder {
     return new ReportModel.MetricPanel(title, key.display(), rows, isGroup, cells, proportion, hib);
   }
 
-  /** The value with a 95% interval: ±z·stderr when reported, else a bootstrap over items. */
+  /**
+   * The value with a 95% interval: Wilson for a leaf task's accuracy of known size, else ±z·stderr
+   * when reported, else a percentile bootstrap over the logged items.
+   */
   private Estimate estimate(Run run, String task, MetricKey key, boolean proportion) {
     Optional<TaskResult> t = run.results().task(task);
     Optional<Double> v = t.flatMap(x -> x.value(key));
@@ -153,6 +156,15 @@ final class ReportBuilder {
       return Estimate.ABSENT;
     }
     long n = t.get().size().orElse(0);
+    if (proportion && n > 0 && !t.get().group()) {
+      // a leaf task's accuracy is k right out of n: the Wilson score interval, which does not
+      // collapse to a point at 0% or 100% as ±1.96·stderr does on small tasks
+      double k = v.get() * n;
+      if (Math.abs(k - Math.rint(k)) < 1e-6 * Math.max(1, n)) {
+        Estimate w = meanEstimate(Math.rint(k), n);
+        return new Estimate(v.get(), w.low(), w.high(), n);
+      }
+    }
     Optional<Double> se = t.get().stderr(key);
     if (se.isPresent()) {
       double z = UnpairedZTest.criticalValue(ALPHA) * se.get();

@@ -74,7 +74,9 @@ class ReportCommandTest {
     // Markdown tables with the values computed by hand from the fixture:
     // group micro = (60 + 40)/180 = 55.6%, (55 + 45)/180 = 55.6%
     assertThat(md).contains("| mmlu-science *(group)* | 55.6 (");
-    assertThat(md).contains("| mmlu-anatomy | 60.0 (50.3–69.7) | 55.0 (");
+    // subjects: Wilson 95% intervals (python: k=60,n=100 -> 0.50200..0.69060; k=55 -> 0.45245..
+    // 0.64385)
+    assertThat(md).contains("| mmlu-anatomy | 60.0 (50.2–69.1) | 55.0 (45.2–64.4) |");
     // contamination: 6 of 100 anatomy items and 2 of 80 virology items are dirty
     assertThat(md)
         .contains("| mmlu-anatomy | 6/100 (6.0%) |")
