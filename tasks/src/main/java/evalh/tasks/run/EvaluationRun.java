@@ -152,12 +152,17 @@ public final class EvaluationRun {
       out.print(ConsoleTable.render(report, scores));
       out.printf(
           Locale.ROOT,
-          "%s: %d requests (%d cached), %d tokens scored in %.1f s%n",
+          "%s: %d unique requests, %d answered from the cache, %d scored now (%d tokens) in"
+              + " %.1f s%n",
           results,
-          scorer.cacheHits() + scorer.scoredRequests(),
+          scorer.uniqueRequests(),
           scorer.cacheHits(),
+          scorer.scoredRequests(),
           scorer.scoredTokens(),
           wall);
+      if ("demo".equals(o.ckpt())) {
+        out.println("NOTE: the demo model is random; these scores are at chance level by design.");
+      }
       out.flush();
       return new Outcome(results, json);
     } catch (IOException e) {
@@ -196,7 +201,7 @@ public final class EvaluationRun {
             + meta.get("max_length"));
     c.put("batch_size", o.engine().batchTokens() + " tokens");
     c.put("device", meta.get("device"));
-    c.put("use_cache", o.cacheFile() == null ? null : o.cacheFile().toString());
+    c.put("use_cache", o.cacheFile() != null);
     c.put("limit", o.limit() < 0 ? null : o.limit());
     c.put("num_fewshot", o.numFewshot());
     c.put("bootstrap_iters", 0);
@@ -262,7 +267,13 @@ public final class EvaluationRun {
     // Run-dependent fields (timings and what this process did); everything above is identical
     // for a fresh and a resumed run.
     e.put("wall_seconds", wall);
-    e.put("tokens_per_second", wall > 0 ? scorer.scoredTokens() / wall : 0.0);
+    // throughput of the model in this process: forward tokens (inputs, not only continuations)
+    Object fwd = thisRun.get("forward_tokens");
+    double forward = fwd instanceof Number n ? n.doubleValue() : scorer.scoredTokens();
+    e.put("tokens_per_second", wall > 0 ? forward / wall : 0.0);
+    if (o.cacheFile() != null) {
+      thisRun.put("cache_file", o.cacheFile().toString());
+    }
     thisRun.put("requests_scored", scorer.scoredRequests());
     thisRun.put("cache_hits", scorer.cacheHits());
     thisRun.put("date", java.time.Instant.now().toString());

@@ -25,10 +25,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Score a checkpoint on tasks or groups of the YAML task registry, as lm-evaluation-harness",
-      "would, and write results.json and samples_<task>.jsonl.",
-      "Scored requests are cached on disk as they finish: run the same command again after an",
-      "interruption (even kill -9) and it resumes where it stopped.",
+      "Score a checkpoint on tasks or groups of the YAML task registry as lm-evaluation-harness"
+          + " would, and write results.json and samples_<task>.jsonl.",
+      "Scored requests are cached on disk as they finish: after an interruption (even kill -9),"
+          + " run the same command again and it resumes where it stopped.",
       "",
       "Example: evalh run --task mmlu-science --ckpt demo"
     })

@@ -25,6 +25,7 @@ final class Scorer {
   private long scoredTokens;
   private int scoredRequests;
   private int cacheHits;
+  private int uniqueRequests;
 
   Scorer(
       Evaluator evaluator,
@@ -85,6 +86,7 @@ final class Scorer {
       cached += cache.get(k) != null ? 1 : 0;
     }
     cacheHits = cached;
+    uniqueRequests = llKeys.size() + rollingKeys.size();
     List<int[]> llBatches = pending(llKeys, llBatch);
     List<int[]> rollingBatches = pending(rollingKeys, rollingBatch);
     if (!llBatches.isEmpty()) {
@@ -168,6 +170,10 @@ final class Scorer {
 
   int scoredRequests() {
     return scoredRequests;
+  }
+
+  int uniqueRequests() {
+    return uniqueRequests;
   }
 
   int cacheHits() {

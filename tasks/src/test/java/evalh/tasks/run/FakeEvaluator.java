@@ -1,0 +1,66 @@
+package evalh.tasks.run;
+
+import evalh.harness.engine.ContinuationRequest;
+import evalh.harness.engine.Evaluator;
+import evalh.harness.engine.LoglikelihoodResult;
+import evalh.harness.engine.Progress;
+import evalh.harness.engine.RollingResult;
+import evalh.harness.tokenizer.TextTokenizer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model whose answers are known in advance: continuation " A" scores -1, every other continuation
+ * -2 - its length; a document scores -(its UTF-16 length) over (length / 4) tokens.
+ */
+final class FakeEvaluator implements Evaluator {
+  int calls;
+
+  @Override
+  public List<LoglikelihoodResult> loglikelihood(List<ContinuationRequest> requests, Progress p) {
+    calls++;
+    List<LoglikelihoodResult> out = new ArrayList<>();
+    for (ContinuationRequest r : requests) {
+      double ll = r.continuation().equals(" A") ? -1.0 : -2.0 - r.continuation().length();
+      out.add(
+          new LoglikelihoodResult(
+              ll, ll == -1.0, new int[0], new int[] {1}, new double[] {ll}, false));
+    }
+    p.advance(requests.size(), requests.size());
+    return out;
+  }
+
+  @Override
+  public List<RollingResult> loglikelihoodRolling(List<String> documents, Progress p) {
+    calls++;
+    List<RollingResult> out = new ArrayList<>();
+    for (String d : documents) {
+      out.add(new RollingResult(-d.length(), Math.max(1, d.length() / 4), 1));
+    }
+    return out;
+  }
+
+  @Override
+  public TextTokenizer tokenizer() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Map<String, Object> metadata() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("checkpoint", "fake");
+    m.put("checkpoint_fingerprint", "fake-1");
+    m.put("device", "cpu");
+    m.put("dtype", "float32");
+    m.put("add_bos", true);
+    m.put("max_length", 512);
+    m.put("prefix_token_id", 0);
+    m.put("rolling_prefix", "bos");
+    return m;
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,266 @@
+package evalh.tasks.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import evalh.tasks.BenchmarkItem;
+import evalh.tasks.BenchmarkItems;
+import evalh.tasks.data.DataRoot;
+import evalh.tasks.registry.TaskRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RunCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+  private final FakeEvaluator fake = new FakeEvaluator();
+
+  private int run(String... args) {
+    CommandLine cl = new CommandLine(new RunCommand((c, o) -> fake));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  private JsonNode results(Path dir) throws Exception {
+    return JSON.readTree(dir.resolve("results.json").toFile());
+  }
+
+  /** The bundled sample items of mmlu-science, loaded independently of the run. */
+  private static Map<String, List<BenchmarkItem>> sampleItems() {
+    Map<String, List<BenchmarkItem>> m = new LinkedHashMap<>();
+    for (BenchmarkItem i :
+        BenchmarkItems.load(TaskRegistry.bundled(), "mmlu-science", DataRoot.bundledSample())) {
+      m.computeIfAbsent(i.task(), k -> new ArrayList<>()).add(i);
+    }
+    return m;
+  }
+
+  @Test
+  void resultsFollowLmEvalSchemaWithMicroAndMacroGroups() throws Exception {
+    Path o = tmp.resolve("r");
+    assertThat(run("--task", "mmlu-science", "--ckpt", "demo", "-o", o.toString())).isZero();
+    JsonNode r = results(o);
+    for (String k :
+        List.of(
+            "results",
+            "groups",
+            "group_subtasks",
+            "configs",
+            "versions",
+            "n-shot",
+            "higher_is_better",
+            "n-samples",
+            "config",
+            "evalh")) {
+      assertThat(r.has(k)).as(k).isTrue();
+    }
+    // the fake model always prefers " A": acc = share of items whose answer is A
+    Map<String, List<BenchmarkItem>> items = sampleItems();
+    double hits = 0;
+    double n = 0;
+    double macro = 0;
+    for (Map.Entry<String, List<BenchmarkItem>> e : items.entrySet()) {
+      double h = e.getValue().stream().filter(i -> i.gold() == 0).count();
+      JsonNode t = r.at("/results/" + e.getKey());
+      assertThat(t.get("acc,none").asDouble()).isEqualTo(h / e.getValue().size(), within(1e-12));
+      double p = h / 3;
+      assertThat(t.get("acc_stderr,none").asDouble())
+          .isEqualTo(Math.sqrt(3 * p * (1 - p) / 2) / Math.sqrt(3), within(1e-12));
+      hits += h;
+      n += e.getValue().size();
+      macro += h / e.getValue().size();
+      assertThat(r.at("/n-samples/" + e.getKey() + "/effective").asInt()).isEqualTo(3);
+      assertThat(r.at("/configs/" + e.getKey() + "/fewshot_config/sampler").asText())
+          .isEqualTo("first_n");
+    }
+    JsonNode g = r.at("/results/mmlu-science");
+    assertThat(g.get("acc,none").asDouble()).isEqualTo(hits / n, within(1e-12));
+    assertThat(g.get("acc_macro,none").asDouble()).isEqualTo(macro / 16, within(1e-12));
+    assertThat(r.at("/groups/mmlu-science")).isEqualTo(g);
+    assertThat(r.at("/group_subtasks/mmlu-science")).hasSize(16);
+    assertThat(r.at("/higher_is_better/mmlu-anatomy/acc").asBoolean()).isTrue();
+    assertThat(r.at("/evalh/checkpoint_fingerprint").asText()).isEqualTo("fake-1");
+    assertThat(r.at("/evalh/requests").asInt()).isEqualTo(16 * 3 * 4);
+    assertThat(out.toString()).contains("demo model is random").contains("mmlu-science");
+    // samples: one line per item, lm-eval --log_samples fields
+    List<String> lines = Files.readAllLines(o.resolve("samples_mmlu-anatomy.jsonl"));
+    assertThat(lines).hasSize(3);
+    JsonNode s = JSON.readTree(lines.get(0));
+    for (String k :
+        List.of(
+            "doc_id",
+            "doc",
+            "target",
+            "arguments",
+            "resps",
+            "filtered_resps",
+            "doc_hash",
+            "prompt_hash",
+            "target_hash",
+            "acc")) {
+      assertThat(s.has(k)).as(k).isTrue();
+    }
+    assertThat(s.at("/filtered_resps/0/0").asText()).isEqualTo("-1.0");
+    assertThat(s.at("/filtered_resps/0/1").asText()).isEqualTo("True");
+    assertThat(s.at("/filtered_resps/1/0").asText()).isEqualTo("-4.0");
+    assertThat(s.at("/resps/2/0/0").asText()).isEqualTo("-4.0");
+    assertThat(s.get("target_hash").asText())
+        .isEqualTo(SamplesWriter.sha256(Integer.toString(s.get("target").asInt())));
+  }
+
+  @Test
+  void decontamReportsCleanAndDirtySubsets() throws Exception {
+    Map<String, List<BenchmarkItem>> items = sampleItems();
+    // doc 0 of every subject is dirty; virology is absent from the file (counts as clean)
+    StringBuilder sb = new StringBuilder("{\"schema\":\"evalh.decontam/1\",\"tasks\":{");
+    boolean first = true;
+    for (String t : items.keySet()) {
+      if (t.equals("mmlu-virology")) {
+        continue;
+      }
+      sb.append(first ? "" : ",").append('"').append(t).append("\":{\"items\":[");
+      sb.append("{\"doc_id\":0,\"dirty\":true},{\"doc_id\":1,\"dirty\":false},");
+      sb.append("{\"doc_id\":2,\"dirty\":false}]}");
+      first = false;
+    }
+    sb.append("}}");
+    Path dj = tmp.resolve("decontam.json");
+    Files.writeString(dj, sb.toString());
+    Path o = tmp.resolve("d");
+    assertThat(
+            run(
+                "--task",
+                "mmlu-science",
+                "--ckpt",
+                "demo",
+                "-o",
+                o.toString(),
+                "--decontam",
+                dj.toString()))
+        .isZero();
+    assertThat(err.toString()).contains("mmlu-virology is not in").contains("count as clean");
+    JsonNode r = results(o);
+    double cleanHits = 0;
+    double cleanN = 0;
+    double dirtyHits = 0;
+    double dirtyN = 0;
+    for (Map.Entry<String, List<BenchmarkItem>> e : items.entrySet()) {
+      boolean covered = !e.getKey().equals("mmlu-virology");
+      double ch = 0;
+      double cn = 0;
+      for (BenchmarkItem i : e.getValue()) {
+        boolean dirty = covered && i.docId() == 0;
+        double hit = i.gold() == 0 ? 1 : 0;
+        if (dirty) {
+          dirtyHits += hit;
+          dirtyN++;
+        } else {
+          ch += hit;
+          cn++;
+        }
+      }
+      cleanHits += ch;
+      cleanN += cn;
+      JsonNode t = r.at("/results/" + e.getKey());
+      assertThat(t.get("n_clean").asInt()).isEqualTo((int) cn);
+      assertThat(t.get("n_dirty").asInt()).isEqualTo(covered ? 1 : 0);
+      assertThat(t.get("acc_decontaminate,none").asDouble()).isEqualTo(ch / cn, within(1e-12));
+    }
+    JsonNode g = r.at("/results/mmlu-science");
+    assertThat(g.get("n_clean").asInt()).isEqualTo((int) cleanN);
+    assertThat(g.get("n_dirty").asInt()).isEqualTo((int) dirtyN);
+    assertThat(g.get("acc_decontaminate,none").asDouble())
+        .isEqualTo(cleanHits / cleanN, within(1e-12));
+    assertThat(g.get("acc_dirty,none").asDouble()).isEqualTo(dirtyHits / dirtyN, within(1e-12));
+    assertThat(g.has("acc_stderr_decontaminate,none")).isTrue();
+    assertThat(g.has("acc_stderr_dirty,none")).isTrue();
+    assertThat(g.get("acc,none").asDouble())
+        .isEqualTo((cleanHits + dirtyHits) / (cleanN + dirtyN), within(1e-12));
+    JsonNode s = JSON.readTree(Files.readAllLines(o.resolve("samples_mmlu-anatomy.jsonl")).get(0));
+    assertThat(s.get("dirty").asBoolean()).isTrue();
+  }
+
+  @Test
+  void secondRunIsAnsweredFromTheCache() throws Exception {
+    Path o = tmp.resolve("c");
+    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "-o", o.toString())).isZero();
+    int calls = fake.calls;
+    assertThat(calls).isPositive();
+    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "-o", o.toString())).isZero();
+    assertThat(fake.calls).isEqualTo(calls);
+    assertThat(results(o).at("/evalh/this_run/cache_hits").asInt()).isEqualTo(12);
+  }
+
+  @Test
+  void usageErrorsExitWith2() {
+    assertThat(run("--ckpt", "demo")).isEqualTo(2);
+    assertThat(err.toString()).contains("needs --task and --ckpt");
+    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "--limit", "0")).isEqualTo(2);
+    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "--batch-size", "x")).isEqualTo(2);
+    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "--bogus")).isEqualTo(2);
+  }
+
+  @Test
+  void badInputIsAClearFailure() throws Exception {
+    CommandLine cl = new CommandLine(new RunCommand((c, o) -> fake));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    List<Throwable> seen = new ArrayList<>();
+    cl.setExecutionExceptionHandler(
+        (ex, c, p) -> {
+          seen.add(ex);
+          return 1;
+        });
+    assertThat(
+            cl.execute(
+                "--task",
+                "mmlu-anatomy",
+                "--ckpt",
+                "demo",
+                "--data-dir",
+                tmp.toString(),
+                "-o",
+                tmp.resolve("x").toString()))
+        .isEqualTo(1);
+    assertThat(seen.get(0).getMessage())
+        .contains("huggingface-cli download cais/mmlu --repo-type dataset --local-dir " + tmp);
+    assertThat(cl.execute("--task", "mmlu_anatomy", "--ckpt", "demo")).isEqualTo(1);
+    assertThat(seen.get(1).getMessage()).contains("did you mean mmlu-anatomy");
+    assertThat(fake.calls).isZero();
+  }
+
+  @Test
+  void helpDescribesEveryOptionAndListTasksWorks() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString())
+        .contains(
+            "--task",
+            "--ckpt",
+            "--num-fewshot",
+            "--limit",
+            "--batch-size",
+            "--max-length",
+            "--device",
+            "--dtype",
+            "--output",
+            "log-samples",
+            "--decontam",
+            "--data-dir");
+    assertThat(run("--list-tasks")).isZero();
+    assertThat(out.toString()).contains("mmlu-science", "paloma-c4_en", "wikitext-103", "c4-en");
+  }
+}
