@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code doc_id} and {@code dirty}. Other fields are ignored.
  */
 public final class DecontamReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private DecontamReader() {}
 

@@ -22,7 +22,7 @@ import java.util.Set;
  * top-level {@code evalh} section.
  */
 public final class ResultsReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static final List<String> INFO_FIELDS =
       List.of(
           "version",

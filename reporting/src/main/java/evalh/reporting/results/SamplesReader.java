@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * samples_<task>_<timestamp>.jsonl} (lm-eval 0.4), one JSON object per evaluated item.
  */
 public final class SamplesReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static final Pattern TIMESTAMP =
       Pattern.compile("_\\d{4}-\\d{2}-\\d{2}T\\d{2}[-:]\\d{2}[-:]\\d{2}(\\.\\d+)?");
   private static final Set<String> NOT_METRICS =

@@ -50,9 +50,11 @@ class ResultsReaderTest {
     assertThat(anatomy.counts()).containsEntry("n_clean", 120L).containsEntry("n_dirty", 15L);
     assertThat(anatomy.size()).hasValue(135);
 
-    // "N/A" stderr is absent, not an error
-    assertThat(r.task("mmlu_astronomy").orElseThrow().stderr(MetricKey.parse("acc,none")))
-        .isEmpty();
+    // "N/A" and NaN (Python's json writes it) stderrs are absent, not errors
+    TaskResult astronomy = r.task("mmlu_astronomy").orElseThrow();
+    assertThat(astronomy.stderr(MetricKey.parse("acc,none"))).isEmpty();
+    assertThat(astronomy.stderr(MetricKey.parse("acc_norm,none"))).isEmpty();
+    assertThat(astronomy.value(MetricKey.parse("acc_norm,none"))).contains(0.52);
 
     TaskResult wiki = r.task("wikitext").orElseThrow();
     assertThat(wiki.group()).isFalse();
