@@ -240,6 +240,44 @@ class DiffCommandTest {
   }
 
   @Test
+  void taskOnlyInCandidateIsNewAndPasses() {
+    Path a = RunFixture.of("/ckpts/mix-a").mc("mmlu-anatomy", ANATOMY).writeTo(tmp.resolve("a"));
+    Path b = base("mix-b").writeTo(tmp.resolve("b"));
+    CliRun r = diff(a.toString(), b.toString());
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(row(r.out(), "mmlu-virology", "acc ↑")[8]).isEqualTo("new");
+    assertThat(row(r.out(), "mmlu-science *(group)*", "acc ↑")[8]).isEqualTo("new");
+  }
+
+  @Test
+  void untestedDropFailsOnlyWithRequireTest() {
+    double[] ll = {-1200, -800, -1500};
+    double[] bytes = {1000, 700, 1200};
+    double[] words = {200, 140, 240};
+    double[] worse = {-1260, -840, -1575};
+    // no samples, and lm-eval reports no stderr for bits per byte: no test is possible
+    Path a =
+        RunFixture.of("/c/a")
+            .bpb("wikitext-2", ll, bytes, words)
+            .samples(false)
+            .writeTo(tmp.resolve("a"));
+    Path b =
+        RunFixture.of("/c/b")
+            .bpb("wikitext-2", worse, bytes, words)
+            .samples(false)
+            .writeTo(tmp.resolve("b"));
+    CliRun r = diff(a.toString(), b.toString(), "--metric", "bits_per_byte");
+    assertThat(r.exit()).isZero();
+    String[] row = row(r.out(), "wikitext-2", "bits_per_byte ↓");
+    assertThat(row[7]).startsWith("none");
+    assertThat(row[8]).isEqualTo("worse, untested");
+    CliRun strict = diff(a.toString(), b.toString(), "--metric", "bits_per_byte", "--require-test");
+    assertThat(strict.exit()).isEqualTo(1);
+    assertThat(row(strict.out(), "wikitext-2", "bits_per_byte ↓")[8])
+        .isEqualTo("**REGRESSION (untested)**");
+  }
+
+  @Test
   void withoutSamplesFallsBackToUnpairedZTestFromStderr() {
     Path a = base("mix-a").samples(false).writeTo(tmp.resolve("a"));
     Path b =
