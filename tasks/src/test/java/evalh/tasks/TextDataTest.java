@@ -106,6 +106,11 @@ class TextDataTest {
                     "test",
                     "page",
                     -1))
+        .hasMessageContaining(
+            "huggingface-cli download EleutherAI/wikitext_document_level --repo-type dataset"
+                + " --include 'wikitext-2-raw-v1/*' --local-dir "
+                + root
+                + "/EleutherAI/wikitext_document_level")
         .hasMessageContaining("huggingface-cli download Salesforce/wikitext");
   }
 

@@ -13,8 +13,9 @@ import java.util.Map;
  *       <split>.jsonl}, {@code .jsonl.gz}, {@code .jsonl.zst});
  *   <li>HF {@code cais/mmlu}, all subjects in one config: {@code cais/mmlu/all/<split>-*.parquet}
  *       (or JSONL), filtered on the {@code subject} column;
- *   <li>the original Hendrycks tarball, extracted: {@code hendrycks_test/data/<dev|val|test>/
- *       <subject>_<dev|val|test>.csv} (header-less {@code question,A,B,C,D,answer-letter}).
+ *   <li>the original Hendrycks {@code data.tar}, extracted under {@code hendrycks_test/}, {@code
+ *       mmlu/} or the root: {@code data/<dev|val|test>/ <subject>_<dev|val|test>.csv} (header-less
+ *       {@code question,A,B,C,D,answer-letter}).
  * </ol>
  *
  * <p>Errors (the whole run stops, naming file and line or row): a missing column, a malformed JSONL
@@ -24,6 +25,11 @@ import java.util.Map;
  */
 public final class MmluData {
   public static final String HF_REPO = "cais/mmlu";
+
+  /** Where the extracted {@code data.tar} of the original release may sit under the root. */
+  private static final List<String> HENDRYCKS_ROOTS =
+      List.of("hendrycks_test/data", "mmlu/data", "data");
+
   private static final List<String> CSV_COLUMNS = List.of("question", "A", "B", "C", "D", "answer");
 
   private MmluData() {}
@@ -51,10 +57,15 @@ public final class MmluData {
       }
     } else {
       String hs = split.equals("validation") ? "val" : split;
-      Path dir = root.path().resolve("hendrycks_test").resolve("data").resolve(hs);
-      files =
-          DatasetFiles.list(
-              dir, n -> DatasetFiles.stripCompression(n).equals(subject + "_" + hs + ".csv"));
+      for (String tarRoot : HENDRYCKS_ROOTS) {
+        Path dir = root.path().resolve(tarRoot).resolve(hs);
+        files =
+            DatasetFiles.list(
+                dir, n -> DatasetFiles.stripCompression(n).equals(subject + "_" + hs + ".csv"));
+        if (!files.isEmpty()) {
+          break;
+        }
+      }
       for (Path f : files) {
         rows.addAll(CsvRows.read(f, CSV_COLUMNS));
       }
@@ -186,7 +197,9 @@ public final class MmluData {
         + split
         + "-*.parquet|.jsonl, cais/mmlu/all/"
         + split
-        + "-*.parquet|.jsonl and hendrycks_test/data/). Download it with:\n  huggingface-cli"
+        + "-*.parquet|.jsonl and {hendrycks_test/,mmlu/,}data/"
+        + (split.equals("validation") ? "val" : split)
+        + "/). Download it with:\n  huggingface-cli"
         + " download cais/mmlu --repo-type dataset --local-dir "
         + dir
         + "/cais/mmlu";

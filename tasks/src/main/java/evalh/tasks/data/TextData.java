@@ -140,8 +140,13 @@ public final class TextData {
                 + split
                 + "-*.parquet and "
                 + file
-                + "). Download it with:\n  huggingface-cli download Salesforce/wikitext"
-                + " --repo-type dataset --include '"
+                + "). Download lm-eval's document-level copy with:\n  huggingface-cli download"
+                + " EleutherAI/wikitext_document_level --repo-type dataset --include '"
+                + config
+                + "/*' --local-dir "
+                + dirFor(root)
+                + "/EleutherAI/wikitext_document_level\nor the line-level one with:\n"
+                + "  huggingface-cli download Salesforce/wikitext --repo-type dataset --include '"
                 + config
                 + "/*' --local-dir "
                 + dirFor(root)

@@ -60,9 +60,17 @@ public final class RequestCache implements AutoCloseable {
       FileChannel ch =
           FileChannel.open(
               file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      if (ch.tryLock() == null) {
+        ch.close();
+        throw new IllegalStateException(
+            "request cache " + file + " is in use by another evalh run (use another --output)");
+      }
       RequestCache c = new RequestCache(file, ch);
       c.load();
       return c;
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      throw new IllegalStateException(
+          "request cache " + file + " is already open in this process", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open request cache " + file, e);
     }

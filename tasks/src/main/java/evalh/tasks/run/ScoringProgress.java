@@ -54,7 +54,7 @@ final class ScoringProgress implements Progress, AutoCloseable {
     }
     double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
     bar.stepBy(requests);
-    bar.setExtraMessage(String.format(java.util.Locale.ROOT, "%.0f tok/s", t / secs));
+    bar.setExtraMessage(String.format(java.util.Locale.ROOT, " %.0f tok/s", t / secs));
   }
 
   /** Moves the bar without a token count (for callers that count units themselves). */

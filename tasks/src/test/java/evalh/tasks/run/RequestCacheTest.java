@@ -40,6 +40,17 @@ class RequestCacheTest {
   }
 
   @Test
+  void aCacheInUseIsRefused() {
+    Path f = tmp.resolve("requests.jsonl");
+    try (RequestCache c = RequestCache.open(f)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> RequestCache.open(f))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("already open");
+    }
+    RequestCache.open(f).close();
+  }
+
+  @Test
   void keysSeparateParts() {
     assertThat(RequestCache.key("ab", "c")).isNotEqualTo(RequestCache.key("a", "bc"));
     assertThat(RequestCache.key("x")).hasSize(64).isEqualTo(RequestCache.key("x"));
