@@ -16,7 +16,7 @@ public final class Html {
     }
     StringBuilder clean = new StringBuilder(s.length());
     s.codePoints()
-        .filter(cp -> cp == '\t' || cp == '\n' || cp >= 0x20 && cp != 0x7f)
+        .filter(cp -> cp == '\t' || cp == '\n' || (cp >= 0x20 && cp != 0x7f))
         .forEach(clean::appendCodePoint);
     return StringEscapeUtils.escapeHtml4(clean.toString()).replace("'", "&#39;");
   }

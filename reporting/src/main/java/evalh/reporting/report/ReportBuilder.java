@@ -21,7 +21,6 @@ import org.apache.commons.math3.stat.interval.WilsonScoreInterval;
 
 /** Computes a {@link ReportModel} from labelled runs and optional decontamination reports. */
 final class ReportBuilder {
-  static final MetricKey ACC = MetricKey.parse("acc,none");
   static final MetricKey BPB = MetricKey.parse("bits_per_byte,none");
   private static final MetricKey ACC_CLEAN = MetricKey.parse("acc_decontaminate,none");
   private static final MetricKey ACC_DIRTY = MetricKey.parse("acc_dirty,none");
@@ -29,6 +28,7 @@ final class ReportBuilder {
 
   private final List<Run> runs;
   private final List<DecontamReport> decontams;
+  private final MetricKey acc;
   private final int resamples;
   private final long seed;
   private final int maxItems;
@@ -37,8 +37,14 @@ final class ReportBuilder {
   private final Set<String> leaves = new LinkedHashSet<>();
 
   ReportBuilder(
-      List<Run> runs, List<DecontamReport> decontams, int resamples, long seed, int maxItems) {
+      List<Run> runs,
+      List<DecontamReport> decontams,
+      MetricKey accuracy,
+      int resamples,
+      long seed,
+      int maxItems) {
     this.runs = List.copyOf(runs);
+    this.acc = accuracy;
     this.decontams = List.copyOf(decontams);
     this.resamples = resamples;
     this.seed = seed;
@@ -85,32 +91,32 @@ final class ReportBuilder {
     }
     List<String> rows = new ArrayList<>();
     for (String g : groups) {
-      if (anyHas(g, ACC)) {
+      if (anyHas(g, acc)) {
         rows.add(g);
       }
     }
     for (String t : leaves) {
-      if (anyHas(t, ACC) && (!underGroups.contains(t) || rows.isEmpty())) {
+      if (anyHas(t, acc) && (!underGroups.contains(t) || rows.isEmpty())) {
         rows.add(t);
       }
     }
     if (rows.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(panel("Accuracy (acc) per run, 95% CI", ACC, rows, true));
+    return Optional.of(panel("Accuracy (" + acc.display() + ") per run, 95% CI", acc, rows, true));
   }
 
   private Optional<ReportModel.MetricPanel> subjectsPanel() {
     List<String> rows = new ArrayList<>();
     for (String t : leaves) {
-      if (anyHas(t, ACC)) {
+      if (anyHas(t, acc)) {
         rows.add(t);
       }
     }
     if (rows.size() < 2) {
       return Optional.empty();
     }
-    return Optional.of(panel("Accuracy (acc) per subject", ACC, rows, true));
+    return Optional.of(panel("Accuracy (" + acc.display() + ") per subject", acc, rows, true));
   }
 
   private Optional<ReportModel.MetricPanel> bitsPerBytePanel() {
@@ -264,12 +270,12 @@ final class ReportBuilder {
   private Optional<ReportModel.CleanDirtyPanel> cleanDirtyPanel(DecontamReport d) {
     List<String> rows = new ArrayList<>();
     for (String g : groups) {
-      if (decontamCovers(g) && anyHas(g, ACC)) {
+      if (decontamCovers(g) && anyHas(g, acc)) {
         rows.add(g);
       }
     }
     for (String t : leaves) {
-      if (d.dirty().containsKey(t) && anyHas(t, ACC)) {
+      if (d.dirty().containsKey(t) && anyHas(t, acc)) {
         rows.add(t);
       }
     }
@@ -298,7 +304,7 @@ final class ReportBuilder {
     long[] n = new long[2];
     for (String leaf : run.results().leaves(task)) {
       Optional<SortedMap<Integer, SampleItem>> items =
-          run.samples(leaf).flatMap(s -> s.items(ACC.filter()));
+          run.samples(leaf).flatMap(s -> s.items(acc.filter()));
       if (items.isEmpty()) {
         notes.add(
             run.label()
@@ -311,12 +317,12 @@ final class ReportBuilder {
         return new Estimate[] {Estimate.ABSENT, Estimate.ABSENT};
       }
       for (SampleItem it : items.get().values()) {
-        Double acc = it.scalars().get(ACC.name());
-        if (acc == null) {
+        Double value = it.scalars().get(acc.name());
+        if (value == null) {
           continue;
         }
         int k = d.isDirty(leaf, it.docId()).orElse(false) ? 1 : 0;
-        sum[k] += acc;
+        sum[k] += value;
         n[k]++;
       }
     }
@@ -388,7 +394,7 @@ final class ReportBuilder {
       for (Run r : runs) {
         Optional<SortedMap<Integer, SampleItem>> items =
             r.results().task(leaf).isPresent()
-                ? r.samples(leaf).flatMap(s -> s.items(ACC.filter()))
+                ? r.samples(leaf).flatMap(s -> s.items(acc.filter()))
                 : Optional.empty();
         perRun.add(items);
         if (items.isPresent()) {
@@ -410,17 +416,17 @@ final class ReportBuilder {
         double first = Double.NaN;
         boolean differ = false;
         for (int j = 0; j < runs.size(); j++) {
-          Double acc =
+          Double value =
               perRun
                   .get(j)
                   .map(m -> m.get(id))
-                  .map(it -> it.scalars().get(ACC.name()))
+                  .map(it -> it.scalars().get(acc.name()))
                   .orElse(null);
-          correct[j] = acc == null ? Double.NaN : acc;
-          if (acc != null) {
+          correct[j] = value == null ? Double.NaN : value;
+          if (value != null) {
             if (Double.isNaN(first)) {
-              first = acc;
-            } else if (acc != first) {
+              first = value;
+            } else if (value != first) {
               differ = true;
             }
           }

@@ -237,7 +237,7 @@ public final class ResultsReader {
       }
     } else if (args.isTextual()) {
       Map<String, String> kv = new LinkedHashMap<>();
-      for (String part : args.asText().split(",")) {
+      for (String part : args.asText().split(",", -1)) {
         int eq = part.indexOf('=');
         if (eq > 0) {
           kv.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());

@@ -9,7 +9,7 @@ import java.util.OptionalLong;
  * One task's or group's entry in results.json.
  *
  * @param name the task or group name as keyed in results.json
- * @param group true when the entry is a group (listed under {@code groups} or with subtasks)
+ * @param group true when the entry is a group (in the top-level groups object or with subtasks)
  * @param alias lm-eval's display alias, or the name
  * @param metrics numeric metric values by key (standard errors excluded)
  * @param stderrs standard errors, keyed by the metric they belong to

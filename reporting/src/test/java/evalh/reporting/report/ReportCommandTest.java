@@ -174,6 +174,21 @@ class ReportCommandTest {
     assertThat(md).contains("| wikitext | 0.7650");
   }
 
+  @Test
+  void accuracyMetricCanBeChosen() throws Exception {
+    Path run =
+        Path.of(java.util.Objects.requireNonNull(getClass().getResource("/lm-eval-run")).toURI());
+    Path out = tmp.resolve("norm.html");
+    CliRun r = report(run.toString(), "--metric", "acc_norm", "--out", out.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    String md = Files.readString(tmp.resolve("norm.md"));
+    assertThat(md).contains("## Accuracy (acc_norm) per run, 95% CI");
+    // 0.52 of 152 is not a whole number of items, the stderr is NaN and no samples were logged:
+    // the value without an interval, and a note saying why
+    assertThat(md).contains("| mmlu_astronomy | 52.0 |");
+    assertThat(md).contains("mmlu_astronomy · acc_norm: no interval");
+  }
+
   private static int count(String s, String needle) {
     int n = 0;
     for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
