@@ -54,6 +54,13 @@ public final class ModelOptions {
           "Token budget of one forward batch, padding included (default: ${DEFAULT-VALUE}).")
   public int batchTokens;
 
+  @Option(
+      names = "--no-prefix-cache",
+      description =
+          "Score every request in full instead of running long shared prefixes"
+              + " (few-shot blocks) once and reusing their keys/values.")
+  public boolean noPrefixCache;
+
   /** Engine options from these flags. */
   public EngineOptions engineOptions() {
     if (maxLength < 0) {
@@ -67,6 +74,7 @@ public final class ModelOptions {
         .withDtype(dtype)
         .withAddBos(addBos)
         .withMaxLength(maxLength)
-        .withBatchTokens(batchTokens);
+        .withBatchTokens(batchTokens)
+        .withSharePrefixes(!noPrefixCache);
   }
 }

@@ -11,6 +11,8 @@ package evalh.harness.engine;
  *     max_position_embeddings}
  * @param batchTokens token budget of one forward batch (padded tokens)
  * @param rollingPrefix the token that starts the first rolling window
+ * @param sharePrefixes run long common prefixes (few-shot blocks) once and reuse their keys and
+ *     values for every request that continues them
  */
 public record EngineOptions(
     String device,
@@ -18,7 +20,8 @@ public record EngineOptions(
     Boolean addBos,
     int maxLength,
     int batchTokens,
-    RollingPrefix rollingPrefix) {
+    RollingPrefix rollingPrefix,
+    boolean sharePrefixes) {
 
   /** Which special token conditions the first window of a rolling log-likelihood. */
   public enum RollingPrefix {
@@ -31,30 +34,38 @@ public record EngineOptions(
   public static final int DEFAULT_BATCH_TOKENS = 8192;
 
   public static EngineOptions defaults() {
-    return new EngineOptions("auto", "auto", null, 0, DEFAULT_BATCH_TOKENS, RollingPrefix.BOS);
+    return new EngineOptions(
+        "auto", "auto", null, 0, DEFAULT_BATCH_TOKENS, RollingPrefix.BOS, true);
   }
 
   public EngineOptions withDevice(String d) {
-    return new EngineOptions(d, dtype, addBos, maxLength, batchTokens, rollingPrefix);
+    return new EngineOptions(
+        d, dtype, addBos, maxLength, batchTokens, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withDtype(String d) {
-    return new EngineOptions(device, d, addBos, maxLength, batchTokens, rollingPrefix);
+    return new EngineOptions(
+        device, d, addBos, maxLength, batchTokens, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withAddBos(Boolean b) {
-    return new EngineOptions(device, dtype, b, maxLength, batchTokens, rollingPrefix);
+    return new EngineOptions(
+        device, dtype, b, maxLength, batchTokens, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withMaxLength(int n) {
-    return new EngineOptions(device, dtype, addBos, n, batchTokens, rollingPrefix);
+    return new EngineOptions(device, dtype, addBos, n, batchTokens, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withBatchTokens(int n) {
-    return new EngineOptions(device, dtype, addBos, maxLength, n, rollingPrefix);
+    return new EngineOptions(device, dtype, addBos, maxLength, n, rollingPrefix, sharePrefixes);
+  }
+
+  public EngineOptions withSharePrefixes(boolean b) {
+    return new EngineOptions(device, dtype, addBos, maxLength, batchTokens, rollingPrefix, b);
   }
 
   public EngineOptions withRollingPrefix(RollingPrefix p) {
-    return new EngineOptions(device, dtype, addBos, maxLength, batchTokens, p);
+    return new EngineOptions(device, dtype, addBos, maxLength, batchTokens, p, sharePrefixes);
   }
 }

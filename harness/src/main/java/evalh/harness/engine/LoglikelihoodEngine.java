@@ -45,7 +45,7 @@ public final class LoglikelihoodEngine implements Evaluator {
     }
     this.addBos = options.addBos() != null ? options.addBos() : tokenizer.addsBos();
     this.encoder = new RequestEncoder(tokenizer, addBos, prefixToken(), maxLength);
-    this.scorer = new TokenScorer(model, maxLength, options.batchTokens());
+    this.scorer = new TokenScorer(model, maxLength, options.batchTokens(), options.sharePrefixes());
   }
 
   /**
@@ -207,6 +207,7 @@ public final class LoglikelihoodEngine implements Evaluator {
     m.put("rolling_prefix", options.rollingPrefix().name().toLowerCase(java.util.Locale.ROOT));
     m.put("max_length", maxLength);
     m.put("batch_tokens", options.batchTokens());
+    m.put("prefix_sharing", options.sharePrefixes());
     long[] counters = counters();
     m.put("tokens_scored", counters[0]);
     m.put("forward_tokens", counters[1]);

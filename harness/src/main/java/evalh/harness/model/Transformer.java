@@ -116,6 +116,14 @@ public final class Transformer<T> {
    * log-probability of the target and the argmax token, flattened in row order.
    */
   public TargetScores score(List<PackedRow> rows) {
+    return score(rows, null);
+  }
+
+  /**
+   * Like {@link #score(List)}, with every row continuing {@code prefix}: the rows' tokens follow
+   * the prefix (their positions start at its length) and attend to its cached keys and values.
+   */
+  public TargetScores score(List<PackedRow> rows, Prefix prefix) {
     int b = rows.size();
     int len = rows.stream().mapToInt(PackedRow::length).max().orElseThrow();
     int n = rows.stream().mapToInt(r -> r.targets().length).sum();
@@ -130,9 +138,60 @@ public final class Transformer<T> {
       }
     }
     try (Scope s = rt.scope()) {
-      T hidden = forward(rows, len);
+      T hidden = forward(rows, len, cached(prefix), null);
       T picked = rt.rmsNorm(rt.rows(hidden, flat), finalNorm, cfg.rmsNormEps());
       return rt.scoreTargets(picked, lmHead, targets, headChunkRows());
+    }
+  }
+
+  /** The keys and values of a token prefix, per layer, computed once and reused by many rows. */
+  public interface Prefix extends AutoCloseable {
+    /** Number of prefix tokens. */
+    int length();
+
+    @Override
+    void close();
+  }
+
+  private final class CachedPrefix implements Prefix {
+    final List<T> keys = new ArrayList<>();
+    final List<T> values = new ArrayList<>();
+    final int length;
+    final Scope scope;
+
+    CachedPrefix(int length, Scope scope) {
+      this.length = length;
+      this.scope = scope;
+    }
+
+    @Override
+    public int length() {
+      return length;
+    }
+
+    @Override
+    public void close() {
+      scope.close();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private CachedPrefix cached(Prefix p) {
+    return p == null ? null : (CachedPrefix) p;
+  }
+
+  /**
+   * Runs {@code tokens} (positions 0..n-1) once and keeps every layer's rotated keys and values.
+   * Close the result (after the rows that use it) to free them; prefixes nest like scopes.
+   */
+  public Prefix prefill(int[] tokens) {
+    CachedPrefix p = new CachedPrefix(tokens.length, rt.scope());
+    try {
+      forward(List.of(PackedRow.causal(tokens, new int[0], new int[0])), tokens.length, null, p);
+      return p;
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
     }
   }
 
@@ -140,14 +199,18 @@ public final class Transformer<T> {
   public float[][] logSoftmaxAt(int[] ids, int[] positions) {
     PackedRow row = PackedRow.causal(ids, new int[0], new int[0]);
     try (Scope s = rt.scope()) {
-      T hidden = forward(List.of(row), ids.length);
+      T hidden = forward(List.of(row), ids.length, null, null);
       T picked = rt.rmsNorm(rt.rows(hidden, positions), finalNorm, cfg.rmsNormEps());
       return rt.logSoftmaxRows(picked, lmHead);
     }
   }
 
-  /** The final hidden states [B, len, H] (before the last norm) of the padded rows. */
-  private T forward(List<PackedRow> rows, int len) {
+  /**
+   * The final hidden states [B, len, H] (before the last norm) of the padded rows, which continue
+   * {@code prefix} when it is not null. With {@code capture}, every layer's keys and values are
+   * kept in the scope enclosing this call.
+   */
+  private T forward(List<PackedRow> rows, int len, CachedPrefix prefix, CachedPrefix capture) {
     int b = rows.size();
     int d = cfg.headDim();
     int[] ids = new int[b * len];
@@ -160,14 +223,25 @@ public final class Transformer<T> {
     T h = rt.embed(embed, rt.tokens(ids, b, len));
     T cos = rt.constant(rope.cos(pos), b, 1, len, d);
     T sin = rt.constant(rope.sin(pos), b, 1, len, d);
-    T mask = rt.attentionMask(AttentionMask.allowed(rows, len, cfg.slidingWindow()), b, len);
+    int p = prefix == null ? 0 : prefix.length;
+    T mask =
+        rt.attentionMask(AttentionMask.allowed(rows, len, cfg.slidingWindow(), p), b, len, p + len);
     double eps = cfg.rmsNormEps();
-    for (Layer<T> l : layers) {
+    for (int i = 0; i < layers.size(); i++) {
+      Layer<T> l = layers.get(i);
       try (Scope s = rt.scope()) {
         T x = rt.rmsNorm(h, l.inNorm(), eps);
         T q = rt.rope(rt.splitHeads(rt.linear(x, l.wq(), l.bq()), cfg.numHeads(), d), cos, sin);
         T k = rt.rope(rt.splitHeads(rt.linear(x, l.wk(), l.bk()), cfg.numKvHeads(), d), cos, sin);
         T v = rt.splitHeads(rt.linear(x, l.wv(), l.bv()), cfg.numKvHeads(), d);
+        if (capture != null) {
+          capture.keys.add(rt.keep(k));
+          capture.values.add(rt.keep(v));
+        }
+        if (prefix != null) {
+          k = rt.withPrefix(prefix.keys.get(i), k);
+          v = rt.withPrefix(prefix.values.get(i), v);
+        }
         h = rt.add(h, rt.linear(rt.attention(q, k, v, mask), l.wo(), l.bo()));
         x = rt.rmsNorm(h, l.postNorm(), eps);
         T act = rt.swiglu(rt.linear(x, l.gate(), l.gateBias()), rt.linear(x, l.up(), l.upBias()));

@@ -229,12 +229,23 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
   }
 
   @Override
-  public NDArray attentionMask(boolean[] allowed, int batch, int len) {
+  public NDArray attentionMask(boolean[] allowed, int batch, int queries, int keys) {
     float[] add = new float[allowed.length];
     for (int i = 0; i < add.length; i++) {
       add[i] = allowed[i] ? 0f : Float.NEGATIVE_INFINITY;
     }
-    return current().create(add, new Shape(batch, len, len));
+    return current().create(add, new Shape(batch, queries, keys));
+  }
+
+  @Override
+  public NDArray withPrefix(NDArray prefix, NDArray x) {
+    Shape s = x.getShape();
+    Shape p = prefix.getShape();
+    try (NDManager tmp = current().newSubManager()) {
+      NDArray wide = prefix.broadcast(s.get(0), p.get(1), p.get(2), p.get(3));
+      wide.attach(tmp);
+      return own(NDArrays.concat(new NDList(wide, x), 2));
+    }
   }
 
   @Override
@@ -304,52 +315,45 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
     long t = qs.get(2);
     long d = qs.get(3);
     long nkv = k.getShape().get(1);
+    long tk = k.getShape().get(2);
+    long offset = tk - t; // keys before the first query: a shared prefix
     long g = nq / nkv;
     double scale = 1.0 / Math.sqrt(d);
     try (NDManager tmp = current().newSubManager()) {
       NDArray qg = q.reshape(b, nkv, g, t, d);
       qg.attach(tmp);
-      NDArray k5 = k.reshape(b, nkv, 1, t, d);
+      NDArray k5 = k.reshape(b, nkv, 1, tk, d);
       k5.attach(tmp);
-      NDArray v5 = v.reshape(b, nkv, 1, t, d);
+      NDArray v5 = v.reshape(b, nkv, 1, tk, d);
       v5.attach(tmp);
-      NDArray m5 = mask.reshape(b, 1, 1, t, t);
+      NDArray m5 = mask.reshape(b, 1, 1, t, tk);
       m5.attach(tmp);
-      long rowsPerBlock = Math.max(1, ATTENTION_BLOCK_ELEMENTS / Math.max(1, b * nq * t));
+      long rowsPerBlock = Math.max(1, ATTENTION_BLOCK_ELEMENTS / Math.max(1, b * nq * tk));
+      boolean whole = rowsPerBlock >= t;
       NDList parts = new NDList();
       for (long r0 = 0; r0 < t; r0 += rowsPerBlock) {
         long r1 = Math.min(t, r0 + rowsPerBlock);
-        // Keys beyond the last query row of the block are never visible (causal in packed order).
-        NDArray qb = rowsPerBlock >= t ? qg : qg.get(new NDIndex("..., {}:{}, :", r0, r1));
-        NDArray kb = rowsPerBlock >= t ? k5 : k5.get(new NDIndex("..., :{}, :", r1));
-        NDArray vb = rowsPerBlock >= t ? v5 : v5.get(new NDIndex("..., :{}, :", r1));
-        NDArray mb = rowsPerBlock >= t ? m5 : m5.get(new NDIndex("..., {}:{}, :{}", r0, r1, r1));
-        for (NDArray a : new NDArray[] {qb, kb, vb, mb}) {
-          a.attach(tmp);
-        }
-        NDArray kt = kb.transpose(0, 1, 2, 4, 3);
-        kt.attach(tmp);
-        NDArray scores = qb.matMul(kt);
-        scores.attach(tmp);
-        NDArray scaled = scores.mul(scale);
-        scaled.attach(tmp);
-        NDArray f32 = scaled.toType(DataType.FLOAT32, false);
-        f32.attach(tmp);
-        NDArray masked = f32.add(mb);
-        masked.attach(tmp);
-        NDArray probs = masked.softmax(-1);
-        probs.attach(tmp);
-        NDArray pc = probs.toType(compute, false);
-        pc.attach(tmp);
-        NDArray out = pc.matMul(vb);
-        out.attach(tmp);
-        parts.add(out);
+        long keys = offset + r1; // later keys are never visible (causal in packed order)
+        NDArray qb = whole ? qg : track(tmp, qg.get(new NDIndex("..., {}:{}, :", r0, r1)));
+        NDArray kb = whole ? k5 : track(tmp, k5.get(new NDIndex("..., :{}, :", keys)));
+        NDArray vb = whole ? v5 : track(tmp, v5.get(new NDIndex("..., :{}, :", keys)));
+        NDArray mb = whole ? m5 : track(tmp, m5.get(new NDIndex("..., {}:{}, :{}", r0, r1, keys)));
+        NDArray scores = track(tmp, qb.matMul(track(tmp, kb.transpose(0, 1, 2, 4, 3))));
+        NDArray f32 = track(tmp, track(tmp, scores.mul(scale)).toType(DataType.FLOAT32, false));
+        NDArray probs = track(tmp, track(tmp, f32.add(mb)).softmax(-1));
+        NDArray pc = track(tmp, probs.toType(compute, false));
+        parts.add(track(tmp, pc.matMul(vb)));
       }
-      NDArray joined = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 3);
-      joined.attach(tmp);
+      NDArray joined = parts.size() == 1 ? parts.get(0) : track(tmp, NDArrays.concat(parts, 3));
       NDArray merged = joined.reshape(b, nq, t, d).transpose(0, 2, 1, 3).reshape(b, t, nq * d);
       return own(merged);
     }
+  }
+
+  /** Attaches {@code a} to the temporary manager {@code tmp} and returns it. */
+  private static NDArray track(NDManager tmp, NDArray a) {
+    a.attach(tmp);
+    return a;
   }
 
   @Override

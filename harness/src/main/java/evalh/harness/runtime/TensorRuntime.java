@@ -32,8 +32,11 @@ public interface TensorRuntime<T> extends AutoCloseable {
   /** A float32-valued constant (converted to the compute dtype) of the given shape. */
   T constant(float[] data, long... shape);
 
-  /** A boolean-valued additive attention mask [B, T, T]: 0 where allowed, -inf elsewhere. */
-  T attentionMask(boolean[] allowed, int batch, int len);
+  /** An additive attention mask [B, Tq, Tk] from row-major booleans: 0 where allowed, -inf else. */
+  T attentionMask(boolean[] allowed, int batch, int queries, int keys);
+
+  /** Prepends a shared prefix's keys or values [1, N, P, D] to every row of x [B, N, T, D]. */
+  T withPrefix(T prefix, T x);
 
   /** Embedding lookup: table [V, H], ids [B, T] → [B, T, H]. */
   T embed(T table, T ids);
@@ -52,7 +55,8 @@ public interface TensorRuntime<T> extends AutoCloseable {
 
   /**
    * Scaled dot-product attention with grouped KV heads (query head h reads KV head h / groups),
-   * softmax in float32. q [B, Nq, T, D], k/v [B, Nkv, T, D], mask [B, T, T] → [B, T, Nq*D].
+   * softmax in float32. q [B, Nq, T, D], k/v [B, Nkv, P+T, D] (P keys of a shared prefix first),
+   * mask [B, T, P+T] → [B, T, Nq*D].
    */
   T attention(T q, T k, T v, T mask);
 
