@@ -69,13 +69,6 @@ public final class EvaluationRun {
         o.includes().isEmpty() ? TaskRegistry.bundled() : TaskRegistry.withIncludes(o.includes());
     Selection sel = registry.resolve(o.taskSpec());
     DecontamLabels decontam = o.decontam() == null ? null : DecontamLabels.read(o.decontam());
-    if ("demo".equals(o.ckpt())) {
-      out.println(
-          "NOTE: --ckpt demo is a tiny randomly initialised model"
-              + (o.dataRoot().sample() ? " scored on evalh's bundled sample questions" : "")
-              + ": its scores are at chance (about 25% on 4-choice MMLU) and only show that the"
-              + " pipeline works.");
-    }
     TaskLoader loader =
         new TaskLoader(o.dataRoot(), o.numFewshot(), o.limit(), o.descriptionStyle());
     List<TaskPlan> plans = new ArrayList<>();
@@ -99,6 +92,13 @@ public final class EvaluationRun {
             decontam.file(),
             p.size());
       }
+    }
+    if ("demo".equals(o.ckpt())) {
+      out.println(
+          "NOTE: --ckpt demo is a tiny randomly initialised model"
+              + (o.dataRoot().sample() ? " scored on evalh's bundled sample questions" : "")
+              + ": its scores are at chance (about 25% on 4-choice MMLU) and only show that the"
+              + " pipeline works.");
     }
     Map<String, TaskScores> scores = new LinkedHashMap<>();
     Map<String, Object> meta;

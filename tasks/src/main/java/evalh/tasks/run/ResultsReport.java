@@ -233,9 +233,6 @@ final class ResultsReport {
       r.put("n_clean", mv.get(View.CLEAN).n());
       r.put("n_dirty", mv.get(View.DIRTY).n());
     }
-    if (!group) {
-      r.put("samples", scores.get(name).plan.size());
-    }
     return r;
   }
 

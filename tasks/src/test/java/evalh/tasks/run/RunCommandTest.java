@@ -206,6 +206,46 @@ class RunCommandTest {
   }
 
   @Test
+  void wikitextReadsDetokenizedPagesAndCountsOnTheOriginal() throws Exception {
+    Path o = tmp.resolve("w");
+    assertThat(run("--task", "wikitext-2,mmlu-anatomy-cloze", "--ckpt", "demo", "-o", o.toString()))
+        .isZero();
+    List<String> lines = Files.readAllLines(o.resolve("samples_wikitext-2.jsonl"));
+    assertThat(lines).hasSize(2);
+    double ll = 0;
+    double bytes = 0;
+    for (String line : lines) {
+      JsonNode s = JSON.readTree(line);
+      String page = s.at("/doc/page").asText();
+      assertThat(page).contains(" = ", " @");
+      assertThat(s.get("target").asText())
+          .isEqualTo(evalh.tasks.prompt.WikitextDetokenizer.detokenize(page));
+      assertThat(s.at("/arguments/gen_args_0/arg_0").asText()).isEqualTo(s.get("target").asText());
+      // the fake scores a document -(its length); bytes and words come from the original page
+      double docLl = -s.get("target").asText().length();
+      assertThat(s.get("bits_per_byte").get(0).asDouble()).isEqualTo(docLl);
+      assertThat(s.get("bits_per_byte").get(1).asInt())
+          .isEqualTo(page.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+      assertThat(s.get("word_perplexity").get(1).asInt())
+          .isEqualTo(evalh.tasks.prompt.PyStr.pythonSplitWordCount(page));
+      ll += docLl;
+      bytes += page.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+    JsonNode r = results(o);
+    assertThat(r.at("/results/wikitext-2/bits_per_byte,none").asDouble())
+        .isEqualTo(-(ll / bytes) / Math.log(2), within(1e-12));
+    // cloze: continuations are the answer texts; acc, acc_norm and acc_bytes are reported
+    JsonNode c = r.at("/results/mmlu-anatomy-cloze");
+    assertThat(c.has("acc,none")).isTrue();
+    assertThat(c.has("acc_norm,none")).isTrue();
+    assertThat(c.has("acc_bytes,none")).isTrue();
+    JsonNode s =
+        JSON.readTree(Files.readAllLines(o.resolve("samples_mmlu-anatomy-cloze.jsonl")).get(0));
+    assertThat(s.at("/arguments/gen_args_0/arg_1").asText())
+        .isEqualTo(" " + s.at("/doc/choices/0").asText());
+  }
+
+  @Test
   void usageErrorsExitWith2() {
     assertThat(run("--ckpt", "demo")).isEqualTo(2);
     assertThat(err.toString()).contains("needs --task and --ckpt");
