@@ -443,7 +443,7 @@ final class ReportBuilder {
           why = "runs disagree";
         } else if (!dirtyIn.isEmpty() && dirtyShown < maxItems) {
           dirtyShown++;
-          why = "dirty";
+          why = "";
         }
         if (why != null) {
           SampleItem item = e.getValue();
