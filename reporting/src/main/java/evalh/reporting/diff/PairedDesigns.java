@@ -55,7 +55,8 @@ public final class PairedDesigns {
       macro = true;
     }
     List<String> leaves = a.results().leaves(task);
-    if (!leaves.equals(b.results().leaves(task))) {
+    if (!new java.util.HashSet<>(leaves)
+        .equals(new java.util.HashSet<>(b.results().leaves(task)))) {
       return Outcome.no("the runs' groups have different subtasks");
     }
     // children: lists of leaf indices, pooled inside, averaged across

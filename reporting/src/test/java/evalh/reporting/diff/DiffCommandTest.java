@@ -176,6 +176,34 @@ class DiffCommandTest {
   }
 
   @Test
+  void manyDiscordantItemsUseChiSquareMcNemar() {
+    // anatomy: 20 right -> wrong (items 0..19), 8 wrong -> right (items 60..67): b=20, c=8,
+    // b+c = 28 >= 25 -> chi2 = (|20-8|-1)^2/28 = 4.3214, p = erfc(sqrt(4.3214/2)) = 0.037635
+    // (python math.erfc); Δ = -12 points
+    Path a = base("mix-a").writeTo(tmp.resolve("a"));
+    int[] items = new int[28];
+    for (int i = 0; i < 20; i++) {
+      items[i] = i;
+    }
+    for (int i = 0; i < 8; i++) {
+      items[20 + i] = 60 + i;
+    }
+    Path b =
+        RunFixture.of("/ckpts/mix-b")
+            .mc("mmlu-anatomy", flip(ANATOMY, items))
+            .mc("mmlu-virology", VIROLOGY)
+            .group("mmlu-science", "mmlu-anatomy", "mmlu-virology")
+            .writeTo(tmp.resolve("b"));
+    CliRun r = diff(a.toString(), b.toString());
+    String[] row = row(r.out(), "mmlu-anatomy", "acc ↑");
+    assertThat(row[4]).isEqualTo("-12.00 pt");
+    assertThat(row[6]).isEqualTo("0.0376");
+    assertThat(row[7]).isEqualTo("McNemar χ² cc");
+    assertThat(row[8]).isEqualTo("**REGRESSION**");
+    assertThat(r.exit()).isEqualTo(1);
+  }
+
+  @Test
   void regressionWithinThresholdPasses() {
     Path a = base("mix-a").writeTo(tmp.resolve("a"));
     int[] worse = flip(ANATOMY, java.util.stream.IntStream.range(0, 20).toArray());
