@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -48,7 +50,46 @@ final class DatasetFiles {
     return n;
   }
 
+  /** Recently read whole files (MMLU's all/ config is read once per subject and split). */
+  private static final Map<String, List<Row>> RECENT =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<Row>> eldest) {
+          return size() > 4;
+        }
+      };
+
   static List<Row> readRows(Path file, int limit) {
+    if (limit >= 0) {
+      return read(file, limit);
+    }
+    String key;
+    try {
+      key =
+          file.toAbsolutePath()
+              + "|"
+              + Files.size(file)
+              + "|"
+              + Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stat " + file, e);
+    }
+    synchronized (RECENT) {
+      List<Row> cached = RECENT.get(key);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    List<Row> rows = List.copyOf(read(file, -1));
+    synchronized (RECENT) {
+      RECENT.put(key, rows);
+    }
+    return rows;
+  }
+
+  private static List<Row> read(Path file, int limit) {
     String b = stripCompression(file.getFileName().toString());
     if (b.endsWith(".parquet")) {
       return ParquetRows.read(file, limit);
