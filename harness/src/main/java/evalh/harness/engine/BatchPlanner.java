@@ -3,15 +3,14 @@ package evalh.harness.engine;
 import evalh.harness.model.PackedRow;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Packs token requests into forward rows and rows into batches. Requests with identical {@code
- * shared} tokens become branches of one row (one pass over the shared context); rows are sorted by
- * length, longest first, and cut into batches whose padded size stays within a token budget.
+ * shared} tokens become branches of one row (one pass over the shared context). {@link TokenScorer}
+ * batches the rows.
  */
 public final class BatchPlanner {
   private BatchPlanner() {}
@@ -112,21 +111,5 @@ public final class BatchPlanner {
       at += cont.length - 1;
     }
     return new Row(new PackedRow(tokens, pos, branch, scoreAt, targets), slots);
-  }
-
-  /** Longest rows first; each batch holds rows while {@code rows x longest <= budget}. */
-  public static List<Batch> batches(List<Row> rows, int tokenBudget) {
-    List<Row> sorted = new ArrayList<>(rows);
-    sorted.sort(Comparator.comparingInt((Row r) -> r.row().length()).reversed());
-    List<Batch> out = new ArrayList<>();
-    int i = 0;
-    while (i < sorted.size()) {
-      int longest = sorted.get(i).row().length();
-      int n = Math.max(1, tokenBudget / Math.max(1, longest));
-      int end = Math.min(sorted.size(), i + n);
-      out.add(new Batch(List.copyOf(sorted.subList(i, end))));
-      i = end;
-    }
-    return out;
   }
 }

@@ -9,7 +9,8 @@ package evalh.harness.engine;
  *     as lm-eval &gt;= 0.4.9.2); {@code true}/{@code false} force it
  * @param maxLength context window for left truncation; 0 means the checkpoint's {@code
  *     max_position_embeddings}
- * @param batchTokens token budget of one forward batch (padded tokens)
+ * @param batchTokens token budget of one forward batch (padded tokens); 0 or less sizes it from the
+ *     free memory ({@code --batch-size auto})
  * @param rollingPrefix the token that starts the first rolling window
  * @param sharePrefixes run long common prefixes (few-shot blocks) once and reuse their keys and
  *     values for every request that continues them

@@ -23,6 +23,7 @@ public final class LoglikelihoodEngine implements Evaluator {
   private final RequestEncoder encoder;
   private final String checkpointName;
   private final TokenScorer scorer;
+  private final int batchTokens;
 
   private LoglikelihoodEngine(
       Checkpoint checkpoint,
@@ -45,7 +46,11 @@ public final class LoglikelihoodEngine implements Evaluator {
     }
     this.addBos = options.addBos() != null ? options.addBos() : tokenizer.addsBos();
     this.encoder = new RequestEncoder(tokenizer, addBos, prefixToken(), maxLength);
-    this.scorer = new TokenScorer(model, maxLength, options.batchTokens(), options.sharePrefixes());
+    this.batchTokens =
+        options.batchTokens() > 0
+            ? options.batchTokens()
+            : autoBatchTokens(c, runtime.freeMemoryBytes(), runtime.computeDtype());
+    this.scorer = new TokenScorer(model, maxLength, batchTokens, options.sharePrefixes());
   }
 
   /**
@@ -72,6 +77,19 @@ public final class LoglikelihoodEngine implements Evaluator {
       checkpoint.close();
       throw e;
     }
+  }
+
+  /**
+   * {@code --batch-size auto}: a token budget that uses a quarter of the free memory for
+   * activations, estimated per token as every layer's kept hidden state plus one layer's
+   * temporaries (about 12 hidden and 4 MLP vectors); the budget halves on out-of-memory.
+   */
+  static int autoBatchTokens(ModelConfig c, long freeBytes, String dtype) {
+    long bytes = dtype.equals("float16") ? 2 : 4;
+    long perToken =
+        bytes * ((long) (c.numLayers() + 12) * c.hiddenSize() + 4L * c.intermediateSize());
+    long tokens = freeBytes / 4 / Math.max(1, perToken);
+    return (int) Math.max(256, Math.min(131072, tokens));
   }
 
   /** lm-eval HFLM's {@code prefix_token_id}: BOS, else EOS. */
@@ -206,12 +224,16 @@ public final class LoglikelihoodEngine implements Evaluator {
     m.put("prefix_token_id", prefixToken());
     m.put("rolling_prefix", options.rollingPrefix().name().toLowerCase(java.util.Locale.ROOT));
     m.put("max_length", maxLength);
-    m.put("batch_tokens", options.batchTokens());
+    m.put("batch_tokens", batchTokens);
+    m.put("batch_tokens_auto", options.batchTokens() <= 0);
+    m.put("batch_tokens_after_oom", scorer.budget()[0]);
+    m.put("oom_budget_cuts", scorer.budget()[1]);
     m.put("prefix_sharing", options.sharePrefixes());
     long[] counters = counters();
     m.put("tokens_scored", counters[0]);
     m.put("forward_tokens", counters[1]);
     m.put("padded_tokens", counters[2]);
+    m.put("padding_waste", counters[2] == 0 ? 0.0 : 1.0 - (double) counters[1] / counters[2]);
     return m;
   }
 

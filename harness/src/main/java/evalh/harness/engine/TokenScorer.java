@@ -4,39 +4,46 @@ import evalh.harness.engine.BatchPlanner.Batch;
 import evalh.harness.engine.BatchPlanner.Row;
 import evalh.harness.engine.BatchPlanner.Slot;
 import evalh.harness.model.PackedRow;
+import evalh.harness.model.ScoringModel;
 import evalh.harness.model.Transformer;
 import evalh.harness.runtime.TensorRuntime.TargetScores;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Scores token requests with a {@link Transformer}: packs requests that share a context into one
- * row, batches rows longest-first under a token budget, and returns results in request order.
+ * Scores token requests with a model: packs requests that share a context into one row, runs long
+ * shared prefixes (few-shot blocks) once, batches rows longest-first under a token budget, and
+ * returns results in request order. When a batch runs out of memory the budget is halved and the
+ * batch retried, so the budget adapts to the memory at hand.
  */
 public final class TokenScorer {
-  private final Transformer<?> model;
-  private final int maxLength;
-  private final int batchTokens;
-  private long tokensScored;
-  private long forwardTokens;
-  private long paddedTokens;
-
   /** Shortest common prefix worth a separate pass (few-shot blocks are hundreds of tokens). */
   public static final int MIN_SHARED_PREFIX = 64;
 
+  private final ScoringModel model;
+  private final int maxLength;
   private final boolean sharePrefixes;
+  private int budget;
+  private long tokensScored;
+  private long forwardTokens;
+  private long paddedTokens;
+  private int budgetCuts;
 
-  public TokenScorer(Transformer<?> model, int maxLength, int batchTokens) {
+  public TokenScorer(ScoringModel model, int maxLength, int batchTokens) {
     this(model, maxLength, batchTokens, true);
   }
 
   /**
+   * @param batchTokens padded tokens per forward batch
    * @param sharePrefixes run long common prefixes (few-shot blocks) once and let every row attend
    *     to their cached keys/values; false scores every row in full
    */
-  public TokenScorer(Transformer<?> model, int maxLength, int batchTokens, boolean sharePrefixes) {
+  public TokenScorer(ScoringModel model, int maxLength, int batchTokens, boolean sharePrefixes) {
     this.model = model;
     this.maxLength = maxLength;
-    this.batchTokens = Math.max(1, batchTokens);
+    this.budget = Math.max(1, batchTokens);
     this.sharePrefixes = sharePrefixes;
   }
 
@@ -60,9 +67,7 @@ public final class TokenScorer {
             : List.of(new PrefixPlanner.Cluster(new int[0], rows));
     for (PrefixPlanner.Cluster c : clusters) {
       if (c.prefix().length == 0) {
-        for (Batch batch : BatchPlanner.batches(c.rows(), batchTokens)) {
-          run(batch, null, out, progress);
-        }
+        runAll(c.rows(), null, out, progress);
         continue;
       }
       try (Transformer.Prefix prefix = model.prefill(c.prefix())) {
@@ -70,12 +75,48 @@ public final class TokenScorer {
           forwardTokens += prefix.length();
           paddedTokens += prefix.length();
         }
-        for (Batch batch : BatchPlanner.batches(c.rows(), batchTokens)) {
-          run(batch, prefix, out, progress);
-        }
+        runAll(c.rows(), prefix, out, progress);
       }
     }
     return List.of(out);
+  }
+
+  /** Longest rows first, as many per batch as the current budget allows. */
+  private void runAll(
+      List<Row> rows, Transformer.Prefix prefix, TokenScores[] out, Progress progress) {
+    List<Row> sorted = new ArrayList<>(rows);
+    sorted.sort(Comparator.comparingInt((Row r) -> r.row().length()).reversed());
+    int i = 0;
+    while (i < sorted.size()) {
+      int longest = sorted.get(i).row().length();
+      int n = Math.min(sorted.size() - i, Math.max(1, budget / Math.max(1, longest)));
+      Batch batch = new Batch(List.copyOf(sorted.subList(i, i + n)));
+      try {
+        run(batch, prefix, out, progress);
+        i += n;
+      } catch (RuntimeException e) {
+        if (!isOutOfMemory(e) || n == 1) {
+          throw e;
+        }
+        synchronized (this) {
+          budget = Math.max(1, batch.paddedTokens() / 2);
+          budgetCuts++;
+        }
+      }
+    }
+  }
+
+  static boolean isOutOfMemory(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      if (m.contains("out of memory")
+          || m.contains("not enough memory")
+          || m.contains("can't allocate memory")
+          || t instanceof OutOfMemoryError) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void run(Batch batch, Transformer.Prefix prefix, TokenScores[] out, Progress progress) {
@@ -109,5 +150,13 @@ public final class TokenScorer {
   /** Since creation: scored targets, real forward tokens, padded forward tokens. */
   public synchronized long[] counters() {
     return new long[] {tokensScored, forwardTokens, paddedTokens};
+  }
+
+  /**
+   * The current batch budget in padded tokens, and how often it was halved after running out of
+   * memory.
+   */
+  public synchronized int[] budget() {
+    return new int[] {budget, budgetCuts};
   }
 }

@@ -22,7 +22,7 @@ import java.util.List;
  *
  * @param <T> the runtime's tensor handle
  */
-public final class Transformer<T> {
+public final class Transformer<T> implements ScoringModel {
   /** Upper bound of float32 logits materialised at once (rows x vocab): 32 Mi = 128 MiB. */
   static final long LOGIT_ELEMENTS_PER_CHUNK = 32L << 20;
 
@@ -123,6 +123,7 @@ public final class Transformer<T> {
    * Like {@link #score(List)}, with every row continuing {@code prefix}: the rows' tokens follow
    * the prefix (their positions start at its length) and attend to its cached keys and values.
    */
+  @Override
   public TargetScores score(List<PackedRow> rows, Prefix prefix) {
     int b = rows.size();
     int len = rows.stream().mapToInt(PackedRow::length).max().orElseThrow();
@@ -184,6 +185,7 @@ public final class Transformer<T> {
    * Runs {@code tokens} (positions 0..n-1) once and keeps every layer's rotated keys and values.
    * Close the result (after the rows that use it) to free them; prefixes nest like scopes.
    */
+  @Override
   public Prefix prefill(int[] tokens) {
     CachedPrefix p = new CachedPrefix(tokens.length, rt.scope());
     try {

@@ -440,6 +440,19 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
   }
 
   @Override
+  public long freeMemoryBytes() {
+    if (device.isGpu()) {
+      java.lang.management.MemoryUsage m = ai.djl.util.cuda.CudaUtils.getGpuMemory(device);
+      return Math.max(0, m.getMax() - m.getUsed());
+    }
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return sun.getFreeMemorySize();
+    }
+    return Runtime.getRuntime().maxMemory();
+  }
+
+  @Override
   public double measureMatmulPeak(int n, int iterations) {
     try (NDManager tmp = root.newSubManager()) {
       NDArray a = tmp.randomNormal(0, 1, new Shape(n, n), DataType.FLOAT32).toType(compute, false);

@@ -80,6 +80,9 @@ public interface TensorRuntime<T> extends AutoCloseable {
    */
   float[][] logSoftmaxRows(T hidden, T head);
 
+  /** Memory the next batches may use on this device, in bytes (free device or host memory). */
+  long freeMemoryBytes();
+
   /** Measured peak of a square float32 (or compute dtype) matmul on this device, in FLOP/s. */
   double measureMatmulPeak(int n, int iterations);
 
