@@ -34,7 +34,9 @@ import picocli.CommandLine.Spec;
       "(default ~134M parameters: hidden 768, 12 layers, vocab 32000) and report tokens/s and",
       "MFU = model FLOP/s / peak, the peak being a square matmul measured in the same run.",
       "Workloads: 'rolling' scores every position of full rows (bits-per-byte style);",
-      "'mc' scores one position per row (multiple-choice style)."
+      "'mc' scores one position per row (multiple-choice style); 'fewshot' is 5-shot MMLU-shaped",
+      "items (a subject's shared few-shot block, a question, four one-token choices), run with",
+      "and without prefix sharing in the same process."
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -107,10 +109,42 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--workload",
-      defaultValue = "rolling,mc",
+      defaultValue = "rolling,mc,fewshot",
       split = ",",
-      description = "Workloads to run: rolling, mc (default ${DEFAULT-VALUE}).")
+      description = "Workloads to run: rolling, mc, fewshot (default ${DEFAULT-VALUE}).")
   List<String> workloads;
+
+  @Option(
+      names = "--shots-tokens",
+      defaultValue = "500",
+      description = "fewshot: tokens of a subject's few-shot block (default ${DEFAULT-VALUE}).")
+  int shotsTokens;
+
+  @Option(
+      names = "--question-tokens",
+      defaultValue = "100",
+      description = "fewshot: tokens of one question with its choices (default ${DEFAULT-VALUE}).")
+  int questionTokens;
+
+  @Option(
+      names = "--subjects",
+      defaultValue = "4",
+      description = "fewshot: subjects, each with its own block (default ${DEFAULT-VALUE}).")
+  int subjects;
+
+  @Option(
+      names = "--questions",
+      defaultValue = "24",
+      description = "fewshot: questions per subject (default ${DEFAULT-VALUE}).")
+  int questions;
+
+  @Option(
+      names = "--export",
+      paramLabel = "DIR",
+      description =
+          "Also write the random checkpoint, the fewshot items and evalh's"
+              + " log-likelihoods to DIR (for bench/eager_pytorch.py).")
+  Path export;
 
   @Override
   public Integer call() throws Exception {
@@ -140,20 +174,41 @@ public final class BenchCommand implements Callable<Integer> {
         SplittableRandom rnd = new SplittableRandom(7);
         for (String w : workloads) {
           List<TokenRequest> reqs = requests(w, rnd);
-          TokenScorer warm = new TokenScorer(model, seqLen, batchTokens);
-          warm.score(
-              reqs.subList(0, Math.max(1, Math.min(reqs.size(), batchTokens / seqLen))),
-              Progress.NONE);
-          TokenScorer scorer = new TokenScorer(model, seqLen, batchTokens);
-          long t0 = System.nanoTime();
-          scorer.score(reqs, Progress.NONE);
-          double secs = (System.nanoTime() - t0) / 1e9;
-          long[] k = scorer.counters();
-          double flops = modelFlops(c, reqs, k[0]);
-          out.printf(
-              "%-8s %6.2f s  %,9.0f forward tokens/s  %,9.0f scored tokens/s  %7.1f GFLOP/s  MFU %5.1f%%%n",
-              w, secs, k[1] / secs, k[0] / secs, flops / secs / 1e9, 100 * flops / secs / peak);
-          out.flush();
+          int maxLen = Math.max(seqLen, shotsTokens + questionTokens + 1);
+          int items = w.equals("fewshot") ? reqs.size() / 4 : reqs.size();
+          for (boolean share :
+              w.equals("fewshot") ? new boolean[] {true, false} : new boolean[] {true}) {
+            new TokenScorer(model, maxLen, batchTokens, share)
+                .score(reqs.subList(0, Math.min(reqs.size(), 8)), Progress.NONE); // warm-up
+            TokenScorer scorer = new TokenScorer(model, maxLen, batchTokens, share);
+            long t0 = System.nanoTime();
+            List<TokenScorer.TokenScores> got = scorer.score(reqs, Progress.NONE);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            long[] k = scorer.counters();
+            double flops = modelFlops(c, k);
+            String name = w.equals("fewshot") ? (share ? "fewshot/shared" : "fewshot/full") : w;
+            out.printf(
+                "%-15s %7.2f s %8.1f items/s %,9.0f fwd tok/s  %7.1f GFLOP/s  MFU %5.1f%%  padding %4.1f%%%n",
+                name,
+                secs,
+                items / secs,
+                k[1] / secs,
+                flops / secs / 1e9,
+                100 * flops / secs / peak,
+                100.0 * (k[2] - k[1]) / Math.max(1, k[2]));
+            if (w.equals("fewshot")) {
+              out.printf(
+                  "%-15s forward tokens per question %.1f = %.2fx the question's own %d tokens%n",
+                  "",
+                  (double) k[1] / items,
+                  (double) k[1] / items / questionTokens,
+                  questionTokens);
+              if (share && export != null) {
+                exportFewshot(dir, reqs, got);
+              }
+            }
+            out.flush();
+          }
         }
         double peak2 = rt.measureMatmulPeak(2048, 5);
         out.printf("matmul peak re-measured after the runs: %.1f GFLOP/s%n", peak2 / 1e9);
@@ -168,6 +223,20 @@ public final class BenchCommand implements Callable<Integer> {
 
   private List<TokenRequest> requests(String workload, SplittableRandom rnd) {
     List<TokenRequest> out = new ArrayList<>();
+    if (workload.equals("fewshot")) {
+      for (int s = 0; s < subjects; s++) {
+        int[] block = rnd.ints(shotsTokens, 0, vocab).toArray();
+        for (int q = 0; q < questions; q++) {
+          int[] ctx = Arrays.copyOf(block, shotsTokens + questionTokens);
+          System.arraycopy(
+              rnd.ints(questionTokens, 0, vocab).toArray(), 0, ctx, shotsTokens, questionTokens);
+          for (int choice = 0; choice < 4; choice++) {
+            out.add(new TokenRequest(ctx, new int[] {rnd.nextInt(vocab)}, false));
+          }
+        }
+      }
+      return out;
+    }
     for (int r = 0; r < rows; r++) {
       int[] ids = rnd.ints(seqLen + 1, 0, vocab).toArray();
       switch (workload) {
@@ -187,18 +256,42 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Model FLOPs: 2 x (non-embedding matmul weights) per forward token, causal attention (QK^T and
-   * AV over the visible keys only), and the LM head at the scored positions.
+   * Model FLOPs of what was computed: 2 x (non-embedding matmul weights) per forward token, causal
+   * attention (QK^T and AV over the visible keys only), and the LM head at the scored positions.
+   *
+   * @param k {@link TokenScorer#counters()}
    */
-  static double modelFlops(ModelConfig c, List<TokenRequest> reqs, long scored) {
-    double f = 0;
-    for (TokenRequest r : reqs) {
-      long t = r.shared().length + r.continuation().length - 1;
-      f += (double) c.layerMatmulFlopsPerToken() * t;
-      double pairs = t * (t + 1) / 2.0;
-      f += 4.0 * pairs * c.numHeads() * c.headDim() * c.numLayers();
+  static double modelFlops(ModelConfig c, long[] k) {
+    return (double) c.layerMatmulFlopsPerToken() * k[1]
+        + 4.0 * k[3] * c.numHeads() * c.headDim() * c.numLayers()
+        + 2.0 * c.hiddenSize() * (double) c.vocabSize() * k[0];
+  }
+
+  /** The checkpoint, items and evalh's per-choice log-likelihoods, for bench/eager_pytorch.py. */
+  private void exportFewshot(Path ckpt, List<TokenRequest> reqs, List<TokenScorer.TokenScores> got)
+      throws java.io.IOException {
+    Files.createDirectories(export);
+    try (Stream<Path> files = Files.list(ckpt)) {
+      for (Path f : files.toList()) {
+        Files.copy(
+            f, export.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
     }
-    f += 2.0 * c.hiddenSize() * (double) c.vocabSize() * scored;
-    return f;
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < reqs.size(); i += 4) {
+      var o = json.createObjectNode();
+      var ctx = o.putArray("context");
+      Arrays.stream(reqs.get(i).shared()).forEach(ctx::add);
+      var conts = o.putArray("continuations");
+      var lls = o.putArray("loglikelihoods");
+      for (int j = i; j < i + 4; j++) {
+        conts.add(reqs.get(j).continuation()[0]);
+        lls.add(got.get(j).sum());
+      }
+      sb.append(json.writeValueAsString(o)).append('\n');
+    }
+    Files.writeString(export.resolve("fewshot.jsonl"), sb);
   }
 }

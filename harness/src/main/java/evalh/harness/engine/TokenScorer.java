@@ -29,6 +29,7 @@ public final class TokenScorer {
   private long tokensScored;
   private long forwardTokens;
   private long paddedTokens;
+  private long attentionPairs;
   private int budgetCuts;
 
   public TokenScorer(ScoringModel model, int maxLength, int batchTokens) {
@@ -72,8 +73,10 @@ public final class TokenScorer {
       }
       try (Transformer.Prefix prefix = model.prefill(c.prefix())) {
         synchronized (this) {
-          forwardTokens += prefix.length();
-          paddedTokens += prefix.length();
+          long p = prefix.length();
+          forwardTokens += p;
+          paddedTokens += p;
+          attentionPairs += p * (p + 1) / 2;
         }
         runAll(c.rows(), prefix, out, progress);
       }
@@ -139,17 +142,27 @@ public final class TokenScorer {
       }
       offset += targets.length;
     }
+    long p = prefix == null ? 0 : prefix.length();
+    long pairs = 0;
+    for (Row row : batch.rows()) {
+      long t = row.row().length();
+      pairs += t * p + t * (t + 1) / 2;
+    }
     synchronized (this) {
       tokensScored += offset;
       forwardTokens += batch.realTokens();
       paddedTokens += batch.paddedTokens();
+      attentionPairs += pairs;
     }
     progress.advance(done, batch.realTokens());
   }
 
-  /** Since creation: scored targets, real forward tokens, padded forward tokens. */
+  /**
+   * Since creation: scored targets, real forward tokens, padded forward tokens, and causal (query,
+   * key) pairs of attention, prefix keys included.
+   */
   public synchronized long[] counters() {
-    return new long[] {tokensScored, forwardTokens, paddedTokens};
+    return new long[] {tokensScored, forwardTokens, paddedTokens, attentionPairs};
   }
 
   /**
