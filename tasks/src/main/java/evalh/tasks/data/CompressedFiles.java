@@ -28,15 +28,4 @@ public final class CompressedFiles {
     }
     return raw;
   }
-
-  /** The file name without a compression extension ({@code a.jsonl.gz} -> {@code a.jsonl}). */
-  public static String baseName(Path file) {
-    String n = file.getFileName().toString();
-    for (String ext : new String[] {".gz", ".zst", ".zstd"}) {
-      if (n.endsWith(ext)) {
-        return n.substring(0, n.length() - ext.length());
-      }
-    }
-    return n;
-  }
 }

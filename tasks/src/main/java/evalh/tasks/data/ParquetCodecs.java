@@ -24,7 +24,7 @@ public final class ParquetCodecs implements CompressionCodecFactory {
     return new BytesInputCompressor() {
       @Override
       public BytesInput compress(BytesInput bytes) throws IOException {
-        byte[] in = bytes.toByteArray();
+        byte[] in = bytes.toInputStream().readAllBytes();
         return BytesInput.from(
             switch (codec) {
               case SNAPPY -> Snappy.compress(in);
@@ -50,7 +50,7 @@ public final class ParquetCodecs implements CompressionCodecFactory {
     return new BytesInputDecompressor() {
       @Override
       public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-        byte[] in = bytes.toByteArray();
+        byte[] in = bytes.toInputStream().readAllBytes();
         byte[] out =
             switch (codec) {
               case SNAPPY -> Snappy.uncompress(in);
@@ -70,7 +70,7 @@ public final class ParquetCodecs implements CompressionCodecFactory {
           throws IOException {
         byte[] in = new byte[compressedSize];
         input.get(in);
-        output.put(decompress(BytesInput.from(in), size).toByteArray());
+        output.put(decompress(BytesInput.from(in), size).toInputStream().readAllBytes());
       }
 
       @Override

@@ -23,7 +23,7 @@ import java.util.Map;
  * @param metrics metric names
  * @param textField document field of rolling tasks
  * @param detokenizer detokenizer of rolling tasks ({@code wikitext} or null)
- * @param version task version reported in {@code versions}
+ * @param version the task version that results.json reports
  * @param origin the YAML file the task came from
  */
 public record TaskSpec(

@@ -2,7 +2,6 @@ package evalh.tasks.run;
 
 import evalh.tasks.metrics.Stats;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -117,9 +116,5 @@ final class MetricsCalculator {
       out[i] = v[idx[i]];
     }
     return out;
-  }
-
-  static Map<String, Double> copy(Map<String, Double> m) {
-    return new LinkedHashMap<>(m);
   }
 }

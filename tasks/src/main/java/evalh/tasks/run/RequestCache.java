@@ -34,7 +34,8 @@ public final class RequestCache implements AutoCloseable {
    * @param logprob summed log-probability
    * @param greedy lm-eval's is_greedy (loglikelihood requests)
    * @param tokens scored tokens
-   * @param truncated whether left truncation applied (loglikelihood) / window count (rolling)
+   * @param truncatedOrWindows 1 if left truncation applied (loglikelihood), or the window count
+   *     (rolling)
    */
   public record Entry(double logprob, boolean greedy, int tokens, int truncatedOrWindows) {}
 

@@ -2,7 +2,6 @@ package evalh.tasks.run;
 
 import evalh.harness.engine.Progress;
 import java.io.Console;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ProgressBar;
@@ -41,6 +40,8 @@ final class ScoringProgress implements Progress, AutoCloseable {
     return new ScoringProgress(bar);
   }
 
+  // JDK 22+ returns a Console even when redirected; isTerminal() says whether it is a terminal.
+  @SuppressWarnings("SystemConsoleNull")
   static boolean interactive() {
     Console c = System.console();
     return c != null && c.isTerminal();
@@ -62,14 +63,6 @@ final class ScoringProgress implements Progress, AutoCloseable {
     if (bar != null) {
       bar.stepBy(units);
     }
-  }
-
-  long tokens() {
-    return tokens.get();
-  }
-
-  Duration elapsed() {
-    return Duration.ofNanos(System.nanoTime() - start);
   }
 
   @Override

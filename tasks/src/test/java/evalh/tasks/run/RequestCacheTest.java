@@ -43,6 +43,7 @@ class RequestCacheTest {
   void aCacheInUseIsRefused() {
     Path f = tmp.resolve("requests.jsonl");
     try (RequestCache c = RequestCache.open(f)) {
+      assertThat(c.size()).isZero();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> RequestCache.open(f))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("already open");
