@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** The {@link Evaluator} for HF decoder checkpoints on DJL/PyTorch. */
 public final class LoglikelihoodEngine implements Evaluator {
@@ -169,29 +173,65 @@ public final class LoglikelihoodEngine implements Evaluator {
   @Override
   public List<RollingResult> loglikelihoodRolling(List<String> documents, Progress progress) {
     int prefix = rollingPrefix();
+    List<RollingResult> out = new ArrayList<>(documents.size());
+    // Tokenize the next chunk of documents on another thread while the model scores this one.
+    ExecutorService pool =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "evalh-tokenize");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      int chunk = ROLLING_CHUNK_DOCS;
+      Future<int[][]> next = pool.submit(() -> tokenizer.encodeAll(slice(documents, 0, chunk)));
+      for (int start = 0; start < documents.size(); start += chunk) {
+        int[][] ids = next.get();
+        int after = start + chunk;
+        if (after < documents.size()) {
+          next = pool.submit(() -> tokenizer.encodeAll(slice(documents, after, chunk)));
+        }
+        out.addAll(scoreRolling(ids, prefix, progress));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while tokenizing", e);
+    } catch (ExecutionException e) {
+      throw new IllegalArgumentException(
+          "tokenizing documents failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    return out;
+  }
+
+  /** Documents per tokenization chunk of {@link #loglikelihoodRolling}. */
+  static final int ROLLING_CHUNK_DOCS = 256;
+
+  private static List<String> slice(List<String> docs, int start, int n) {
+    return docs.subList(start, Math.min(docs.size(), start + n));
+  }
+
+  /** lm-eval's disjoint windows of every document, all scored together; sums per document. */
+  private List<RollingResult> scoreRolling(int[][] docs, int prefix, Progress progress) {
     List<TokenRequest> windows = new ArrayList<>();
     List<Integer> owners = new ArrayList<>();
-    int[] nTokens = new int[documents.size()];
-    int[] nWindows = new int[documents.size()];
-    for (int d = 0; d < documents.size(); d++) {
-      int[] ids = tokenizer.encode(documents.get(d));
-      nTokens[d] = ids.length;
-      for (RollingWindows.Window w : RollingWindows.of(ids, prefix, maxLength, 1)) {
+    int[] nWindows = new int[docs.length];
+    for (int d = 0; d < docs.length; d++) {
+      for (RollingWindows.Window w : RollingWindows.of(docs[d], prefix, maxLength, 1)) {
         windows.add(TokenRequest.of(w.context(), w.predicted(), maxLength));
         owners.add(d);
         nWindows[d]++;
       }
     }
-    int[] owner = owners.stream().mapToInt(Integer::intValue).toArray();
-    List<TokenScorer.TokenScores> scores =
-        scoreTokens(windows, progress == null ? Progress.NONE : progress);
-    double[] ll = new double[documents.size()];
+    List<TokenScorer.TokenScores> scores = scoreTokens(windows, progress);
+    double[] ll = new double[docs.length];
     for (int i = 0; i < scores.size(); i++) {
-      ll[owner[i]] += scores.get(i).sum();
+      ll[owners.get(i)] += scores.get(i).sum();
     }
-    List<RollingResult> out = new ArrayList<>();
-    for (int d = 0; d < documents.size(); d++) {
-      out.add(new RollingResult(ll[d], nTokens[d], nWindows[d]));
+    List<RollingResult> out = new ArrayList<>(docs.length);
+    for (int d = 0; d < docs.length; d++) {
+      out.add(new RollingResult(ll[d], docs[d].length, nWindows[d]));
     }
     return out;
   }

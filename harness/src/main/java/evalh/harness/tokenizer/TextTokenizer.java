@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -70,6 +71,16 @@ public final class TextTokenizer implements AutoCloseable {
   /** Token ids of {@code text} without special tokens (lm-eval's {@code tok_encode}). */
   public int[] encode(String text) {
     return toInts(tokenizer.encode(text, false, false).getIds());
+  }
+
+  /** {@link #encode} of many texts at once (the Rust library encodes them in parallel). */
+  public int[][] encodeAll(List<String> texts) {
+    Encoding[] enc = tokenizer.batchEncode(texts, false, false);
+    int[][] out = new int[enc.length][];
+    for (int i = 0; i < enc.length; i++) {
+      out[i] = toInts(enc[i].getIds());
+    }
+    return out;
   }
 
   /** Token ids with the tokenizer's own special tokens (its post-processor, e.g. BOS). */

@@ -79,4 +79,27 @@ class FixtureRollingTest {
       }
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void documentsAcrossTokenizationChunksKeepTheirOwnScores() {
+    JsonNode block = Fixtures.expected("rolling-tiny-qwen2.json").path("blocks").get(0);
+    List<String> docs = new ArrayList<>();
+    List<Double> want = new ArrayList<>();
+    for (int i = 0; docs.size() < LoglikelihoodEngine.ROLLING_CHUNK_DOCS + 7; i++) {
+      JsonNode d = block.path("documents").get(i % block.path("documents").size());
+      docs.add(d.path("text").asText());
+      want.add(d.path("loglikelihood").asDouble());
+    }
+    docs.add(3, "");
+    want.add(3, 0.0);
+    try (LoglikelihoodEngine engine = Fixtures.engine("tiny-qwen2", 64)) {
+      List<RollingResult> got = engine.loglikelihoodRolling(docs, Progress.NONE);
+      assertThat(got).hasSize(docs.size());
+      for (int i = 0; i < docs.size(); i++) {
+        assertThat(got.get(i).logprob()).as("doc %d", i).isCloseTo(want.get(i), within(SUM_TOL));
+      }
+      assertThat(got.get(3).tokens()).isZero();
+      assertThat(got.get(3).windows()).isZero();
+    }
+  }
 }
