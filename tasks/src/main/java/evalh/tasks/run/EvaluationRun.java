@@ -183,7 +183,8 @@ public final class EvaluationRun {
         "add_bos=" + meta.get("add_bos"),
         "max_length=" + meta.get("max_length"),
         "prefix=" + meta.get("prefix_token_id"),
-        "rolling_prefix=" + meta.get("rolling_prefix"));
+        "rolling_prefix=" + meta.get("rolling_prefix"),
+        "prefix_sharing=" + meta.get("prefix_sharing"));
   }
 
   private static Map<String, Object> config(Options o, Map<String, Object> meta) {
@@ -199,7 +200,9 @@ public final class EvaluationRun {
             + meta.get("add_bos")
             + ",max_length="
             + meta.get("max_length"));
-    c.put("batch_size", o.engine().batchTokens() + " tokens");
+    c.put(
+        "batch_size",
+        o.engine().batchTokens() <= 0 ? "auto" : o.engine().batchTokens() + " tokens");
     c.put("device", meta.get("device"));
     c.put("use_cache", o.cacheFile() != null);
     c.put("limit", o.limit() < 0 ? null : o.limit());
@@ -239,7 +242,20 @@ public final class EvaluationRun {
     e.put("requests", requests);
     Map<String, Object> engine = new LinkedHashMap<>(meta);
     Map<String, Object> thisRun = new LinkedHashMap<>();
-    for (String k : List.of("tokens_scored", "forward_tokens", "padded_tokens", "checkpoint_dir")) {
+    List<String> runDependent =
+        new ArrayList<>(
+            List.of(
+                "tokens_scored",
+                "forward_tokens",
+                "padded_tokens",
+                "padding_waste",
+                "checkpoint_dir",
+                "batch_tokens_after_oom",
+                "oom_budget_cuts"));
+    if (Boolean.TRUE.equals(engine.get("batch_tokens_auto"))) {
+      runDependent.add("batch_tokens"); // sized from the free memory of this process
+    }
+    for (String k : runDependent) {
       Object x = engine.remove(k);
       if (x != null) {
         thisRun.put(k, x);

@@ -78,6 +78,12 @@ public final class RunCommand implements Callable<Integer> {
   String batchSize;
 
   @Option(
+      names = "--no-prefix-cache",
+      description =
+          "Score every request in full instead of running shared few-shot prefixes once and reusing their keys/values.")
+  boolean noPrefixCache;
+
+  @Option(
       names = "--batch-tokens",
       paramLabel = "N",
       description = "Exact token budget of one forward batch (overrides --batch-size).")
@@ -237,7 +243,8 @@ public final class RunCommand implements Callable<Integer> {
             .withMaxLength(maxLength)
             .withBatchTokens(batchTokens())
             .withAddBos(addBos())
-            .withRollingPrefix(rollingPrefix());
+            .withRollingPrefix(rollingPrefix())
+            .withSharePrefixes(!noPrefixCache);
     Path out0 = output != null ? output : Path.of("reports", defaultName());
     Path cacheFile =
         noCache ? null : (cache != null ? cache : out0.resolve("cache/requests.jsonl"));
@@ -302,7 +309,7 @@ public final class RunCommand implements Callable<Integer> {
       return batchTokens;
     }
     if ("auto".equals(batchSize)) {
-      return EngineOptions.DEFAULT_BATCH_TOKENS;
+      return 0; // the engine sizes the budget from free memory
     }
     try {
       int n = Integer.parseInt(batchSize);

@@ -45,6 +45,8 @@ class ResumeAfterKillTest {
             "cpu",
             "--cache-batch",
             "4",
+            "--batch-tokens",
+            "8192",
             "-o",
             out.toString()));
     return cmd;
