@@ -212,6 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double peak2 = rt.measureMatmulPeak(2048, 5);
         out.printf("matmul peak re-measured after the runs: %.1f GFLOP/s%n", peak2 / 1e9);
+        out.printf("peak resident memory of this process (VmHWM): %s%n", peakRss());
       }
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {
@@ -265,6 +266,20 @@ public final class BenchCommand implements Callable<Integer> {
     return (double) c.layerMatmulFlopsPerToken() * k[1]
         + 4.0 * k[3] * c.numHeads() * c.headDim() * c.numLayers()
         + 2.0 * c.hiddenSize() * (double) c.vocabSize() * k[0];
+  }
+
+  /** Linux's high-water mark of resident memory, or "n/a" elsewhere. */
+  static String peakRss() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return line.substring(6).trim();
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return "n/a (" + e.getMessage() + ")";
+    }
+    return "n/a";
   }
 
   /** The checkpoint, items and evalh's per-choice log-likelihoods, for bench/eager_pytorch.py. */
