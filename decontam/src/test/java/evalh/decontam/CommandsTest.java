@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import evalh.decontam.cli.DecontamCommand;
 import evalh.decontam.cli.IndexCommand;
+import evalh.harness.cli.CommandProvider;
 import evalh.tasks.BenchmarkItem;
 import evalh.tasks.BenchmarkItems;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -87,6 +89,18 @@ class CommandsTest {
                     2))
             + "\n");
     return f;
+  }
+
+  @Test
+  void commandsAreRegisteredThroughTheServiceLoader() {
+    List<String> names = new ArrayList<>();
+    for (CommandProvider p : ServiceLoader.load(CommandProvider.class)) {
+      Object c = p.command();
+      if (c.getClass().getPackageName().startsWith("evalh.decontam")) {
+        names.add(new CommandLine(c).getCommandName());
+      }
+    }
+    assertThat(names).containsExactlyInAnyOrder("index", "decontam", "bench-decontam");
   }
 
   @Test

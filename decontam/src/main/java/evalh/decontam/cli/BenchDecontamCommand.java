@@ -144,10 +144,13 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       b.put("bytes_per_token", (double) bytes / br.tokens());
       out.printf(
           Locale.ROOT,
-          "stride %d: build %.1f s = %.2f GB/h/thread; %d tokens; index %s = %.3f bytes/token%n",
+          "stride %d: build %.1f s = %.2f GB/h/thread (process CPU %.1f s = %.2f GB/CPU-hour); %d"
+              + " tokens; index %s = %.3f bytes/token%n",
           stride,
           br.seconds(),
           gbPerHourPerThread,
+          cpuSecs,
+          corpus.bytes() / 1e9 / (cpuSecs / 3600),
           br.tokens(),
           IndexCommand.humanBytes(bytes),
           (double) bytes / br.tokens());
