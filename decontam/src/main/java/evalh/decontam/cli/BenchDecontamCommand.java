@@ -36,10 +36,10 @@ import picocli.CommandLine.Spec;
     name = "bench-decontam",
     mixinStandardHelpOptions = true,
     description = {
-      "Benchmark decontamination on a generated corpus (plain JSONL of synthetic prose) with",
-      "MMLU-sized items, some planted verbatim: build GB/hour per thread, index bytes per corpus",
-      "token (per stride), time to check all items, and a comparison of term representations.",
-      "Results are printed and written to <work>/bench-decontam.json."
+      "Benchmark decontamination on a generated corpus (synthetic JSONL prose)",
+      "with MMLU-sized items, some planted verbatim: build GB/hour per thread,",
+      "index bytes per corpus token per stride, time to check all items, and a",
+      "comparison of term representations. Writes <work>/bench-decontam.json."
     })
 public final class BenchDecontamCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -41,11 +41,12 @@ import picocli.CommandLine.Spec;
     name = "decontam",
     mixinStandardHelpOptions = true,
     description = {
-      "Check the items of benchmark tasks against training corpora and write decontam.json and",
-      "decontam.md: per item the matched n-grams, coverage, longest run, top documents with",
-      "snippets, and the labels dirty (GPT-3/lm-eval), Llama-2 buckets, answer_leak and short.",
-      "The checked text is the question plus its choices; the gold answer is checked apart.",
-      "Feed decontam.json to: evalh run --decontam <decontam.json>."
+      "Check benchmark items against training corpora; write decontam.json and",
+      "decontam.md: per item matched n-grams, coverage, longest run, top",
+      "documents with snippets, and the labels dirty (GPT-3/lm-eval), Llama-2",
+      "buckets, answer_leak and short. The checked text is the question plus its",
+      "choices; the gold answer is checked apart.",
+      "Then: evalh run ... --decontam <decontam.json>"
     })
 public final class DecontamCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

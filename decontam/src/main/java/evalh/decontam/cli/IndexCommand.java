@@ -25,12 +25,12 @@ import picocli.CommandLine.Spec;
     name = "index",
     mixinStandardHelpOptions = true,
     description = {
-      "Build (or extend) a Lucene word n-gram index over training corpora for decontamination.",
-      "Reads JSONL (.jsonl/.json/.ndjson, plain, .gz or .zst) and parquet, one document per",
-      "line/row. Re-running with more files adds only the new or changed ones; an interrupted",
-      "build keeps what was committed (per finished file) and resumes.",
-      "Malformed lines, missing text fields, invalid UTF-8 and truncated files are counted per",
-      "file, never fatal; an empty corpus is an error."
+      "Build (or extend) a Lucene word n-gram index over training corpora.",
+      "Reads JSONL (.jsonl/.json/.ndjson: plain, .gz or .zst) and parquet,",
+      "one document per line/row. Re-running with more files adds only new or",
+      "changed ones; an interrupted build keeps every finished file and resumes.",
+      "Malformed lines, missing text fields, invalid UTF-8 and truncated files",
+      "are counted per file, never fatal; an empty corpus is an error."
     })
 public final class IndexCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
