@@ -7,8 +7,10 @@ from the last position (lm-eval's behaviour for requests that share a context), 
 `--batch-size` at a time. It prints items/s and the largest difference from evalh's
 log-likelihoods.
 
+    apt-get install python3-torch libopenblas0-pthread   # Debian; without OpenBLAS, torch uses the
+                                                         # reference BLAS and is ~30x slower
     ./evalh bench --workload fewshot --export /tmp/evalh-fewshot
-    /usr/bin/python3 bench/eager_pytorch.py /tmp/evalh-fewshot      # Debian: apt-get install python3-torch
+    /usr/bin/python3 bench/eager_pytorch.py /tmp/evalh-fewshot --threads 2
 """
 import argparse
 import json
