@@ -1,5 +1,7 @@
 package evalh.decontam.text;
 
+import evalh.harness.text.PythonText;
+
 /**
  * lm-evaluation-harness janitor normalisation ({@code lm_eval/decontamination/janitor.py}): ASCII
  * {@code A-Z} lower-cased, every character of Python's {@code string.punctuation} deleted, then
@@ -25,21 +27,7 @@ public final class JanitorNormalizer implements TextNormalizer {
    * bidirectional class WS, B or S, or category Zs.
    */
   public static boolean isPythonWhitespace(char c) {
-    if (c <= ' ') {
-      return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
-    }
-    if (c < 0x85) {
-      return false;
-    }
-    return c == 0x85
-        || c == 0xa0
-        || c == 0x1680
-        || (c >= 0x2000 && c <= 0x200a)
-        || c == 0x2028
-        || c == 0x2029
-        || c == 0x202f
-        || c == 0x205f
-        || c == 0x3000;
+    return PythonText.isSpace(c);
   }
 
   @Override

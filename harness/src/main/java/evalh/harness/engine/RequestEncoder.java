@@ -1,5 +1,6 @@
 package evalh.harness.engine;
 
+import evalh.harness.text.PythonText;
 import evalh.harness.tokenizer.TextTokenizer;
 import java.util.Arrays;
 
@@ -28,7 +29,7 @@ public final class RequestEncoder {
   public Split split(ContinuationRequest r) {
     String ctx = r.context();
     String cont = r.continuation();
-    int cut = rstripIndex(ctx);
+    int cut = PythonText.rstripIndex(ctx);
     if (cut < ctx.length()) {
       cont = ctx.substring(cut) + cont;
       ctx = ctx.substring(0, cut);
@@ -57,25 +58,5 @@ public final class RequestEncoder {
     System.arraycopy(prefix, 0, context, 0, prefix.length);
     System.arraycopy(split.context(), 0, context, prefix.length, split.context().length);
     return TokenRequest.of(context, split.continuation(), maxLength);
-  }
-
-  /** Index after the last non-whitespace char, with Python's {@code str.isspace} semantics. */
-  static int rstripIndex(String s) {
-    int end = s.length();
-    while (end > 0) {
-      int cp = s.codePointBefore(end);
-      if (!isPythonSpace(cp)) {
-        break;
-      }
-      end -= Character.charCount(cp);
-    }
-    return end;
-  }
-
-  static boolean isPythonSpace(int cp) {
-    return Character.isWhitespace(cp)
-        || Character.isSpaceChar(cp)
-        || cp == 0x85
-        || (cp >= 0x1c && cp <= 0x1f);
   }
 }

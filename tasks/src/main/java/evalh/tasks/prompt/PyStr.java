@@ -1,5 +1,7 @@
 package evalh.tasks.prompt;
 
+import evalh.harness.text.PythonText;
+
 /** Python {@code str} semantics that prompts and counts depend on. */
 public final class PyStr {
   private PyStr() {}
@@ -9,11 +11,7 @@ public final class PyStr {
    * Zs. Differs from Java's {@code Character.isWhitespace} (NBSP, U+2007, U+202F are spaces).
    */
   public static boolean isSpace(int cp) {
-    return switch (cp) {
-      case '\t', '\n', 0x0B, '\f', '\r', 0x1C, 0x1D, 0x1E, 0x1F, ' ', 0x85, 0xA0, 0x1680 -> true;
-      case 0x2028, 0x2029, 0x202F, 0x205F, 0x3000 -> true;
-      default -> cp >= 0x2000 && cp <= 0x200A;
-    };
+    return PythonText.isSpace(cp);
   }
 
   /** Python's {@code s.strip()}. */
