@@ -181,21 +181,26 @@ public final class BenchCommand implements Callable<Integer> {
             new TokenScorer(model, maxLen, batchTokens, share)
                 .score(reqs.subList(0, Math.min(reqs.size(), 8)), Progress.NONE); // warm-up
             TokenScorer scorer = new TokenScorer(model, maxLen, batchTokens, share);
+            long rssBefore = resetPeakRss();
             long t0 = System.nanoTime();
             List<TokenScorer.TokenScores> got = scorer.score(reqs, Progress.NONE);
             double secs = (System.nanoTime() - t0) / 1e9;
             long[] k = scorer.counters();
             double flops = modelFlops(c, k);
             String name = w.equals("fewshot") ? (share ? "fewshot/shared" : "fewshot/full") : w;
+            long rssPeak = rssKb("VmHWM:");
             out.printf(
-                "%-15s %7.2f s %8.1f items/s %,9.0f fwd tok/s  %7.1f GFLOP/s  MFU %5.1f%%  padding %4.1f%%%n",
+                "%-15s %7.2f s %8.1f items/s %,9.0f fwd tok/s  %7.1f GFLOP/s  MFU %5.1f%%  padding %4.1f%%"
+                    + "  peak RSS +%,d MiB over %,d MiB%n",
                 name,
                 secs,
                 items / secs,
                 k[1] / secs,
                 flops / secs / 1e9,
                 100 * flops / secs / peak,
-                100.0 * (k[2] - k[1]) / Math.max(1, k[2]));
+                100.0 * (k[2] - k[1]) / Math.max(1, k[2]),
+                (rssPeak - rssBefore) / 1024,
+                rssBefore / 1024);
             if (w.equals("fewshot")) {
               out.printf(
                   "%-15s forward tokens per question %.1f = %.2fx the question's own %d tokens%n",
@@ -212,7 +217,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double peak2 = rt.measureMatmulPeak(2048, 5);
         out.printf("matmul peak re-measured after the runs: %.1f GFLOP/s%n", peak2 / 1e9);
-        out.printf("peak resident memory of this process (VmHWM): %s%n", peakRss());
+        out.printf(
+            "peak resident memory of this process (VmHWM): %,d MiB%n", rssKb("VmHWM:") / 1024);
       }
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {
@@ -268,18 +274,32 @@ public final class BenchCommand implements Callable<Integer> {
         + 2.0 * c.hiddenSize() * (double) c.vocabSize() * k[0];
   }
 
-  /** Linux's high-water mark of resident memory, or "n/a" elsewhere. */
-  static String peakRss() {
+  /** A field of /proc/self/status in KiB (VmRSS, VmHWM), or -1 where there is none. */
+  static long rssKb(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return line.substring(6).trim();
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
         }
       }
     } catch (java.io.IOException | RuntimeException e) {
-      return "n/a (" + e.getMessage() + ")";
+      return -1;
     }
-    return "n/a";
+    return -1;
+  }
+
+  /**
+   * Collects garbage and resets Linux's resident-memory high-water mark (clear_refs 5), so VmHWM
+   * afterwards is the peak of the workload alone; returns the resident size at the start.
+   */
+  static long resetPeakRss() {
+    System.gc();
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux, or not allowed: VmHWM then covers the whole process
+    }
+    return rssKb("VmRSS:");
   }
 
   /** The checkpoint, items and evalh's per-choice log-likelihoods, for bench/eager_pytorch.py. */

@@ -32,8 +32,10 @@ import java.util.TreeMap;
  * on the device when the compute dtype is float16.
  */
 public final class DjlRuntime implements TensorRuntime<NDArray> {
-  /** Upper bound on one attention score block, in elements (float32): 64 Mi = 256 MiB. */
-  private static final long ATTENTION_BLOCK_ELEMENTS = 64L << 20;
+  /** Default upper bound on one attention score block, in elements (float32): 64 Mi = 256 MiB. */
+  public static final long ATTENTION_BLOCK_ELEMENTS = 64L << 20;
+
+  private final long attentionBlockElements;
 
   private final Device device;
   private final DataType compute;
@@ -41,9 +43,10 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
   private final Deque<NDManager> scopes = new ArrayDeque<>();
   private final Map<String, String> conversions = new TreeMap<>();
 
-  private DjlRuntime(Device device, DataType compute) {
+  private DjlRuntime(Device device, DataType compute, long attentionBlockElements) {
     this.device = device;
     this.compute = compute;
+    this.attentionBlockElements = attentionBlockElements;
     this.root = NDManager.newBaseManager(device, "PyTorch");
     scopes.push(root);
   }
@@ -56,6 +59,14 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
    *     float16 on CUDA
    */
   public static DjlRuntime open(String device, String dtype) {
+    return open(device, dtype, ATTENTION_BLOCK_ELEMENTS);
+  }
+
+  /**
+   * Like {@link #open(String, String)}, with the size of one block of attention scores: longer
+   * sequences are processed a block of query rows at a time.
+   */
+  public static DjlRuntime open(String device, String dtype, long attentionBlockElements) {
     Engine engine = Engine.getEngine("PyTorch");
     Device d = parseDevice(device, engine.getGpuCount());
     DataType dt =
@@ -76,7 +87,7 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
           "--dtype float16 needs a CUDA device: PyTorch's CPU kernels for half precision are slow"
               + " and inexact; use float32 on CPU");
     }
-    return new DjlRuntime(d, dt);
+    return new DjlRuntime(d, dt, attentionBlockElements);
   }
 
   static Device parseDevice(String spec, int gpus) {
@@ -328,21 +339,25 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
       v5.attach(tmp);
       NDArray m5 = mask.reshape(b, 1, 1, t, tk);
       m5.attach(tmp);
-      long rowsPerBlock = Math.max(1, ATTENTION_BLOCK_ELEMENTS / Math.max(1, b * nq * tk));
+      long rowsPerBlock = Math.max(1, attentionBlockElements / Math.max(1, b * nq * tk));
       boolean whole = rowsPerBlock >= t;
       NDList parts = new NDList();
       for (long r0 = 0; r0 < t; r0 += rowsPerBlock) {
         long r1 = Math.min(t, r0 + rowsPerBlock);
         long keys = offset + r1; // later keys are never visible (causal in packed order)
-        NDArray qb = whole ? qg : track(tmp, qg.get(new NDIndex("..., {}:{}, :", r0, r1)));
-        NDArray kb = whole ? k5 : track(tmp, k5.get(new NDIndex("..., :{}, :", keys)));
-        NDArray vb = whole ? v5 : track(tmp, v5.get(new NDIndex("..., :{}, :", keys)));
-        NDArray mb = whole ? m5 : track(tmp, m5.get(new NDIndex("..., {}:{}, :{}", r0, r1, keys)));
-        NDArray scores = track(tmp, qb.matMul(track(tmp, kb.transpose(0, 1, 2, 4, 3))));
-        NDArray f32 = track(tmp, track(tmp, scores.mul(scale)).toType(DataType.FLOAT32, false));
-        NDArray probs = track(tmp, track(tmp, f32.add(mb)).softmax(-1));
-        NDArray pc = track(tmp, probs.toType(compute, false));
-        parts.add(track(tmp, pc.matMul(vb)));
+        // A block's scores and probabilities are freed before the next block is computed.
+        try (NDManager blk = tmp.newSubManager()) {
+          NDArray qb = whole ? qg : track(blk, qg.get(new NDIndex("..., {}:{}, :", r0, r1)));
+          NDArray kb = whole ? k5 : track(blk, k5.get(new NDIndex("..., :{}, :", keys)));
+          NDArray vb = whole ? v5 : track(blk, v5.get(new NDIndex("..., :{}, :", keys)));
+          NDArray mb =
+              whole ? m5 : track(blk, m5.get(new NDIndex("..., {}:{}, :{}", r0, r1, keys)));
+          NDArray scores = track(blk, qb.matMul(track(blk, kb.transpose(0, 1, 2, 4, 3))));
+          NDArray f32 = track(blk, track(blk, scores.mul(scale)).toType(DataType.FLOAT32, false));
+          NDArray probs = track(blk, track(blk, f32.add(mb)).softmax(-1));
+          NDArray pc = track(blk, probs.toType(compute, false));
+          parts.add(track(tmp, pc.matMul(vb)));
+        }
       }
       NDArray joined = parts.size() == 1 ? parts.get(0) : track(tmp, NDArrays.concat(parts, 3));
       NDArray merged = joined.reshape(b, nq, t, d).transpose(0, 2, 1, 3).reshape(b, t, nq * d);
