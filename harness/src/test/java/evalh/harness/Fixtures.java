@@ -2,6 +2,9 @@ package evalh.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import evalh.harness.checkpoint.SafetensorsFile;
+import evalh.harness.checkpoint.SafetensorsWriter;
+import evalh.harness.checkpoint.TensorInfo;
 import evalh.harness.engine.EngineOptions;
 import evalh.harness.engine.LoglikelihoodEngine;
 import java.io.IOException;
@@ -9,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The team's reference fixtures (copied from shared/fixtures into test resources): two tiny
@@ -56,6 +61,19 @@ public final class Fixtures {
     return LoglikelihoodEngine.open(
         model(model).toString(),
         EngineOptions.defaults().withDevice("cpu").withMaxLength(maxLength));
+  }
+
+  /** Every tensor of a safetensors file as writer entries, in file order (to rewrite it). */
+  public static Map<String, SafetensorsWriter.Entry> tensorsOf(Path file) {
+    Map<String, SafetensorsWriter.Entry> out = new LinkedHashMap<>();
+    try (SafetensorsFile f = SafetensorsFile.open(file)) {
+      for (TensorInfo t : f.tensors().values()) {
+        byte[] b = new byte[(int) t.data().byteSize()];
+        t.bytes().get(b);
+        out.put(t.name(), new SafetensorsWriter.Entry(t.dtype().name(), t.shape(), b));
+      }
+    }
+    return out;
   }
 
   public static int[] ints(JsonNode arr) {

@@ -60,16 +60,9 @@ class CheckpointValidationTest {
   @Test
   void missingTensorIsNamed() throws IOException {
     Path dir = copy("tiny-qwen2");
-    Map<String, SafetensorsWriter.Entry> kept = new LinkedHashMap<>();
-    try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
-      for (TensorInfo t : f.tensors().values()) {
-        if (!t.name().equals("model.layers.1.mlp.up_proj.weight")) {
-          byte[] b = new byte[(int) t.data().byteSize()];
-          t.bytes().get(b);
-          kept.put(t.name(), new SafetensorsWriter.Entry(t.dtype().name(), t.shape(), b));
-        }
-      }
-    }
+    Map<String, SafetensorsWriter.Entry> kept =
+        Fixtures.tensorsOf(dir.resolve("model.safetensors"));
+    kept.remove("model.layers.1.mlp.up_proj.weight");
     SafetensorsWriter.write(dir.resolve("model.safetensors"), kept);
     assertThatThrownBy(() -> Checkpoint.open(dir))
         .isInstanceOf(CheckpointException.class)
@@ -178,14 +171,7 @@ class CheckpointValidationTest {
   @Test
   void unexpectedTensorIsNamed() throws IOException {
     Path dir = copy("tiny-qwen2");
-    Map<String, SafetensorsWriter.Entry> all = new LinkedHashMap<>();
-    try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
-      for (TensorInfo t : f.tensors().values()) {
-        byte[] b = new byte[(int) t.data().byteSize()];
-        t.bytes().get(b);
-        all.put(t.name(), new SafetensorsWriter.Entry(t.dtype().name(), t.shape(), b));
-      }
-    }
+    Map<String, SafetensorsWriter.Entry> all = Fixtures.tensorsOf(dir.resolve("model.safetensors"));
     all.put(
         "model.layers.0.self_attn.o_proj.bias",
         new SafetensorsWriter.Entry("F16", new long[] {64}, new byte[128]));

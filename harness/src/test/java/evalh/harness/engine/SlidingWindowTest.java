@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import evalh.harness.Fixtures;
-import evalh.harness.checkpoint.SafetensorsFile;
 import evalh.harness.checkpoint.SafetensorsWriter;
-import evalh.harness.checkpoint.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,16 +42,9 @@ class SlidingWindowTest {
     Map<String, SafetensorsWriter.Entry> kept = new LinkedHashMap<>();
     try (Stream<Path> shards = Files.list(src)) {
       for (Path p : shards.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList()) {
-        try (SafetensorsFile f = SafetensorsFile.open(p)) {
-          for (TensorInfo t : f.tensors().values()) {
-            if (!t.name().startsWith("model.layers.1.")) {
-              byte[] b = new byte[(int) t.data().byteSize()];
-              t.bytes().get(b);
-              kept.put(t.name(), new SafetensorsWriter.Entry(t.dtype().name(), t.shape(), b));
-            }
-          }
-        }
+        kept.putAll(Fixtures.tensorsOf(p));
       }
+      kept.keySet().removeIf(name -> name.startsWith("model.layers.1."));
     }
     SafetensorsWriter.write(dst.resolve("model.safetensors"), kept);
     return dst;
