@@ -34,6 +34,32 @@ public record Comparison(
     String note,
     Verdict verdict) {
 
+  /** A comparison no test could be run for (a missing value, or no stderr nor samples). */
+  static Comparison untested(
+      String task,
+      boolean group,
+      MetricKey metric,
+      boolean higherIsBetter,
+      double baseline,
+      double candidate,
+      String note,
+      Verdict verdict) {
+    return new Comparison(
+        task,
+        group,
+        metric,
+        higherIsBetter,
+        baseline,
+        candidate,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        TestMethod.NONE,
+        "",
+        note,
+        verdict);
+  }
+
   /** {@code candidate - baseline}. */
   public double delta() {
     return candidate - baseline;

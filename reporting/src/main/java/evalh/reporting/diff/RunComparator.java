@@ -63,37 +63,11 @@ public final class RunComparator {
     double vb = tb.flatMap(t -> t.value(key)).orElse(Double.NaN);
     if (Double.isNaN(vb) && !Double.isNaN(va)) {
       String what = tb.isEmpty() ? "task missing in candidate" : "metric missing in candidate";
-      return new Comparison(
-          task,
-          group,
-          key,
-          hib,
-          va,
-          vb,
-          Double.NaN,
-          Double.NaN,
-          Double.NaN,
-          TestMethod.NONE,
-          "",
-          what,
-          Verdict.MISSING);
+      return Comparison.untested(task, group, key, hib, va, vb, what, Verdict.MISSING);
     }
     if (Double.isNaN(va)) {
       String what = ta.isEmpty() ? "task not in baseline" : "metric not in baseline";
-      return new Comparison(
-          task,
-          group,
-          key,
-          hib,
-          va,
-          vb,
-          Double.NaN,
-          Double.NaN,
-          Double.NaN,
-          TestMethod.NONE,
-          "",
-          what,
-          Verdict.NEW);
+      return Comparison.untested(task, group, key, hib, va, vb, what, Verdict.NEW);
     }
     Comparison c = test(a, b, task, key, group, hib, va, vb);
     return c.withVerdict(options.gate().judge(c));
@@ -164,20 +138,8 @@ public final class RunComparator {
           why,
           Verdict.SAME);
     }
-    return new Comparison(
-        task,
-        group,
-        key,
-        hib,
-        va,
-        vb,
-        Double.NaN,
-        Double.NaN,
-        Double.NaN,
-        TestMethod.NONE,
-        "",
-        why + "; no stderr reported",
-        Verdict.SAME);
+    return Comparison.untested(
+        task, group, key, hib, va, vb, why + "; no stderr reported", Verdict.SAME);
   }
 
   private boolean selected(MetricKey key) {
