@@ -20,4 +20,5 @@ public record DocHit(
     String id,
     int matchedNgrams,
     String snippet,
-    List<int[]> highlights) {}
+    List<int[]> highlights)
+    implements java.io.Serializable {}

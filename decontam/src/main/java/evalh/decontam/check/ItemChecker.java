@@ -2,10 +2,6 @@ package evalh.decontam.check;
 
 import evalh.decontam.analysis.NgramAnalyzer;
 import evalh.decontam.analysis.NgramTerms;
-import evalh.decontam.corpus.CorpusDoc;
-import evalh.decontam.corpus.FileStats;
-import evalh.decontam.index.CorpusReaders;
-import evalh.decontam.index.IndexState;
 import evalh.decontam.index.NgramIndex;
 import evalh.decontam.index.Provenance;
 import evalh.decontam.text.NgramHasher;
@@ -14,9 +10,8 @@ import evalh.decontam.text.TextNormalizer;
 import evalh.decontam.text.TokenBuffer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,24 +27,70 @@ import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute;
 
 /**
- * Checks benchmark items against an {@link NgramIndex}: per item, n-gram lookups (every n-gram of
- * the item through the query analyzer), then one pass over the corpus files for the snippets and
- * the {@code answer_leak} check of the matched documents, and, for items shorter than n, an exact
- * whole-item scan of the corpus.
+ * Checks benchmark items against a corpus ({@link CorpusMatches}: a Lucene index or a Spark scan):
+ * per item, n-gram lookups (every n-gram of the item through the query analyzer), then one read of
+ * the best matching documents for the snippets and the {@code answer_leak} check, and, for items
+ * shorter than n, an exact whole-item pass over the corpus. Matching documents are ranked by votes
+ * (item n-gram positions they contain), ties broken by (file, position), so the answer does not
+ * depend on document numbering, index sharding or thread count.
  */
 public final class ItemChecker {
-  private final NgramIndex index;
+  /** Document order among equal votes. */
+  static final Comparator<Provenance> DOC_ORDER =
+      Comparator.comparing(Provenance::file).thenComparingLong(Provenance::position);
+
+  private final CorpusMatches corpus;
   private final CheckSettings settings;
   private final PrintWriter log;
   private final NgramScheme scheme;
   private final NgramAnalyzer analyzer;
 
   public ItemChecker(NgramIndex index, CheckSettings settings, PrintWriter log) {
-    this.index = index;
+    this(new IndexMatches(index), settings, log);
+  }
+
+  public ItemChecker(CorpusMatches corpus, CheckSettings settings, PrintWriter log) {
+    this(corpus, corpus.scheme(), settings, log);
+  }
+
+  private ItemChecker(
+      CorpusMatches corpus, NgramScheme scheme, CheckSettings settings, PrintWriter log) {
+    this.corpus = corpus;
     this.settings = settings;
     this.log = log;
-    this.scheme = index.scheme();
+    this.scheme = scheme;
     this.analyzer = NgramAnalyzer.forQuery(scheme);
+  }
+
+  /**
+   * What a corpus pass must look for to answer {@link #check} for these items: every distinct
+   * n-gram hash of the items (sorted) and the short items' whole-item scan.
+   */
+  public record QueryPlan(long[] ngramHashes, ShortItemScan shortItems) {}
+
+  /**
+   * The query plan of {@code items} (the same tokenisation and hashing {@link #check} uses), for a
+   * corpus pass that runs before any {@link CorpusMatches} exists.
+   */
+  public static QueryPlan plan(List<CheckItem> items, NgramScheme scheme, CheckSettings settings)
+      throws IOException {
+    return new ItemChecker(null, scheme, settings, new PrintWriter(java.io.Writer.nullWriter()))
+        .plan(items);
+  }
+
+  private QueryPlan plan(List<CheckItem> items) throws IOException {
+    List<Work> work = items.stream().map(Work::new).toList();
+    TextNormalizer norm = scheme.normalization().newNormalizer();
+    TokenBuffer buf = new TokenBuffer();
+    Set<Long> hashes = new HashSet<>();
+    for (Work w : work) {
+      prepare(w, norm, buf);
+      for (long h : w.ngrams) {
+        hashes.add(h);
+      }
+    }
+    long[] sorted = hashes.stream().mapToLong(Long::longValue).sorted().toArray();
+    return new QueryPlan(sorted, shortScan(shorts(work)));
   }
 
   /** Per-item working state. */
@@ -65,8 +106,9 @@ public final class ItemChecker {
     final Set<Long> hashSet = new HashSet<>();
     boolean shortMatch;
     boolean leak;
+    final List<Provenance> topProv = new ArrayList<>();
     final Map<Integer, DocHit> hits = new HashMap<>();
-    final List<DocHit> shortHits = new ArrayList<>();
+    List<DocHit> shortHits = List.of();
 
     Work(CheckItem item) {
       this.item = item;
@@ -82,7 +124,7 @@ public final class ItemChecker {
     List<Work> work = items.stream().map(Work::new).toList();
     lookups(work);
     fetchMatchedDocuments(work);
-    List<Work> shorts = work.stream().filter(w -> w.isShort(scheme.n()) && w.tokens > 0).toList();
+    List<Work> shorts = shorts(work);
     if (!shorts.isEmpty()) {
       if (settings.scanShortItems()) {
         log.println(
@@ -90,7 +132,14 @@ public final class ItemChecker {
                 + " item(s) have fewer than n="
                 + scheme.n()
                 + " tokens: scanning the corpus for exact whole-item matches");
-        scanShort(shorts);
+        ShortItemScan scan = shortScan(shorts);
+        corpus.scanShortItems(scan, log);
+        for (int i = 0; i < shorts.size(); i++) {
+          Work w = shorts.get(i);
+          w.shortMatch = scan.matched(i);
+          w.leak |= scan.leaked(i);
+          w.shortHits = scan.hits(i);
+        }
       } else {
         log.println(
             shorts.size() + " short item(s) not checked (whole-item scan disabled): counted clean");
@@ -101,6 +150,22 @@ public final class ItemChecker {
       out.add(result(w));
     }
     return out;
+  }
+
+  private List<Work> shorts(List<Work> work) {
+    return work.stream().filter(w -> w.isShort(scheme.n()) && w.tokens > 0).toList();
+  }
+
+  private ShortItemScan shortScan(List<Work> shorts) {
+    int[] lengths = new int[shorts.size()];
+    long[] wholes = new long[shorts.size()];
+    long[][] answers = new long[shorts.size()][];
+    for (int i = 0; i < shorts.size(); i++) {
+      lengths[i] = shorts.get(i).tokens;
+      wholes[i] = shorts.get(i).whole;
+      answers[i] = shorts.get(i).answer;
+    }
+    return new ShortItemScan(scheme.normalization(), settings.topDocs(), lengths, wholes, answers);
   }
 
   private void lookups(List<Work> work) throws IOException {
@@ -115,7 +180,7 @@ public final class ItemChecker {
         fs.add(
             pool.submit(
                 () -> {
-                  NgramIndex.Lookup lookup = index.lookup();
+                  CorpusMatches.Postings lookup = corpus.postings();
                   TextNormalizer norm = scheme.normalization().newNormalizer();
                   TokenBuffer buf = new TokenBuffer();
                   NgramIndex.IntList docs = new NgramIndex.IntList();
@@ -164,16 +229,11 @@ public final class ItemChecker {
     return out.stream().mapToLong(Long::longValue).toArray();
   }
 
-  private void lookupOne(
-      Work w,
-      NgramIndex.Lookup lookup,
-      TextNormalizer norm,
-      TokenBuffer buf,
-      NgramIndex.IntList docs)
-      throws IOException {
+  /** Tokens, answer, whole-item hash and n-gram hashes of an item. */
+  private void prepare(Work w, TextNormalizer norm, TokenBuffer buf) throws IOException {
     int n = scheme.n();
     norm.tokenize(w.item.answer(), buf);
-    w.answer = java.util.Arrays.copyOf(buf.hashes(), buf.size());
+    w.answer = Arrays.copyOf(buf.hashes(), buf.size());
     norm.tokenize(w.item.text(), buf);
     w.tokens = buf.size();
     if (w.isShort(n)) {
@@ -183,6 +243,19 @@ public final class ItemChecker {
     w.ngrams = queryHashes(w.item.text());
     if (w.ngrams.length != w.tokens - n + 1) {
       throw new IllegalStateException("analyzer and normalizer disagree on " + w.item);
+    }
+  }
+
+  private void lookupOne(
+      Work w,
+      CorpusMatches.Postings lookup,
+      TextNormalizer norm,
+      TokenBuffer buf,
+      NgramIndex.IntList docs)
+      throws IOException {
+    prepare(w, norm, buf);
+    if (w.isShort(scheme.n())) {
+      return;
     }
     w.df = new int[w.ngrams.length];
     Map<Long, Integer> dfOf = new HashMap<>();
@@ -209,125 +282,89 @@ public final class ItemChecker {
         }
       }
     }
-    w.votes.entrySet().stream()
-        .sorted(
-            Map.Entry.<Integer, Integer>comparingByValue(Comparator.reverseOrder())
-                .thenComparing(Map.Entry.comparingByKey()))
-        .limit(Math.max(settings.topDocs(), settings.leakDocs()))
-        .forEach(e -> w.top.add(e.getKey()));
+    rankDocuments(w, lookup);
+  }
+
+  /**
+   * The best {@code max(topDocs, leakDocs)} documents by votes, equal votes in (file, position)
+   * order. Provenance is read only for the vote levels that reach the cut.
+   */
+  private void rankDocuments(Work w, CorpusMatches.Postings lookup) throws IOException {
+    int limit = Math.max(settings.topDocs(), settings.leakDocs());
+    TreeMap<Integer, List<Integer>> byVotes = new TreeMap<>(Comparator.reverseOrder());
+    w.votes.forEach((doc, v) -> byVotes.computeIfAbsent(v, k -> new ArrayList<>()).add(doc));
+    for (List<Integer> level : byVotes.values()) {
+      if (w.top.size() >= limit) {
+        break;
+      }
+      List<Provenance> ps = new ArrayList<>(level.size());
+      for (int doc : level) {
+        ps.add(lookup.provenance(doc));
+      }
+      ps.sort(DOC_ORDER);
+      for (Provenance p : ps.subList(0, Math.min(ps.size(), limit - w.top.size()))) {
+        w.top.add(p.doc());
+        w.topProv.add(p);
+      }
+    }
   }
 
   private void fetchMatchedDocuments(List<Work> work) throws IOException {
-    NgramIndex.Lookup lookup = index.lookup();
-    Map<Integer, Provenance> prov = new HashMap<>();
-    Map<Integer, TreeMap<Long, Long>> wanted = new TreeMap<>();
-    Map<String, List<Work>> requesters = new HashMap<>();
+    Map<String, TreeMap<Long, Long>> wanted = new TreeMap<>();
+    Map<FilePos, List<Work>> requesters = new HashMap<>();
+    Map<FilePos, Provenance> prov = new HashMap<>();
     for (Work w : work) {
-      for (int doc : w.top) {
-        Provenance p = prov.get(doc);
-        if (p == null) {
-          p = lookup.provenance(doc);
-          prov.put(doc, p);
-        }
-        wanted.computeIfAbsent(p.fileOrd(), k -> new TreeMap<>()).put(p.position(), p.byteOffset());
-        requesters.computeIfAbsent(p.fileOrd() + ":" + p.position(), k -> new ArrayList<>()).add(w);
+      for (Provenance p : w.topProv) {
+        FilePos key = new FilePos(p.file(), p.position());
+        wanted.computeIfAbsent(p.file(), k -> new TreeMap<>()).put(p.position(), p.byteOffset());
+        requesters.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
+        prov.put(key, p);
       }
     }
     if (wanted.isEmpty()) {
       return;
     }
-    Map<String, Integer> docOfKey = new HashMap<>();
-    prov.forEach((doc, p) -> docOfKey.put(p.fileOrd() + ":" + p.position(), doc));
     TextNormalizer norm = scheme.normalization().newNormalizer();
     TokenBuffer buf = new TokenBuffer();
-    DocumentTexts.fetch(
-        index.state(),
+    corpus.fetchTexts(
         wanted,
-        (ord, pos, text) -> {
-          String key = ord + ":" + pos;
-          Integer doc = docOfKey.get(key);
+        (file, pos, text) -> {
+          FilePos key = new FilePos(file, pos);
           List<Work> ws = requesters.get(key);
-          if (doc == null || ws == null) {
+          if (ws == null) {
             return;
           }
-          Provenance p = prov.get(doc);
+          Provenance p = prov.get(key);
           norm.tokenize(text, buf);
           for (Work w : ws) {
             DocOverlap o = new DocOverlap(text, buf, scheme.n(), w.hashSet);
             if (o.answerOutsideMatch(w.answer)) {
               w.leak = true;
             }
-            w.hits.put(doc, o.hit(p.file(), p.position(), p.parquet(), p.id(), w.votes.get(doc)));
+            w.hits.put(
+                p.doc(), o.hit(p.file(), p.position(), p.parquet(), p.id(), w.votes.get(p.doc())));
           }
         },
         log);
     // documents whose text could not be re-read still count, without a snippet
     for (Work w : work) {
-      for (int i = 0; i < Math.min(settings.topDocs(), w.top.size()); i++) {
-        int doc = w.top.get(i);
-        Provenance p = prov.get(doc);
+      for (int i = 0; i < Math.min(settings.topDocs(), w.topProv.size()); i++) {
+        Provenance p = w.topProv.get(i);
         w.hits.putIfAbsent(
-            doc,
+            p.doc(),
             new DocHit(
-                p.file(), p.position(), p.parquet(), p.id(), w.votes.get(doc), null, List.of()));
+                p.file(),
+                p.position(),
+                p.parquet(),
+                p.id(),
+                w.votes.get(p.doc()),
+                null,
+                List.of()));
       }
     }
   }
 
-  private void scanShort(List<Work> shorts) throws IOException {
-    Map<Integer, Map<Long, List<Work>>> byLen = new TreeMap<>();
-    for (Work w : shorts) {
-      byLen
-          .computeIfAbsent(w.tokens, k -> new HashMap<>())
-          .computeIfAbsent(w.whole, k -> new ArrayList<>())
-          .add(w);
-    }
-    IndexState st = index.state();
-    TextNormalizer norm = scheme.normalization().newNormalizer();
-    TokenBuffer buf = new TokenBuffer();
-    for (IndexState.FileEntry f : st.files) {
-      if (!f.done()) {
-        continue;
-      }
-      Path path = Path.of(f.path);
-      if (!Files.isReadable(path)) {
-        log.println(
-            "warning: corpus file " + path + " is gone: short items not checked against it");
-        continue;
-      }
-      CorpusReaders.forFile(path, st.textFields, st.idField)
-          .read(
-              path,
-              (CorpusDoc d) -> {
-                norm.tokenize(d.text(), buf);
-                long[] th = buf.hashes();
-                Set<Work> seenHere = new HashSet<>();
-                for (Map.Entry<Integer, Map<Long, List<Work>>> e : byLen.entrySet()) {
-                  int k = e.getKey();
-                  for (int q = 0; q + k <= buf.size(); q++) {
-                    List<Work> ws = e.getValue().get(NgramHasher.ngramHash(th, q, k));
-                    if (ws == null) {
-                      continue;
-                    }
-                    for (Work w : ws) {
-                      if (!seenHere.add(w)) {
-                        continue; // one hit per document
-                      }
-                      DocOverlap o = new DocOverlap(d.text(), buf, k, Set.of(w.whole));
-                      w.leak |= o.answerOutsideMatch(w.answer);
-                      if (w.shortHits.size() < settings.topDocs()) {
-                        w.shortHits.add(
-                            o.hit(f.path, d.position(), f.path.endsWith(".parquet"), d.id(), 1));
-                      }
-                      w.shortMatch = true;
-                    }
-                  }
-                }
-                return true;
-              },
-              new FileStats());
-    }
-  }
+  private record FilePos(String file, long position) {}
 
   private ItemMatch result(Work w) {
     int n = scheme.n();

@@ -2,17 +2,22 @@ package evalh.decontam.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import evalh.decontam.check.CheckItem;
 import evalh.decontam.check.CheckSettings;
 import evalh.decontam.check.ItemChecker;
 import evalh.decontam.check.ItemMatch;
 import evalh.decontam.check.Llama2Buckets;
 import evalh.decontam.corpus.CorpusFiles;
+import evalh.decontam.engine.DistributedEngine;
+import evalh.decontam.engine.DistributedEngines;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.IndexState;
 import evalh.decontam.index.NgramIndex;
+import evalh.decontam.index.ShardManifest;
 import evalh.decontam.report.DecontamReport;
+import evalh.decontam.text.NgramScheme;
 import evalh.tasks.BenchmarkItem;
 import evalh.tasks.BenchmarkItems;
 import java.io.BufferedReader;
@@ -126,6 +131,52 @@ public final class DecontamCommand implements Callable<Integer> {
               + " are then reported short and clean).")
   boolean noShortScan;
 
+  @Option(
+      names = "--engine",
+      paramLabel = "NAME",
+      defaultValue = "local",
+      description =
+          "local (default: a Lucene index on this machine) or spark (a Spark job; see --master,"
+              + " --mode). The spark engine needs Spark on the class path: ./evalh adds it, or run"
+              + " through spark-submit.")
+  String engine;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description =
+          "Spark master: local[N], spark://host:port, yarn or k8s://https://host:port (default:"
+              + " spark-submit's, else local[*]).")
+  String master;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      defaultValue = "scan",
+      description =
+          "With --engine spark: scan (item n-grams broadcast, every corpus document scanned, matches"
+              + " reduced; default) or index (each partition builds a Lucene shard and publishes it"
+              + " to --shards-out with a manifest, then the items are checked against all shards).")
+  String mode;
+
+  @Option(
+      names = "--shards-out",
+      paramLabel = "DIR|URI",
+      description =
+          "With --mode index: where shards and evalh-shards.json go (any Hadoop file system;"
+              + " default: <index-root>/<corpus>-<hash>-shards). Items are checked right away when"
+              + " it is local.")
+  String shardsOut;
+
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "With --engine spark: corpus partitions (default 0: one per corpus file; files are never"
+              + " split).")
+  int partitions;
+
   @Mixin SchemeOptions scheme;
 
   @Override
@@ -145,10 +196,24 @@ public final class DecontamCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "no multiple-choice items for " + (task != null ? task : itemsFile));
     }
-    Path indexDir = resolveIndex(log);
     String spec = task != null ? task : itemsFile.getFileName().toString();
     Path outDir = out != null ? out : Path.of("reports", "decontam-" + safe(spec));
     long t0 = System.nanoTime();
+    if (!engine.equals("local")) {
+      return distributed(log, items, settings, spec, outDir, t0);
+    }
+    return checkIndex(log, resolveIndex(log), items, settings, spec, outDir, t0);
+  }
+
+  private int checkIndex(
+      PrintWriter log,
+      Path indexDir,
+      List<CheckItem> items,
+      CheckSettings settings,
+      String spec,
+      Path outDir,
+      long t0)
+      throws IOException {
     try (NgramIndex index = NgramIndex.open(indexDir)) {
       log.printf(
           Locale.ROOT,
@@ -159,45 +224,130 @@ public final class DecontamCommand implements Callable<Integer> {
       List<ItemMatch> matches = new ItemChecker(index, settings, log).check(items);
       DecontamReport.Builder b = DecontamReport.builder().taskSpec(spec);
       IndexState st = index.state();
+      b.index().put("engine", "local");
       b.index().put("path", indexDir.toAbsolutePath().toString());
       b.index().put("documents", index.numDocs());
       b.index().put("files", st.files.size());
-      b.index().put("normalization", st.normalization);
-      b.index().put("n", st.n);
-      b.index().put("stride", st.stride);
-      b.index().put("hash", st.hash);
-      b.index().put("guaranteed_run", index.scheme().guaranteedRun());
-      b.settings().put("boilerplate_cap", cap);
-      b.settings().put("top_docs", topDocs);
-      b.settings().put("leak_docs", leakDocs);
-      b.settings().put("short_items_scanned", !noShortScan);
-      b.settings().put("llama2_clean_below", Llama2Buckets.CLEAN_BELOW);
-      b.settings().put("llama2_dirty_from", Llama2Buckets.DIRTY_FROM);
-      b.settings()
-          .put(
-              "checked_text",
-              "question + newline-separated choices; gold answer checked separately");
-      LinkedHashSet<String> tasks = new LinkedHashSet<>();
-      items.forEach(i -> tasks.add(i.task()));
-      b.group(spec, new ArrayList<>(tasks));
-      b.addAll(matches);
-      DecontamReport report = b.build();
-      report.write(outDir);
-      JsonNode s = report.json().get("summary");
-      log.printf(
-          Locale.ROOT,
-          "%d items in %d task(s): %d dirty (%.2f%%), %d answer leaks, %d short; %.1f s%n",
-          s.get("n_items").asInt(),
-          tasks.size(),
-          s.get("n_dirty").asInt(),
-          s.get("percent").get("dirty").asDouble(),
-          s.get("n_answer_leak").asInt(),
-          s.get("n_short").asInt(),
-          (System.nanoTime() - t0) / 1e9);
-      log.println(
-          "wrote " + outDir.resolve("decontam.json") + " and " + outDir.resolve("decontam.md"));
+      b.index().put("shards", index.shards());
+      putScheme(b, index.scheme());
+      writeReport(log, b, items, matches, spec, outDir, t0);
     }
     return 0;
+  }
+
+  private int distributed(
+      PrintWriter log,
+      List<CheckItem> items,
+      CheckSettings settings,
+      String spec,
+      Path outDir,
+      long t0)
+      throws IOException {
+    if (!mode.equals("scan") && !mode.equals("index")) {
+      throw new ParameterException(
+          this.spec.commandLine(), "--mode must be scan or index, got '" + mode + "'");
+    }
+    if (partitions < 0) {
+      throw new ParameterException(this.spec.commandLine(), "--partitions must be >= 0");
+    }
+    BuildOptions opts;
+    try {
+      opts = scheme.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(this.spec.commandLine(), e.getMessage(), e);
+    }
+    try (DistributedEngine eng = DistributedEngines.start(engine, master, partitions, log)) {
+      if (mode.equals("index")) {
+        String target =
+            shardsOut != null
+                ? shardsOut
+                : indexRoot.resolve(indexName(opts) + "-shards").toAbsolutePath().toString();
+        String manifest = eng.index(corpus, opts, target, log);
+        Path local = localPath(manifest);
+        if (local == null) {
+          log.println(
+              "shards and manifest written to "
+                  + manifest
+                  + "; copy that directory to this machine and run: evalh decontam --corpus <dir>"
+                  + " --task ...");
+          return 0;
+        }
+        return checkIndex(log, local, items, settings, spec, outDir, t0);
+      }
+      log.printf(Locale.ROOT, "scanning for %d items with %s%n", items.size(), eng.describe());
+      ItemChecker.QueryPlan plan = ItemChecker.plan(items, opts.scheme(), settings);
+      DistributedEngine.CorpusScan scan = eng.scan(corpus, opts, plan, cap, log);
+      List<ItemMatch> matches = new ItemChecker(scan.matches(), settings, log).check(items);
+      DecontamReport.Builder b = DecontamReport.builder().taskSpec(spec);
+      b.index().put("engine", eng.describe());
+      b.index().put("mode", "scan");
+      ArrayNode paths = b.index().putArray("corpus");
+      corpus.forEach(paths::add);
+      b.index().put("documents", scan.documents());
+      b.index().put("files", scan.files());
+      b.index().put("partitions", scan.partitions());
+      b.index().put("tokens", scan.tokens());
+      b.index().put("bytes", scan.bytes());
+      b.index().put("scan_seconds", Math.round(scan.seconds() * 10) / 10.0);
+      putScheme(b, opts.scheme());
+      writeReport(log, b, items, matches, spec, outDir, t0);
+      return 0;
+    }
+  }
+
+  /** The local path of a location written by an engine, or null when it is on another FS. */
+  static Path localPath(String location) {
+    if (location.startsWith("file:")) {
+      return Path.of(java.net.URI.create(location));
+    }
+    return location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") ? null : Path.of(location);
+  }
+
+  private static void putScheme(DecontamReport.Builder b, NgramScheme s) {
+    b.index().put("normalization", s.normalization().id());
+    b.index().put("n", s.n());
+    b.index().put("stride", s.stride());
+    b.index().put("hash", s.hash());
+    b.index().put("guaranteed_run", s.guaranteedRun());
+  }
+
+  private void writeReport(
+      PrintWriter log,
+      DecontamReport.Builder b,
+      List<CheckItem> items,
+      List<ItemMatch> matches,
+      String spec,
+      Path outDir,
+      long t0)
+      throws IOException {
+    b.settings().put("boilerplate_cap", cap);
+    b.settings().put("top_docs", topDocs);
+    b.settings().put("leak_docs", leakDocs);
+    b.settings().put("short_items_scanned", !noShortScan);
+    b.settings().put("llama2_clean_below", Llama2Buckets.CLEAN_BELOW);
+    b.settings().put("llama2_dirty_from", Llama2Buckets.DIRTY_FROM);
+    b.settings()
+        .put(
+            "checked_text", "question + newline-separated choices; gold answer checked separately");
+    LinkedHashSet<String> tasks = new LinkedHashSet<>();
+    items.forEach(i -> tasks.add(i.task()));
+    b.group(spec, new ArrayList<>(tasks));
+    b.addAll(matches);
+    DecontamReport report = b.build();
+    report.write(outDir);
+    JsonNode s = report.json().get("summary");
+    log.printf(
+        Locale.ROOT,
+        "%d items in %d task(s): %d dirty (%.2f%%), %d answer leaks, %d short; %.1f s%n",
+        s.get("n_items").asInt(),
+        tasks.size(),
+        s.get("n_dirty").asInt(),
+        s.get("percent").get("dirty").asDouble(),
+        s.get("n_answer_leak").asInt(),
+        s.get("n_short").asInt(),
+        (System.nanoTime() - t0) / 1e9);
+    log.println(
+        "wrote " + outDir.resolve("decontam.json") + " and " + outDir.resolve("decontam.md"));
   }
 
   private List<CheckItem> registryItems() {
@@ -258,7 +408,8 @@ public final class DecontamCommand implements Callable<Integer> {
   private Path resolveIndex(PrintWriter log) throws IOException {
     if (corpus.size() == 1) {
       Path p = Path.of(corpus.get(0));
-      if (Files.isDirectory(p) && CorpusIndexer.existing(p) != null) {
+      if (ShardManifest.locate(p) != null
+          || (Files.isDirectory(p) && CorpusIndexer.existing(p) != null)) {
         return p;
       }
     }

@@ -16,7 +16,11 @@ public final class CorpusFiles {
 
   /** Whether the file name has a supported corpus extension. */
   public static boolean isCorpusFile(Path p) {
-    String n = p.getFileName().toString();
+    return isCorpusFile(p.getFileName().toString());
+  }
+
+  /** Whether a file of this name has a supported corpus extension. */
+  public static boolean isCorpusFile(String n) {
     return n.endsWith(".jsonl")
         || n.endsWith(".json")
         || n.endsWith(".ndjson")
@@ -31,7 +35,11 @@ public final class CorpusFiles {
   }
 
   public static boolean isParquet(Path p) {
-    return p.getFileName().toString().endsWith(".parquet");
+    return isParquet(p.getFileName().toString());
+  }
+
+  public static boolean isParquet(String name) {
+    return name.endsWith(".parquet");
   }
 
   /**

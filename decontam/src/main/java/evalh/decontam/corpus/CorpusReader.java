@@ -17,5 +17,10 @@ public interface CorpusReader {
    * problems (malformed records, truncation) are counted in {@code stats}, never thrown; an
    * IOException means the file could not be opened or the sink failed.
    */
-  void read(Path file, DocConsumer sink, FileStats stats) throws IOException;
+  void read(CorpusFile file, DocConsumer sink, FileStats stats) throws IOException;
+
+  /** {@link #read(CorpusFile, DocConsumer, FileStats)} of a local file. */
+  default void read(Path file, DocConsumer sink, FileStats stats) throws IOException {
+    read(CorpusFile.local(file), sink, stats);
+  }
 }

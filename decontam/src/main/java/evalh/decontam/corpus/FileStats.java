@@ -8,7 +8,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * fatal). Written into the index metadata and printed per file.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class FileStats {
+public final class FileStats implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** Lines (JSONL) or rows (parquet) read. */
   @JsonProperty public long records;
 

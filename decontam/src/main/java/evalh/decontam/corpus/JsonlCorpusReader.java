@@ -38,14 +38,23 @@ public final class JsonlCorpusReader implements CorpusReader {
 
   /** Whether the stream is compressed (so byte offsets into the file are meaningless). */
   public static boolean isCompressed(Path file) {
-    String name = file.getFileName().toString();
+    return isCompressed(file.getFileName().toString());
+  }
+
+  /** Whether a file of this name is compressed. */
+  public static boolean isCompressed(String name) {
     return name.endsWith(".gz") || name.endsWith(".zst") || name.endsWith(".zstd");
   }
 
   /** Opens the decompressed byte stream of a JSONL file. */
   public static InputStream open(Path file) throws IOException {
-    InputStream raw = Files.newInputStream(file);
-    String name = file.getFileName().toString();
+    return open(CorpusFile.local(file));
+  }
+
+  /** Opens the decompressed byte stream of a JSONL corpus file. */
+  public static InputStream open(CorpusFile file) throws IOException {
+    InputStream raw = file.open();
+    String name = file.name();
     try {
       if (name.endsWith(".gz")) {
         return new GZIPInputStream(raw, 1 << 16);
@@ -61,13 +70,13 @@ public final class JsonlCorpusReader implements CorpusReader {
   }
 
   @Override
-  public void read(Path file, DocConsumer sink, FileStats stats) throws IOException {
-    boolean offsets = !isCompressed(file);
+  public void read(CorpusFile file, DocConsumer sink, FileStats stats) throws IOException {
+    boolean offsets = !isCompressed(file.name());
     InputStream in;
     try {
       in = open(file);
     } catch (IOException e) {
-      if (Files.isReadable(file)) {
+      if (file.localPath() == null || Files.isReadable(file.localPath())) {
         stats.truncated = "cannot decompress: " + e.getMessage();
         return;
       }
@@ -96,12 +105,16 @@ public final class JsonlCorpusReader implements CorpusReader {
    * by seeking to the recorded byte offsets (when all are known), otherwise the stream is scanned
    * and only the wanted lines are parsed. Lines that no longer parse are skipped.
    */
-  public void readLines(Path file, long[] lines, long[] offsets, DocConsumer sink)
+  public void readLines(CorpusFile file, long[] lines, long[] offsets, DocConsumer sink)
       throws IOException {
     FileStats ignored = new FileStats();
-    boolean seek = !isCompressed(file) && java.util.Arrays.stream(offsets).allMatch(o -> o >= 0);
+    boolean seek =
+        file.localPath() != null
+            && !isCompressed(file.name())
+            && java.util.Arrays.stream(offsets).allMatch(o -> o >= 0);
     if (seek) {
-      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+      try (java.nio.channels.FileChannel ch =
+          java.nio.channels.FileChannel.open(file.localPath())) {
         for (int i = 0; i < lines.length; i++) {
           ch.position(offsets[i]);
           LineSplitter ls = new LineSplitter(java.nio.channels.Channels.newInputStream(ch));

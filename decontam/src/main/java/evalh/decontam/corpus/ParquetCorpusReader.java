@@ -4,7 +4,6 @@ import evalh.tasks.data.ParquetCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.parquet.ParquetReadOptions;
@@ -14,7 +13,6 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
@@ -38,15 +36,15 @@ public final class ParquetCorpusReader implements CorpusReader {
   }
 
   @Override
-  public void read(Path file, DocConsumer sink, FileStats stats) throws IOException {
-    if (!Files.isReadable(file)) {
-      throw new IOException("cannot read " + file);
+  public void read(CorpusFile file, DocConsumer sink, FileStats stats) throws IOException {
+    if (file.localPath() != null && !Files.isReadable(file.localPath())) {
+      throw new IOException("cannot read " + file.path());
     }
     ParquetFileReader reader;
     try {
       reader =
           ParquetFileReader.open(
-              new LocalInputFile(file),
+              file.parquet(),
               ParquetReadOptions.builder(new PlainParquetConfiguration())
                   .withCodecFactory(new ParquetCodecs())
                   .build());

@@ -13,7 +13,8 @@ import java.util.List;
  * @param ramBufferMb Lucene in-memory buffer before a segment is flushed (shared by all threads)
  */
 public record BuildOptions(
-    NgramScheme scheme, List<String> textFields, String idField, int threads, double ramBufferMb) {
+    NgramScheme scheme, List<String> textFields, String idField, int threads, double ramBufferMb)
+    implements java.io.Serializable {
   public BuildOptions {
     textFields = List.copyOf(textFields);
     if (threads < 1) {

@@ -3,6 +3,7 @@ package evalh.decontam.index;
 import evalh.decontam.analysis.NgramAnalyzer;
 import evalh.decontam.analysis.NgramTerms;
 import evalh.decontam.corpus.CorpusDoc;
+import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.CorpusReader;
 import evalh.decontam.corpus.FileStats;
 import evalh.decontam.text.NgramScheme;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -84,8 +86,13 @@ public final class CorpusIndexer {
     }
   }
 
-  /** Indexes {@code files} (sorted, absolute) into the index directory. */
+  /** Indexes local {@code files} (sorted, absolute) into the index directory. */
   public BuildReport build(List<Path> files) throws IOException {
+    return buildFiles(files.stream().map(CorpusFile::local).toList());
+  }
+
+  /** Indexes {@code files} (on any file system the readers can open) into the index directory. */
+  public BuildReport buildFiles(List<CorpusFile> files) throws IOException {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("empty corpus: no corpus files given");
     }
@@ -110,14 +117,16 @@ public final class CorpusIndexer {
     cfg.setCommitOnClose(false);
 
     List<IndexState.FileEntry> todo = new ArrayList<>();
+    Map<String, CorpusFile> sources = new HashMap<>();
     List<String> skipped = new ArrayList<>();
     try (Directory dir = FSDirectory.open(indexDir);
         IndexWriter writer = new IndexWriter(dir, cfg)) {
       int nextOrd = state.files.stream().mapToInt(f -> f.ord + 1).max().orElse(0);
-      for (Path f : files) {
-        String key = f.toAbsolutePath().normalize().toString();
-        long size = Files.size(f);
-        long mtime = Files.getLastModifiedTime(f).toMillis();
+      for (CorpusFile f : files) {
+        String key = f.path();
+        sources.put(key, f);
+        long size = f.size();
+        long mtime = f.mtimeMs();
         IndexState.FileEntry e = state.file(key);
         if (e != null && e.done() && e.size == size && e.mtimeMs == mtime) {
           skipped.add(key);
@@ -145,7 +154,7 @@ public final class CorpusIndexer {
         log.println(skipped.size() + " file(s) already indexed, unchanged: skipped");
       }
       todo.sort(Comparator.comparingLong((IndexState.FileEntry e) -> e.size).reversed());
-      long[] totals = runWorkers(writer, state, todo);
+      long[] totals = runWorkers(writer, state, todo, sources);
       writer.close();
       long live;
       try (DirectoryReader r = DirectoryReader.open(dir)) {
@@ -196,7 +205,11 @@ public final class CorpusIndexer {
     }
   }
 
-  private long[] runWorkers(IndexWriter writer, IndexState state, List<IndexState.FileEntry> todo)
+  private long[] runWorkers(
+      IndexWriter writer,
+      IndexState state,
+      List<IndexState.FileEntry> todo,
+      Map<String, CorpusFile> sources)
       throws IOException {
     ConcurrentLinkedQueue<IndexState.FileEntry> queue = new ConcurrentLinkedQueue<>(todo);
     int threads = Math.min(options.threads(), Math.max(1, todo.size()));
@@ -210,7 +223,7 @@ public final class CorpusIndexer {
                 () -> {
                   IndexState.FileEntry e;
                   while ((e = queue.poll()) != null) {
-                    FileStats stats = indexFile(writer, e);
+                    FileStats stats = indexFile(writer, e, sources.get(e.path));
                     synchronized (this) {
                       totals[0] += stats.textChars;
                       totals[1] += stats.tokens;
@@ -250,9 +263,10 @@ public final class CorpusIndexer {
     return totals;
   }
 
-  private FileStats indexFile(IndexWriter writer, IndexState.FileEntry e) throws IOException {
-    Path file = Path.of(e.path);
-    CorpusReader reader = CorpusReaders.forFile(file, options.textFields(), options.idField());
+  private FileStats indexFile(IndexWriter writer, IndexState.FileEntry e, CorpusFile file)
+      throws IOException {
+    CorpusReader reader =
+        CorpusReaders.forName(file.name(), options.textFields(), options.idField());
     FileStats stats = new FileStats();
     String ord = Integer.toString(e.ord);
     long tokensBefore = NgramAnalyzer.tokensAnalyzedByThisThread();

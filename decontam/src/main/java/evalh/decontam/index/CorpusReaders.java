@@ -12,7 +12,12 @@ public final class CorpusReaders {
   private CorpusReaders() {}
 
   public static CorpusReader forFile(Path file, List<String> textFields, String idField) {
-    return CorpusFiles.isParquet(file)
+    return forName(file.getFileName().toString(), textFields, idField);
+  }
+
+  /** The reader for a file of this name. */
+  public static CorpusReader forName(String name, List<String> textFields, String idField) {
+    return CorpusFiles.isParquet(name)
         ? new ParquetCorpusReader(textFields, idField)
         : new JsonlCorpusReader(textFields, idField);
   }

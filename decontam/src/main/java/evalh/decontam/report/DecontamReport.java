@@ -137,7 +137,8 @@ public final class DecontamReport {
     }
   }
 
-  static ObjectNode item(ItemMatch m) {
+  /** One item as it appears in {@code decontam.json} (every per-item fact and top document). */
+  public static ObjectNode item(ItemMatch m) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("doc_id", m.docId());
     o.put("dirty", m.dirty());

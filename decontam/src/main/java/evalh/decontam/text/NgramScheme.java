@@ -10,7 +10,8 @@ package evalh.decontam.text;
  * and a document contains an indexed n-gram, so it is detected; shorter shared runs may be missed,
  * and per-item counts become lower bounds. Queries always hash every n-gram of the item (stride 1).
  */
-public record NgramScheme(Normalization normalization, int n, int stride) {
+public record NgramScheme(Normalization normalization, int n, int stride)
+    implements java.io.Serializable {
   public NgramScheme {
     if (n < 1 || n > 64) {
       throw new IllegalArgumentException("n must be in 1..64, got " + n);

@@ -1,0 +1,55 @@
+package evalh.decontam.check;
+
+import evalh.decontam.index.NgramIndex;
+import evalh.decontam.index.Provenance;
+import evalh.decontam.text.NgramScheme;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What {@link ItemChecker} needs to know about a corpus, whoever computed it: per n-gram the
+ * documents containing it, each document's provenance, the texts of a few matched documents, and
+ * one pass over every document for items shorter than n. A Lucene index answers from its postings
+ * ({@link IndexMatches}); the Spark scan answers from postings it reduced over the cluster. The
+ * matching logic (votes, coverage, runs, labels, snippets, answer leaks) lives only in the checker.
+ */
+public interface CorpusMatches {
+  /** The n-gram scheme the postings were computed with. */
+  NgramScheme scheme();
+
+  /** Postings for the calling thread (implementations may share one thread-safe instance). */
+  Postings postings() throws IOException;
+
+  /** Term lookups. */
+  interface Postings {
+    /**
+     * Number of documents containing the n-gram {@code hash}. When that number is at most {@code
+     * collectLimit}, {@code docs} receives their document numbers (it is cleared first).
+     */
+    int docFreq(long hash, int collectLimit, NgramIndex.IntList docs) throws IOException;
+
+    /** Provenance of a document number returned by {@link #docFreq}. */
+    Provenance provenance(int doc) throws IOException;
+  }
+
+  /** Receives one fetched document text. */
+  interface TextSink {
+    void accept(String file, long position, String text);
+  }
+
+  /**
+   * Delivers the texts of the wanted documents. {@code wanted}: file (as in {@link
+   * Provenance#file()}) to position to byte offset (or -1). A file that cannot be read is reported
+   * on {@code log} and its documents get no text.
+   */
+  void fetchTexts(Map<String, TreeMap<Long, Long>> wanted, TextSink sink, PrintWriter log)
+      throws IOException;
+
+  /**
+   * Has {@code scan} see every document of the corpus (or merges into it the result of the same
+   * scan run elsewhere).
+   */
+  void scanShortItems(ShortItemScan scan, PrintWriter log) throws IOException;
+}

@@ -1,0 +1,155 @@
+package evalh.decontam.check;
+
+import evalh.decontam.corpus.CorpusDoc;
+import evalh.decontam.text.NgramHasher;
+import evalh.decontam.text.Normalization;
+import evalh.decontam.text.TextNormalizer;
+import evalh.decontam.text.TokenBuffer;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Exact whole-item matching for items shorter than n tokens (they have no n-gram): every document
+ * is tokenised and each of its k-token windows is compared with the items of k tokens. Mergeable,
+ * so a scan split over many workers gives the result of one sequential scan: per item whether it
+ * occurs, whether the gold answer occurs outside it, and the first {@code topDocs} matching
+ * documents in (file, position) order.
+ */
+public final class ShortItemScan implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Document order for "first matching documents": file, then position. */
+  public static final Comparator<DocHit> HIT_ORDER =
+      Comparator.comparing(DocHit::file).thenComparingLong(DocHit::position);
+
+  private final Normalization normalization;
+  private final int topDocs;
+  private final int[] lengths;
+  private final long[] wholes;
+  private final long[][] answers;
+  private final boolean[] matched;
+  private final boolean[] leaked;
+  private final List<List<DocHit>> hits;
+  private transient Map<Integer, Map<Long, List<Integer>>> byLength;
+  private transient TextNormalizer normalizer;
+  private transient TokenBuffer buffer;
+
+  /**
+   * @param lengths per short item, its token count (1..n-1)
+   * @param wholes per short item, the hash of all its tokens
+   * @param answers per short item, the token hashes of its gold answer
+   */
+  public ShortItemScan(
+      Normalization normalization, int topDocs, int[] lengths, long[] wholes, long[][] answers) {
+    if (lengths.length != wholes.length || lengths.length != answers.length) {
+      throw new IllegalArgumentException("one length, hash and answer per item");
+    }
+    this.normalization = normalization;
+    this.topDocs = topDocs;
+    this.lengths = lengths.clone();
+    this.wholes = wholes.clone();
+    this.answers = answers.clone();
+    this.matched = new boolean[lengths.length];
+    this.leaked = new boolean[lengths.length];
+    this.hits = new ArrayList<>();
+    for (int i = 0; i < lengths.length; i++) {
+      hits.add(new ArrayList<>());
+    }
+  }
+
+  /** A scan of the same items with nothing seen yet. */
+  public ShortItemScan emptyCopy() {
+    return new ShortItemScan(normalization, topDocs, lengths, wholes, answers);
+  }
+
+  public int size() {
+    return lengths.length;
+  }
+
+  public boolean isEmpty() {
+    return lengths.length == 0;
+  }
+
+  /** Checks one document of {@code file}. */
+  public void visit(String file, CorpusDoc doc) {
+    if (isEmpty()) {
+      return;
+    }
+    if (byLength == null) {
+      byLength = new HashMap<>();
+      for (int i = 0; i < lengths.length; i++) {
+        byLength
+            .computeIfAbsent(lengths[i], k -> new HashMap<>())
+            .computeIfAbsent(wholes[i], k -> new ArrayList<>())
+            .add(i);
+      }
+      normalizer = normalization.newNormalizer();
+      buffer = new TokenBuffer();
+    }
+    normalizer.tokenize(doc.text(), buffer);
+    long[] th = buffer.hashes();
+    Set<Integer> seenHere = new HashSet<>();
+    for (Map.Entry<Integer, Map<Long, List<Integer>>> e : byLength.entrySet()) {
+      int k = e.getKey();
+      for (int q = 0; q + k <= buffer.size(); q++) {
+        List<Integer> items = e.getValue().get(NgramHasher.ngramHash(th, q, k));
+        if (items == null) {
+          continue;
+        }
+        for (int i : items) {
+          if (!seenHere.add(i)) {
+            continue; // one hit per document
+          }
+          DocOverlap o = new DocOverlap(doc.text(), buffer, k, Set.of(wholes[i]));
+          leaked[i] |= o.answerOutsideMatch(answers[i]);
+          matched[i] = true;
+          offer(i, o.hit(file, doc.position(), file.endsWith(".parquet"), doc.id(), 1));
+        }
+      }
+    }
+  }
+
+  private void offer(int i, DocHit hit) {
+    List<DocHit> h = hits.get(i);
+    h.add(hit);
+    if (h.size() > topDocs) {
+      h.sort(HIT_ORDER);
+      h.subList(topDocs, h.size()).clear();
+    }
+  }
+
+  /** Adds what another scan of the same items saw (over other documents). */
+  public void merge(ShortItemScan other) {
+    if (other.lengths.length != lengths.length) {
+      throw new IllegalArgumentException("merging scans of different items");
+    }
+    for (int i = 0; i < lengths.length; i++) {
+      matched[i] |= other.matched[i];
+      leaked[i] |= other.leaked[i];
+      for (DocHit h : other.hits.get(i)) {
+        offer(i, h);
+      }
+    }
+  }
+
+  public boolean matched(int i) {
+    return matched[i];
+  }
+
+  public boolean leaked(int i) {
+    return leaked[i];
+  }
+
+  /** The first matching documents in (file, position) order. */
+  public List<DocHit> hits(int i) {
+    List<DocHit> h = new ArrayList<>(hits.get(i));
+    h.sort(HIT_ORDER);
+    return h;
+  }
+}

@@ -1,0 +1,60 @@
+package evalh.decontam.engine;
+
+import evalh.decontam.check.CorpusMatches;
+import evalh.decontam.check.ItemChecker;
+import evalh.decontam.index.BuildOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * A cluster engine for decontamination (today: Apache Spark, in module {@code evalh-spark}). It
+ * computes what the local engine reads from a Lucene index — n-gram postings with provenance, or
+ * the index itself as shards — and hands the result to the same {@link ItemChecker} and report
+ * code. Open one per run and close it when the report is written.
+ */
+public interface DistributedEngine extends AutoCloseable {
+  /**
+   * <b>scan</b>: every document of the corpus is analysed with the index analyzer and its n-gram
+   * hashes are looked up in the plan's item hashes (broadcast); the postings of matched hashes are
+   * reduced across the cluster. The returned corpus answers {@link ItemChecker#check} exactly as an
+   * index built with the same options would.
+   *
+   * @param corpus file, directory or glob paths or URIs on any Hadoop file system
+   * @param boilerplateCap documents kept per n-gram (postings of more frequent n-grams only count)
+   */
+  CorpusScan scan(
+      List<String> corpus,
+      BuildOptions options,
+      ItemChecker.QueryPlan plan,
+      int boilerplateCap,
+      PrintWriter log)
+      throws IOException;
+
+  /**
+   * <b>index</b>: each partition of corpus files is indexed into a Lucene shard on the worker's
+   * local disk with the local indexer, then copied to {@code out}; the manifest is written last.
+   *
+   * @param out directory path or URI (any Hadoop file system) that receives the shards and the
+   *     manifest
+   * @return the manifest's location
+   */
+  String index(List<String> corpus, BuildOptions options, String out, PrintWriter log)
+      throws IOException;
+
+  /** What the engine runs on, for the report (e.g. {@code spark 4.2.0 local[2]}). */
+  String describe();
+
+  @Override
+  void close();
+
+  /** A scan's answers and what it read. */
+  record CorpusScan(
+      CorpusMatches matches,
+      int files,
+      long documents,
+      long tokens,
+      long bytes,
+      double seconds,
+      int partitions) {}
+}
