@@ -1,5 +1,6 @@
 package evalh.cli;
 
+import evalh.harness.cli.CommandErrors;
 import evalh.harness.cli.CommandProvider;
 import java.io.PrintWriter;
 import java.util.Comparator;
@@ -59,29 +60,8 @@ public final class Main implements Runnable {
     for (CommandProvider p : providers) {
       cl.addSubcommand(p.command());
     }
-    cl.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          PrintWriter err = commandLine.getErr();
-          err.println(commandLine.getColorScheme().errorText("evalh: error: " + describe(ex)));
-          if (System.getenv("EVALH_DEBUG") != null) {
-            ex.printStackTrace(err);
-          }
-          return 1;
-        });
+    CommandErrors.install(cl);
     return cl;
-  }
-
-  private static String describe(Throwable ex) {
-    StringBuilder sb = new StringBuilder(String.valueOf(ex.getMessage()));
-    Throwable c = ex.getCause();
-    while (c != null && c != ex) {
-      if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
-        sb.append(": ").append(c.getMessage());
-      }
-      ex = c;
-      c = c.getCause();
-    }
-    return sb.toString();
   }
 
   /** Version from the jar manifest. */

@@ -90,7 +90,7 @@ public final class ItemChecker {
       }
     }
     long[] sorted = hashes.stream().mapToLong(Long::longValue).sorted().toArray();
-    return new QueryPlan(sorted, shortScan(shorts(work)));
+    return new QueryPlan(sorted, shortScan(settings.scanShortItems() ? shorts(work) : List.of()));
   }
 
   /** Per-item working state. */

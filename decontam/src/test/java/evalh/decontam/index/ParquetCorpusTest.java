@@ -32,14 +32,15 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ParquetCorpusTest {
+public class ParquetCorpusTest {
   @TempDir Path tmp;
 
   static final MessageType SCHEMA =
       MessageTypeParser.parseMessageType(
           "message doc { required binary id (STRING); optional binary text (STRING); optional double score; }");
 
-  static Path write(Path file, List<String> texts, CompressionCodecName codec) throws Exception {
+  public static Path write(Path file, List<String> texts, CompressionCodecName codec)
+      throws Exception {
     SimpleGroupFactory f = new SimpleGroupFactory(SCHEMA);
     try (ParquetWriter<Group> w =
         ExampleParquetWriter.builder(new LocalOutputFile(file))

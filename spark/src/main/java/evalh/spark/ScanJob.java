@@ -1,0 +1,185 @@
+package evalh.spark;
+
+import evalh.decontam.analysis.NgramAnalyzer;
+import evalh.decontam.analysis.NgramTerms;
+import evalh.decontam.check.ShortItemScan;
+import evalh.decontam.corpus.CorpusDoc;
+import evalh.decontam.corpus.CorpusFile;
+import evalh.decontam.corpus.FileStats;
+import evalh.decontam.index.BuildOptions;
+import evalh.decontam.index.CorpusReaders;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute;
+import org.apache.lucene.internal.hppc.LongCursor;
+import org.apache.lucene.internal.hppc.LongHashSet;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * The {@code scan} mode: the items' n-gram hashes are broadcast; every partition reads its corpus
+ * files with the local engine's readers, analyses each document with the index analyzer (the same
+ * {@link NgramAnalyzer} and stride an index would use) and keeps, per benchmark n-gram it contains,
+ * the document's provenance; postings are reduced by hash across the cluster ({@code reduceByKey}),
+ * so the driver receives one bounded entry per matched n-gram.
+ */
+final class ScanJob {
+  private ScanJob() {}
+
+  /** A matched document's provenance (what an index stores per document). */
+  record DocRef(String file, long position, long byteOffset, String id) implements Serializable {}
+
+  /**
+   * Documents containing one n-gram: their number, and themselves while that number is at most the
+   * boilerplate cap (beyond it only the count matters, as with an index lookup).
+   */
+  static final class Postings implements Serializable {
+    private static final long serialVersionUID = 1L;
+    long count;
+    ArrayList<DocRef> docs = new ArrayList<>(1);
+
+    void add(DocRef d, int cap) {
+      count++;
+      if (docs != null) {
+        if (count <= cap) {
+          docs.add(d);
+        } else {
+          docs = null;
+        }
+      }
+    }
+
+    static Postings merge(Postings a, Postings b, int cap) {
+      Postings m = new Postings();
+      m.count = a.count + b.count;
+      if (m.count <= cap && a.docs != null && b.docs != null) {
+        m.docs.addAll(a.docs);
+        m.docs.addAll(b.docs);
+      } else {
+        m.docs = null;
+      }
+      return m;
+    }
+  }
+
+  /** What one file contributed. */
+  record FileReport(String uri, long bytes, FileStats stats) implements Serializable {}
+
+  /** One partition's output. */
+  static final class PartitionResult implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final HashMap<Long, Postings> postings = new HashMap<>();
+    final List<FileReport> files = new ArrayList<>();
+    ShortItemScan shortItems;
+  }
+
+  /** The reduced result on the driver. */
+  record Result(
+      Map<Long, Postings> postings, List<ShortItemScan> shortItems, List<FileReport> files) {}
+
+  static Result run(
+      JavaSparkContext jsc,
+      List<List<CorpusListing.Entry>> groups,
+      BuildOptions options,
+      long[] itemHashes,
+      ShortItemScan shortItems,
+      int cap,
+      SerializableConf conf) {
+    Broadcast<long[]> hashes = jsc.broadcast(itemHashes);
+    Broadcast<ShortItemScan> shortTemplate = jsc.broadcast(shortItems);
+    JavaRDD<PartitionResult> results =
+        jsc.parallelize(groups, groups.size())
+            .mapPartitions(
+                it -> scanPartition(it, hashes.value(), shortTemplate.value(), options, cap, conf))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<Long, Postings> postings =
+          new HashMap<>(
+              results
+                  .flatMapToPair(
+                      r ->
+                          r.postings.entrySet().stream()
+                              .map(e -> new Tuple2<>(e.getKey(), e.getValue()))
+                              .iterator())
+                  .reduceByKey((a, b) -> Postings.merge(a, b, cap))
+                  .collectAsMap());
+      List<ShortItemScan> shorts = new ArrayList<>();
+      List<FileReport> files = new ArrayList<>();
+      for (Tuple2<ShortItemScan, List<FileReport>> t :
+          results.map(r -> new Tuple2<>(r.shortItems, r.files)).collect()) {
+        shorts.add(t._1());
+        files.addAll(t._2());
+      }
+      return new Result(postings, shorts, files);
+    } finally {
+      results.unpersist(false);
+      hashes.destroy();
+      shortTemplate.destroy();
+    }
+  }
+
+  private static Iterator<PartitionResult> scanPartition(
+      Iterator<List<CorpusListing.Entry>> groups,
+      long[] itemHashes,
+      ShortItemScan shortTemplate,
+      BuildOptions options,
+      int cap,
+      SerializableConf conf)
+      throws IOException {
+    LongHashSet wanted = new LongHashSet(itemHashes.length);
+    wanted.addAll(itemHashes);
+    PartitionResult out = new PartitionResult();
+    out.shortItems = shortTemplate.emptyCopy();
+    NgramAnalyzer analyzer = NgramAnalyzer.forIndex(options.scheme());
+    LongHashSet inDoc = new LongHashSet();
+    while (groups.hasNext()) {
+      for (CorpusListing.Entry e : groups.next()) {
+        CorpusFile file = HadoopCorpusFile.of(e.uri(), conf.get());
+        String identity = file.path();
+        FileStats stats = new FileStats();
+        long tokensBefore = NgramAnalyzer.tokensAnalyzedByThisThread();
+        CorpusReaders.forName(file.name(), options.textFields(), options.idField())
+            .read(
+                file,
+                (CorpusDoc d) -> {
+                  inDoc.clear();
+                  try (TokenStream ts = analyzer.tokenStream(NgramTerms.FIELD, d.text())) {
+                    TermToBytesRefAttribute term = ts.addAttribute(TermToBytesRefAttribute.class);
+                    ts.reset();
+                    while (ts.incrementToken()) {
+                      long h = NgramTerms.decode(term.getBytesRef());
+                      if (wanted.contains(h)) {
+                        inDoc.add(h);
+                      }
+                    }
+                    ts.end();
+                  } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                  }
+                  if (!inDoc.isEmpty()) {
+                    DocRef ref = new DocRef(identity, d.position(), d.byteOffset(), d.id());
+                    for (LongCursor c : inDoc) {
+                      out.postings.computeIfAbsent(c.value, k -> new Postings()).add(ref, cap);
+                    }
+                  }
+                  out.shortItems.visit(identity, d);
+                  return true;
+                },
+                stats);
+        stats.tokens = NgramAnalyzer.tokensAnalyzedByThisThread() - tokensBefore;
+        out.files.add(new FileReport(e.uri(), e.size(), stats));
+      }
+    }
+    return List.of(out).iterator();
+  }
+}

@@ -1,0 +1,172 @@
+package evalh.spark;
+
+import evalh.decontam.check.CorpusMatches;
+import evalh.decontam.check.DocumentTexts;
+import evalh.decontam.check.ShortItemScan;
+import evalh.decontam.index.BuildOptions;
+import evalh.decontam.index.NgramIndex;
+import evalh.decontam.index.Provenance;
+import evalh.decontam.text.NgramScheme;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaSparkContext;
+import scala.Tuple2;
+
+/**
+ * {@link CorpusMatches} answered from a {@link ScanJob}'s reduced postings: document numbers are
+ * given to the matched documents on the driver; document texts are fetched by a second, small Spark
+ * job over only the files that hold the wanted documents.
+ */
+final class ScanMatches implements CorpusMatches {
+  private final NgramScheme scheme;
+  private final Map<Long, ScanJob.Postings> postings;
+  private final int cap;
+  private final List<ShortItemScan> shortPartials;
+  private final List<ScanJob.DocRef> docs = new ArrayList<>();
+  private final Map<ScanJob.DocRef, Integer> numbers = new HashMap<>();
+  private final Map<String, Integer> fileOrds = new HashMap<>();
+  private final Map<String, String> uriOf = new HashMap<>();
+  private final JavaSparkContext jsc;
+  private final BuildOptions options;
+  private final SerializableConf conf;
+
+  ScanMatches(
+      JavaSparkContext jsc,
+      BuildOptions options,
+      SerializableConf conf,
+      ScanJob.Result result,
+      int cap) {
+    this.jsc = jsc;
+    this.options = options;
+    this.conf = conf;
+    this.scheme = options.scheme();
+    this.postings = result.postings();
+    this.cap = cap;
+    this.shortPartials = result.shortItems();
+    for (ScanJob.FileReport f : result.files()) {
+      String id = HadoopCorpusFile.identity(f.uri());
+      uriOf.put(id, f.uri());
+      fileOrds.put(id, fileOrds.size());
+    }
+    List<ScanJob.DocRef> all = new ArrayList<>();
+    for (ScanJob.Postings p : postings.values()) {
+      if (p.docs != null) {
+        all.addAll(p.docs);
+      }
+    }
+    all.sort(
+        Comparator.comparing(ScanJob.DocRef::file).thenComparingLong(ScanJob.DocRef::position));
+    for (ScanJob.DocRef d : all) {
+      if (!numbers.containsKey(d)) {
+        numbers.put(d, docs.size());
+        docs.add(d);
+      }
+    }
+  }
+
+  @Override
+  public NgramScheme scheme() {
+    return scheme;
+  }
+
+  @Override
+  public Postings postings() {
+    return new Postings() {
+      @Override
+      public int docFreq(long hash, int collectLimit, NgramIndex.IntList out) {
+        if (collectLimit > cap) {
+          throw new IllegalStateException(
+              "the scan kept documents of n-grams in at most "
+                  + cap
+                  + " documents; asked for "
+                  + collectLimit);
+        }
+        out.clear();
+        ScanJob.Postings p = postings.get(hash);
+        if (p == null) {
+          return 0;
+        }
+        if (p.count <= collectLimit) {
+          for (ScanJob.DocRef d : p.docs) {
+            out.add(numbers.get(d));
+          }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, p.count);
+      }
+
+      @Override
+      public Provenance provenance(int doc) {
+        ScanJob.DocRef d = docs.get(doc);
+        return new Provenance(
+            doc,
+            fileOrds.getOrDefault(d.file(), -1),
+            d.file(),
+            d.position(),
+            d.byteOffset(),
+            d.id());
+      }
+    };
+  }
+
+  /** A document text, or a file that could not be read (text null, warning set). */
+  record Fetched(String file, long position, String text, String warning) implements Serializable {}
+
+  @Override
+  public void fetchTexts(Map<String, TreeMap<Long, Long>> wanted, TextSink sink, PrintWriter log) {
+    List<Tuple2<String, TreeMap<Long, Long>>> jobs = new ArrayList<>();
+    wanted.forEach((file, pos) -> jobs.add(new Tuple2<>(uriOf.getOrDefault(file, file), pos)));
+    if (jobs.isEmpty()) {
+      return;
+    }
+    List<String> fields = options.textFields();
+    String idField = options.idField();
+    SerializableConf c = conf;
+    List<Fetched> got =
+        jsc.parallelize(jobs, jobs.size())
+            .flatMap(job -> fetch(job._1(), job._2(), fields, idField, c).iterator())
+            .collect();
+    for (Fetched f : got) {
+      if (f.text() == null) {
+        log.println(f.warning());
+      } else {
+        sink.accept(f.file(), f.position(), f.text());
+      }
+    }
+  }
+
+  private static List<Fetched> fetch(
+      String uri,
+      TreeMap<Long, Long> positions,
+      List<String> fields,
+      String idField,
+      SerializableConf conf) {
+    List<Fetched> out = new ArrayList<>();
+    String file = HadoopCorpusFile.identity(uri);
+    try {
+      DocumentTexts.read(
+          HadoopCorpusFile.of(uri, conf.get()),
+          positions,
+          fields,
+          idField,
+          (pos, text) -> out.add(new Fetched(file, pos, text, null)));
+    } catch (IOException e) {
+      out.add(
+          new Fetched(file, -1, null, "warning: cannot re-read " + file + " for snippets: " + e));
+    }
+    return out;
+  }
+
+  @Override
+  public void scanShortItems(ShortItemScan scan, PrintWriter log) {
+    for (ShortItemScan partial : shortPartials) {
+      scan.merge(partial);
+    }
+  }
+}

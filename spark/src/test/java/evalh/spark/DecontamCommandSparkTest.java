@@ -1,0 +1,113 @@
+package evalh.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import evalh.decontam.GeneratedCorpus;
+import evalh.decontam.cli.DecontamCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code evalh decontam --engine spark} (found through the engine service registry, joining the
+ * running session) writes the same per-task results as {@code --engine local}, in both modes.
+ */
+class DecontamCommandSparkTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  private JsonNode run(String... args) throws Exception {
+    StringWriter sw = new StringWriter();
+    CommandLine cl = new CommandLine(new DecontamCommand());
+    cl.setOut(new PrintWriter(sw));
+    cl.setErr(new PrintWriter(sw));
+    int rc = cl.execute(args);
+    assertThat(rc).as(sw.toString()).isZero();
+    int i = List.of(args).indexOf("--out");
+    return JSON.readTree(Path.of(args[i + 1]).resolve("decontam.json").toFile());
+  }
+
+  @Test
+  void sparkEngineReportsEqualTheLocalEngine() throws Exception {
+    SparkTestSession.get();
+    GeneratedCorpus gc = GeneratedCorpus.generate(tmp, 6);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      String q = i % 2 == 0 ? gc.docs().get(i * 7) : "an item nobody wrote down " + i;
+      lines.add(
+          JSON.writeValueAsString(
+              Map.of(
+                  "task",
+                  "t" + (i % 2),
+                  "doc_id",
+                  i,
+                  "question",
+                  q,
+                  "choices",
+                  List.of("cell", "acid", "energy", "x2"),
+                  "gold",
+                  i % 4)));
+    }
+    Path items = Files.write(tmp.resolve("items.jsonl"), lines);
+    String corpus = gc.dir().toString();
+    List<String> common =
+        List.of(
+            "--items", items.toString(), "--corpus", corpus, "--n", "6", "--boilerplate-cap", "3");
+    JsonNode local =
+        run(
+            concat(
+                common,
+                "--out",
+                tmp.resolve("r-local").toString(),
+                "--index-root",
+                tmp.resolve("idx").toString()));
+    JsonNode scan =
+        run(
+            concat(
+                common,
+                "--engine",
+                "spark",
+                "--master",
+                "local[2]",
+                "--out",
+                tmp.resolve("r-scan").toString()));
+    JsonNode shards =
+        run(
+            concat(
+                common,
+                "--engine",
+                "spark",
+                "--mode",
+                "index",
+                "--shards-out",
+                tmp.resolve("shards").toString(),
+                "--out",
+                tmp.resolve("r-index").toString()));
+    assertThat(local.get("summary").get("n_dirty").asInt()).isBetween(25, 35);
+    for (JsonNode other : List.of(scan, shards)) {
+      assertThat(other.get("tasks")).isEqualTo(local.get("tasks"));
+      assertThat(other.get("summary")).isEqualTo(local.get("summary"));
+    }
+    assertThat(scan.get("index").get("engine").asText()).startsWith("spark 4.");
+    assertThat(scan.get("index").get("documents").asLong()).isEqualTo(gc.docs().size());
+    assertThat(shards.get("index").get("shards").asInt()).isEqualTo(2);
+    // the shared session is still usable afterwards (the command did not stop it)
+    assertThat(SparkTestSession.context().parallelize(List.of(1, 2, 3)).count()).isEqualTo(3);
+  }
+
+  private static String[] concat(List<String> a, String... b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(List.of(b));
+    return out.toArray(new String[0]);
+  }
+}
