@@ -10,10 +10,13 @@ import evalh.decontam.bench.RepresentationBench;
 import evalh.decontam.check.CheckSettings;
 import evalh.decontam.check.ItemChecker;
 import evalh.decontam.check.ItemMatch;
+import evalh.decontam.engine.DistributedEngine;
+import evalh.decontam.engine.DistributedEngines;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.BuildReport;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.NgramIndex;
+import evalh.decontam.report.DecontamReport;
 import evalh.decontam.text.NgramScheme;
 import evalh.decontam.text.Normalization;
 import java.io.IOException;
@@ -21,6 +24,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +43,9 @@ import picocli.CommandLine.Spec;
       "Benchmark decontamination on a generated corpus (synthetic JSONL prose)",
       "with MMLU-sized items, some planted verbatim: build GB/hour per thread,",
       "index bytes per corpus token per stride, time to check all items, and a",
-      "comparison of term representations. Writes <work>/bench-decontam.json."
+      "comparison of term representations. Writes <work>/bench-decontam.json.",
+      "With --spark-masters: the Spark scan's throughput per core, and exit 1 if its",
+      "per-item results differ from the local index's."
     })
 public final class BenchDecontamCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -94,6 +100,21 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       description = "Generator seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--spark-masters",
+      paramLabel = "URL",
+      split = ",",
+      description =
+          "Also run the spark engine's scan at each master (e.g. local[1],local[2]): throughput per"
+              + " core against the local index build, and per-item results compared with the"
+              + " stride-1 local index (needs Spark: run through ./evalh).")
+  List<String> sparkMasters;
+
+  @Option(
+      names = "--spark-index",
+      description = "With --spark-masters: also build the sharded index with Spark at each master.")
+  boolean sparkIndex;
+
   @Option(names = "--clean", description = "Delete the generated corpus and indexes afterwards.")
   boolean clean;
 
@@ -122,6 +143,12 @@ public final class BenchDecontamCommand implements Callable<Integer> {
     res.put("items", corpus.items().size());
     res.put("planted", corpus.planted().size());
     ArrayNode builds = res.putArray("builds");
+    List<String> localItems = null;
+    double localGbPerHourPerThread = 0;
+    if (sparkMasters != null && !strides.contains(1)) {
+      throw new IllegalArgumentException(
+          "--spark-masters compares with the stride-1 local index: include 1 in --strides");
+    }
     for (int stride : strides) {
       Path dir = work.resolve("index-stride" + stride);
       deleteTree(dir);
@@ -159,12 +186,13 @@ public final class BenchDecontamCommand implements Callable<Integer> {
         long c0 = System.nanoTime();
         long ccpu0 = processCpuNanos();
         List<ItemMatch> ms =
-            new ItemChecker(
-                    index,
-                    new CheckSettings(10, 3, 100, true, threads),
-                    new PrintWriter(new StringWriter()))
+            new ItemChecker(index, settings(), new PrintWriter(new StringWriter()))
                 .check(corpus.items());
         double secs = (System.nanoTime() - c0) / 1e9;
+        if (stride == 1) {
+          localItems = itemJson(ms);
+          localGbPerHourPerThread = gbPerHourPerThread;
+        }
         b.put("check_process_cpu_seconds", (processCpuNanos() - ccpu0) / 1e9);
         long dirty = ms.stream().filter(ItemMatch::dirty).count();
         long plantedFound = corpus.planted().stream().filter(i -> ms.get(i).dirty()).count();
@@ -181,6 +209,16 @@ public final class BenchDecontamCommand implements Callable<Integer> {
             plantedFound,
             corpus.planted().size());
         out.flush();
+      }
+    }
+    boolean enginesAgree = true;
+    if (sparkMasters != null) {
+      ArrayNode sp = res.putArray("spark");
+      for (String master : sparkMasters) {
+        ObjectNode o = sparkRun(master, corpus, localItems, localGbPerHourPerThread, out);
+        enginesAgree &= o.path("identical_to_local_index").asBoolean(false);
+        enginesAgree &= o.path("index_identical_to_local_index").asBoolean(true);
+        sp.add(o);
       }
     }
     if (compareMb > 0) {
@@ -232,7 +270,129 @@ public final class BenchDecontamCommand implements Callable<Integer> {
         deleteTree(work.resolve("index-stride" + s));
       }
     }
+    if (!enginesAgree) {
+      spec.commandLine()
+          .getErr()
+          .println("evalh: error: the spark engine's per-item results differ from the local index");
+      return 1;
+    }
     return 0;
+  }
+
+  private CheckSettings settings() {
+    return new CheckSettings(10, 3, 100, true, threads);
+  }
+
+  private static List<String> itemJson(List<ItemMatch> ms) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<String> out = new ArrayList<>(ms.size());
+    for (ItemMatch m : ms) {
+      out.add(json.writeValueAsString(DecontamReport.item(m)));
+    }
+    return out;
+  }
+
+  /** The spark engine at one master: scan (and optionally index) throughput, same answers. */
+  private ObjectNode sparkRun(
+      String master,
+      BenchCorpus corpus,
+      List<String> localItems,
+      double localGbPerHourPerThread,
+      PrintWriter out)
+      throws IOException {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("master", master);
+    BuildOptions opts =
+        new BuildOptions(
+            new NgramScheme(Normalization.JANITOR, 13, 1), List.of("text"), "id", threads, 256);
+    List<String> paths = corpus.shards().stream().map(Path::toString).toList();
+    PrintWriter quiet = new PrintWriter(new StringWriter());
+    try (DistributedEngine eng = DistributedEngines.start("spark", master, 0, quiet)) {
+      int cores = sparkCores(master);
+      o.put("engine", eng.describe());
+      o.put("cores", cores);
+      ItemChecker.QueryPlan plan = ItemChecker.plan(corpus.items(), opts.scheme(), settings());
+      long cpu0 = processCpuNanos();
+      long t0 = System.nanoTime();
+      DistributedEngine.CorpusScan scan = eng.scan(paths, opts, plan, 10, quiet);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      double cpu = (processCpuNanos() - cpu0) / 1e9;
+      long c0 = System.nanoTime();
+      List<String> items =
+          itemJson(new ItemChecker(scan.matches(), settings(), quiet).check(corpus.items()));
+      double checkSecs = (System.nanoTime() - c0) / 1e9;
+      double gbh = corpus.bytes() / 1e9 / (secs / 3600);
+      boolean same = items.equals(localItems);
+      o.put("scan_seconds", secs);
+      o.put("scan_gb_per_hour", gbh);
+      o.put("scan_gb_per_hour_per_core", gbh / cores);
+      o.put("scan_process_cpu_seconds", cpu);
+      o.put("scan_gb_per_cpu_hour", corpus.bytes() / 1e9 / (cpu / 3600));
+      o.put("scan_vs_local_build_per_core", gbh / cores / localGbPerHourPerThread);
+      o.put("check_seconds", checkSecs);
+      o.put("documents", scan.documents());
+      o.put("tokens", scan.tokens());
+      o.put("identical_to_local_index", same);
+      out.printf(
+          Locale.ROOT,
+          "spark %s scan: %.1f s = %.2f GB/h = %.2f GB/h/core (%.1fx the local stride-1 build per"
+              + " thread; process CPU %.1f s = %.2f GB/CPU-hour); check %.1f s; per-item results"
+              + " %s the local index%n",
+          master,
+          secs,
+          gbh,
+          gbh / cores,
+          gbh / cores / localGbPerHourPerThread,
+          cpu,
+          corpus.bytes() / 1e9 / (cpu / 3600),
+          checkSecs,
+          same ? "identical to" : "DIFFERENT from");
+      out.flush();
+      if (sparkIndex) {
+        Path shards = work.resolve("spark-shards-" + master.replaceAll("[^A-Za-z0-9]", ""));
+        deleteTree(shards);
+        long i0 = System.nanoTime();
+        String manifest = eng.index(paths, opts, shards.toString(), quiet);
+        double isecs = (System.nanoTime() - i0) / 1e9;
+        List<String> viaShards;
+        try (NgramIndex index = NgramIndex.open(DecontamCommand.localPath(manifest))) {
+          viaShards = itemJson(new ItemChecker(index, settings(), quiet).check(corpus.items()));
+        }
+        double igbh = corpus.bytes() / 1e9 / (isecs / 3600);
+        boolean isame = viaShards.equals(localItems);
+        o.put("index_seconds", isecs);
+        o.put("index_gb_per_hour_per_core", igbh / cores);
+        o.put("index_bytes", IndexCommand.directorySize(shards));
+        o.put("index_identical_to_local_index", isame);
+        out.printf(
+            Locale.ROOT,
+            "spark %s index: %.1f s = %.2f GB/h/core; shards %s; per-item results %s the local"
+                + " index%n",
+            master,
+            isecs,
+            igbh / cores,
+            IndexCommand.humanBytes(IndexCommand.directorySize(shards)),
+            isame ? "identical to" : "DIFFERENT from");
+        out.flush();
+        if (clean) {
+          deleteTree(shards);
+        }
+      }
+    }
+    return o;
+  }
+
+  /** Cores of a local master ({@code local[N]}; {@code local[*]}, {@code local}: this machine). */
+  static int sparkCores(String master) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("local\\[(\\d+)(,\\d+)?\\]").matcher(master);
+    if (m.matches()) {
+      return Integer.parseInt(m.group(1));
+    }
+    if (master.equals("local")) {
+      return 1;
+    }
+    return Runtime.getRuntime().availableProcessors();
   }
 
   static long processCpuNanos() {

@@ -97,8 +97,9 @@ public final class IndexCommand implements Callable<Integer> {
     }
   }
 
+  /** Bytes of the regular files under {@code dir} (a sharded index's shards included). */
   static long directorySize(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
+    try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }
   }

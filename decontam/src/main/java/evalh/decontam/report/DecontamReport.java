@@ -191,9 +191,18 @@ public final class DecontamReport {
         .append(Markdown.escape(root.path("task_spec").asText()))
         .append("\n\n");
     ObjectNode idx = (ObjectNode) root.get("index");
-    sb.append("Index: `")
-        .append(idx.path("path").asText())
-        .append("` (")
+    if (idx.has("path")) {
+      sb.append("Index: `").append(idx.path("path").asText()).append("`");
+    } else {
+      // a scan (evalh decontam --engine spark --mode scan): no index, the corpus paths
+      List<String> paths = new ArrayList<>();
+      idx.path("corpus").forEach(c -> paths.add("`" + c.asText() + "`"));
+      sb.append("Corpus scan (")
+          .append(Markdown.escape(idx.path("engine").asText()))
+          .append("): ")
+          .append(String.join(", ", paths));
+    }
+    sb.append(" (")
         .append(idx.path("documents").asLong())
         .append(" documents; normalization ")
         .append(idx.path("normalization").asText())
