@@ -45,13 +45,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "decontam",
     mixinStandardHelpOptions = true,
+    header = "Check benchmark items against training corpora (Lucene index or Spark job)",
     description = {
       "Check benchmark items against training corpora; write decontam.json and",
       "decontam.md: per item matched n-grams, coverage, longest run, top",
       "documents with snippets, and the labels dirty (GPT-3/lm-eval), Llama-2",
       "buckets, answer_leak and short. The checked text is the question plus its",
       "choices; the gold answer is checked apart.",
-      "Then: evalh run ... --decontam <decontam.json>"
+      "Then: evalh run ... --decontam <decontam.json>",
+      "--engine spark runs the same check as an Apache Spark job (scan or index)."
     })
 public final class DecontamCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -62,8 +64,11 @@ public final class DecontamCommand implements Callable<Integer> {
       arity = "1..*",
       paramLabel = "PATH",
       description =
-          "An index directory (from evalh index), or raw corpus files/directories/globs: these are"
-              + " indexed first under --index-root (an existing index there is reused and extended).")
+          "An index directory (from evalh index), a sharded index (a directory holding"
+              + " evalh-shards.json, or that file), or raw corpus files/directories/globs: these are"
+              + " indexed first under --index-root (an existing index there is reused and extended)."
+              + " With --engine spark: corpus paths or URIs on any Hadoop file system"
+              + " (hdfs://, s3a://, gs://, file:).")
   List<String> corpus;
 
   @Option(
@@ -137,8 +142,8 @@ public final class DecontamCommand implements Callable<Integer> {
       defaultValue = "local",
       description =
           "local (default: a Lucene index on this machine) or spark (a Spark job; see --master,"
-              + " --mode). The spark engine needs Spark on the class path: ./evalh adds it, or run"
-              + " through spark-submit.")
+              + " --mode). The spark engine needs Spark on the class path: the evalh launcher adds"
+              + " it, or run through spark-submit.")
   String engine;
 
   @Option(
@@ -173,8 +178,8 @@ public final class DecontamCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "0",
       description =
-          "With --engine spark: corpus partitions (default 0: one per corpus file; files are never"
-              + " split).")
+          "With --engine spark: corpus partitions, files grouped by size (default 0: one per"
+              + " corpus file for scan, one per core for index; files are never split).")
   int partitions;
 
   @Mixin SchemeOptions scheme;

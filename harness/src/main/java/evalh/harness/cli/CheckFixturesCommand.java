@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "check-fixtures",
     mixinStandardHelpOptions = true,
+    header = "Compare the engine with the float64 reference fixtures on any device and dtype",
     description = {
       "Compare per-token log-probs, lm-eval loglikelihoods (token splits, is_greedy) and rolling",
       "bits-per-byte on the reference fixtures (a folder with models/ and expected/) with the",
