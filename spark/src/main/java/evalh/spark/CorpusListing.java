@@ -72,8 +72,12 @@ final class CorpusListing {
     return s.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
   }
 
+  /** One spelling per file ({@code file:///a} and {@code file:/a} are the same local file). */
   private static String uri(Path p) {
-    return p.toUri().toString();
+    java.net.URI u = p.toUri();
+    return "file".equals(u.getScheme())
+        ? java.nio.file.Path.of(u).toUri().toString()
+        : u.toString();
   }
 
   /**
