@@ -204,30 +204,33 @@ public final class DecontamCommand implements Callable<Integer> {
     String spec = task != null ? task : itemsFile.getFileName().toString();
     Path outDir = out != null ? out : Path.of("reports", "decontam-" + safe(spec));
     long t0 = System.nanoTime();
+    Job job = new Job(log, items, settings, spec, outDir, t0);
     if (!engine.equals("local")) {
-      return distributed(log, items, settings, spec, outDir, t0);
+      return distributed(job);
     }
-    return checkIndex(log, resolveIndex(log), items, settings, spec, outDir, t0);
+    return checkIndex(job, resolveIndex(log));
   }
 
-  private int checkIndex(
+  /** One check: the items, how, and where the report goes. */
+  private record Job(
       PrintWriter log,
-      Path indexDir,
       List<CheckItem> items,
       CheckSettings settings,
       String spec,
       Path outDir,
-      long t0)
-      throws IOException {
+      long t0) {}
+
+  private int checkIndex(Job job, Path indexDir) throws IOException {
+    PrintWriter log = job.log();
     try (NgramIndex index = NgramIndex.open(indexDir)) {
       log.printf(
           Locale.ROOT,
           "checking %d items against %s (%d documents)%n",
-          items.size(),
+          job.items().size(),
           indexDir,
           index.numDocs());
-      List<ItemMatch> matches = new ItemChecker(index, settings, log).check(items);
-      DecontamReport.Builder b = DecontamReport.builder().taskSpec(spec);
+      List<ItemMatch> matches = new ItemChecker(index, job.settings(), log).check(job.items());
+      DecontamReport.Builder b = DecontamReport.builder().taskSpec(job.spec());
       IndexState st = index.state();
       b.index().put("engine", "local");
       b.index().put("path", indexDir.toAbsolutePath().toString());
@@ -235,31 +238,25 @@ public final class DecontamCommand implements Callable<Integer> {
       b.index().put("files", st.files.size());
       b.index().put("shards", index.shards());
       putScheme(b, index.scheme());
-      writeReport(log, b, items, matches, spec, outDir, t0);
+      writeReport(job, b, matches);
     }
     return 0;
   }
 
-  private int distributed(
-      PrintWriter log,
-      List<CheckItem> items,
-      CheckSettings settings,
-      String spec,
-      Path outDir,
-      long t0)
-      throws IOException {
+  private int distributed(Job job) throws IOException {
+    PrintWriter log = job.log();
     if (!mode.equals("scan") && !mode.equals("index")) {
       throw new ParameterException(
-          this.spec.commandLine(), "--mode must be scan or index, got '" + mode + "'");
+          spec.commandLine(), "--mode must be scan or index, got '" + mode + "'");
     }
     if (partitions < 0) {
-      throw new ParameterException(this.spec.commandLine(), "--partitions must be >= 0");
+      throw new ParameterException(spec.commandLine(), "--partitions must be >= 0");
     }
     BuildOptions opts;
     try {
       opts = scheme.build();
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(this.spec.commandLine(), e.getMessage(), e);
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     try (DistributedEngine eng = DistributedEngines.start(engine, master, partitions, log)) {
       if (mode.equals("index")) {
@@ -277,13 +274,15 @@ public final class DecontamCommand implements Callable<Integer> {
                   + " --task ...");
           return 0;
         }
-        return checkIndex(log, local, items, settings, spec, outDir, t0);
+        return checkIndex(job, local);
       }
-      log.printf(Locale.ROOT, "scanning for %d items with %s%n", items.size(), eng.describe());
-      ItemChecker.QueryPlan plan = ItemChecker.plan(items, opts.scheme(), settings);
+      log.printf(
+          Locale.ROOT, "scanning for %d items with %s%n", job.items().size(), eng.describe());
+      ItemChecker.QueryPlan plan = ItemChecker.plan(job.items(), opts.scheme(), job.settings());
       DistributedEngine.CorpusScan scan = eng.scan(corpus, opts, plan, cap, log);
-      List<ItemMatch> matches = new ItemChecker(scan.matches(), settings, log).check(items);
-      DecontamReport.Builder b = DecontamReport.builder().taskSpec(spec);
+      List<ItemMatch> matches =
+          new ItemChecker(scan.matches(), job.settings(), log).check(job.items());
+      DecontamReport.Builder b = DecontamReport.builder().taskSpec(job.spec());
       b.index().put("engine", eng.describe());
       b.index().put("mode", "scan");
       ArrayNode paths = b.index().putArray("corpus");
@@ -295,7 +294,7 @@ public final class DecontamCommand implements Callable<Integer> {
       b.index().put("bytes", scan.bytes());
       b.index().put("scan_seconds", Math.round(scan.seconds() * 10) / 10.0);
       putScheme(b, opts.scheme());
-      writeReport(log, b, items, matches, spec, outDir, t0);
+      writeReport(job, b, matches);
       return 0;
     }
   }
@@ -316,15 +315,9 @@ public final class DecontamCommand implements Callable<Integer> {
     b.index().put("guaranteed_run", s.guaranteedRun());
   }
 
-  private void writeReport(
-      PrintWriter log,
-      DecontamReport.Builder b,
-      List<CheckItem> items,
-      List<ItemMatch> matches,
-      String spec,
-      Path outDir,
-      long t0)
+  private void writeReport(Job job, DecontamReport.Builder b, List<ItemMatch> matches)
       throws IOException {
+    PrintWriter log = job.log();
     b.settings().put("boilerplate_cap", cap);
     b.settings().put("top_docs", topDocs);
     b.settings().put("leak_docs", leakDocs);
@@ -335,11 +328,11 @@ public final class DecontamCommand implements Callable<Integer> {
         .put(
             "checked_text", "question + newline-separated choices; gold answer checked separately");
     LinkedHashSet<String> tasks = new LinkedHashSet<>();
-    items.forEach(i -> tasks.add(i.task()));
-    b.group(spec, new ArrayList<>(tasks));
+    job.items().forEach(i -> tasks.add(i.task()));
+    b.group(job.spec(), new ArrayList<>(tasks));
     b.addAll(matches);
     DecontamReport report = b.build();
-    report.write(outDir);
+    report.write(job.outDir());
     JsonNode s = report.json().get("summary");
     log.printf(
         Locale.ROOT,
@@ -350,9 +343,12 @@ public final class DecontamCommand implements Callable<Integer> {
         s.get("percent").get("dirty").asDouble(),
         s.get("n_answer_leak").asInt(),
         s.get("n_short").asInt(),
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - job.t0()) / 1e9);
     log.println(
-        "wrote " + outDir.resolve("decontam.json") + " and " + outDir.resolve("decontam.md"));
+        "wrote "
+            + job.outDir().resolve("decontam.json")
+            + " and "
+            + job.outDir().resolve("decontam.md"));
   }
 
   private List<CheckItem> registryItems() {
