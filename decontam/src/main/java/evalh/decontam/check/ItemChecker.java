@@ -100,6 +100,7 @@ public final class ItemChecker {
     long[] ngrams = new long[0];
     int[] df = new int[0];
     long whole;
+    long firstToken;
     long[] answer;
     final Map<Integer, Integer> votes = new HashMap<>();
     final List<Integer> top = new ArrayList<>();
@@ -158,14 +159,17 @@ public final class ItemChecker {
 
   private ShortItemScan shortScan(List<Work> shorts) {
     int[] lengths = new int[shorts.size()];
+    long[] firstTokens = new long[shorts.size()];
     long[] wholes = new long[shorts.size()];
     long[][] answers = new long[shorts.size()][];
     for (int i = 0; i < shorts.size(); i++) {
       lengths[i] = shorts.get(i).tokens;
+      firstTokens[i] = shorts.get(i).firstToken;
       wholes[i] = shorts.get(i).whole;
       answers[i] = shorts.get(i).answer;
     }
-    return new ShortItemScan(scheme.normalization(), settings.topDocs(), lengths, wholes, answers);
+    return new ShortItemScan(
+        scheme.normalization(), settings.topDocs(), lengths, firstTokens, wholes, answers);
   }
 
   private void lookups(List<Work> work) throws IOException {
@@ -238,6 +242,7 @@ public final class ItemChecker {
     w.tokens = buf.size();
     if (w.isShort(n)) {
       w.whole = w.tokens > 0 ? NgramHasher.ngramHash(buf.hashes(), 0, w.tokens) : 0;
+      w.firstToken = w.tokens > 0 ? buf.hashes()[0] : 0;
       return;
     }
     w.ngrams = queryHashes(w.item.text());

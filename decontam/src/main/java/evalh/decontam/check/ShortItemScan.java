@@ -31,28 +31,42 @@ public final class ShortItemScan implements Serializable {
   private final Normalization normalization;
   private final int topDocs;
   private final int[] lengths;
+  private final long[] firstTokens;
   private final long[] wholes;
   private final long[][] answers;
   private final boolean[] matched;
   private final boolean[] leaked;
   private final List<List<DocHit>> hits;
   private transient Map<Integer, Map<Long, List<Integer>>> byLength;
+
+  /** Per first-token hash of a short item, the lengths of the items starting with it. */
+  private transient Map<Long, int[]> lengthsByFirstToken;
+
   private transient TextNormalizer normalizer;
   private transient TokenBuffer buffer;
 
   /**
    * @param lengths per short item, its token count (1..n-1)
+   * @param firstTokens per short item, the hash of its first token
    * @param wholes per short item, the hash of all its tokens
    * @param answers per short item, the token hashes of its gold answer
    */
   public ShortItemScan(
-      Normalization normalization, int topDocs, int[] lengths, long[] wholes, long[][] answers) {
-    if (lengths.length != wholes.length || lengths.length != answers.length) {
-      throw new IllegalArgumentException("one length, hash and answer per item");
+      Normalization normalization,
+      int topDocs,
+      int[] lengths,
+      long[] firstTokens,
+      long[] wholes,
+      long[][] answers) {
+    if (lengths.length != wholes.length
+        || lengths.length != answers.length
+        || lengths.length != firstTokens.length) {
+      throw new IllegalArgumentException("one length, first token, hash and answer per item");
     }
     this.normalization = normalization;
     this.topDocs = topDocs;
     this.lengths = lengths.clone();
+    this.firstTokens = firstTokens.clone();
     this.wholes = wholes.clone();
     this.answers = answers.clone();
     this.matched = new boolean[lengths.length];
@@ -65,7 +79,7 @@ public final class ShortItemScan implements Serializable {
 
   /** A scan of the same items with nothing seen yet. */
   public ShortItemScan emptyCopy() {
-    return new ShortItemScan(normalization, topDocs, lengths, wholes, answers);
+    return new ShortItemScan(normalization, topDocs, lengths, firstTokens, wholes, answers);
   }
 
   public int size() {
@@ -83,22 +97,34 @@ public final class ShortItemScan implements Serializable {
     }
     if (byLength == null) {
       byLength = new HashMap<>();
+      Map<Long, Set<Integer>> starts = new HashMap<>();
       for (int i = 0; i < lengths.length; i++) {
         byLength
             .computeIfAbsent(lengths[i], k -> new HashMap<>())
             .computeIfAbsent(wholes[i], k -> new ArrayList<>())
             .add(i);
+        starts.computeIfAbsent(firstTokens[i], k -> new java.util.TreeSet<>()).add(lengths[i]);
       }
+      lengthsByFirstToken = new HashMap<>();
+      starts.forEach(
+          (t, ks) -> lengthsByFirstToken.put(t, ks.stream().mapToInt(Integer::intValue).toArray()));
       normalizer = normalization.newNormalizer();
       buffer = new TokenBuffer();
     }
     normalizer.tokenize(doc.text(), buffer);
     long[] th = buffer.hashes();
     Set<Integer> seenHere = new HashSet<>();
-    for (Map.Entry<Integer, Map<Long, List<Integer>>> e : byLength.entrySet()) {
-      int k = e.getKey();
-      for (int q = 0; q + k <= buffer.size(); q++) {
-        List<Integer> items = e.getValue().get(NgramHasher.ngramHash(th, q, k));
+    for (int q = 0; q < buffer.size(); q++) {
+      // only where a short item could start: its first token is here
+      int[] ks = lengthsByFirstToken.get(th[q]);
+      if (ks == null) {
+        continue;
+      }
+      for (int k : ks) {
+        if (q + k > buffer.size()) {
+          break;
+        }
+        List<Integer> items = byLength.get(k).get(NgramHasher.ngramHash(th, q, k));
         if (items == null) {
           continue;
         }
