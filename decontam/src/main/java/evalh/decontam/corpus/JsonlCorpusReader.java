@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -53,8 +52,11 @@ public final class JsonlCorpusReader implements CorpusReader {
 
   /** Opens the decompressed byte stream of a JSONL corpus file. */
   public static InputStream open(CorpusFile file) throws IOException {
-    InputStream raw = file.open();
-    String name = file.name();
+    return decompress(file.open(), file.name());
+  }
+
+  /** Wraps {@code raw} in the decompressor the file name asks for (closing it on failure). */
+  private static InputStream decompress(InputStream raw, String name) throws IOException {
     try {
       if (name.endsWith(".gz")) {
         return new GZIPInputStream(raw, 1 << 16);
@@ -72,15 +74,13 @@ public final class JsonlCorpusReader implements CorpusReader {
   @Override
   public void read(CorpusFile file, DocConsumer sink, FileStats stats) throws IOException {
     boolean offsets = !isCompressed(file.name());
+    InputStream raw = file.open(); // a file that cannot be opened is an error, not bad content
     InputStream in;
     try {
-      in = open(file);
+      in = decompress(raw, file.name());
     } catch (IOException e) {
-      if (file.localPath() == null || Files.isReadable(file.localPath())) {
-        stats.truncated = "cannot decompress: " + e.getMessage();
-        return;
-      }
-      throw e;
+      stats.truncated = "cannot decompress: " + e.getMessage();
+      return;
     }
     try (InputStream s = in) {
       LineSplitter lines = new LineSplitter(s);
