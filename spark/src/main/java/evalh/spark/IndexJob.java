@@ -66,6 +66,12 @@ final class IndexJob {
             jsc.parallelize(numbered, numbered.size())
                 .map(t -> buildShard(t._1(), t._2(), one, outUri, conf))
                 .collect());
+    if (shards.stream().mapToLong(Shard::documents).sum() == 0) {
+      throw new IllegalArgumentException(
+          "empty corpus: no document with a non-empty "
+              + String.join("/", options.textFields())
+              + " field in any of the corpus files");
+    }
     shards.sort(Comparator.comparing(Shard::name));
     ShardManifest m = new ShardManifest();
     m.builtBy = builtBy;
@@ -115,7 +121,9 @@ final class IndexJob {
       for (CorpusListing.Entry e : files) {
         cfs.add(HadoopCorpusFile.of(e.uri(), conf.get()));
       }
-      BuildReport br = new CorpusIndexer(local, options, new PrintWriter(log)).buildFiles(cfs);
+      // a partition whose files hold no usable document still publishes its (empty) shard
+      BuildReport br =
+          new CorpusIndexer(local, options, new PrintWriter(log)).buildFiles(cfs, true);
       Path dst = new Path(out, name);
       FileSystem fs = outputFs(dst, conf);
       TaskContext tc = TaskContext.get();

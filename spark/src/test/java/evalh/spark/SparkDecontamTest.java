@@ -131,6 +131,20 @@ class SparkDecontamTest {
   }
 
   @Test
+  void aPartitionWithoutDocumentsDoesNotStopTheJob() throws Exception {
+    GeneratedCorpus gc = GeneratedCorpus.generate(tmp, 4);
+    Files.writeString(gc.dir().resolve("empty.jsonl"), "\n{\"id\": 1}\n");
+    BuildOptions opts =
+        new BuildOptions(
+            new NgramScheme(Normalization.JANITOR, 4, 1), List.of("text"), "id", 1, 16);
+    CheckSettings settings = new CheckSettings(3, 3, 100, true, 1);
+    // one partition per file: the file without text is a partition (and a shard) of its own
+    Three r = runAll(List.of(gc.dir().toString()), gc.items(), opts, settings, 4);
+    assertThat(r.scan()).containsExactlyElementsOf(r.local());
+    assertThat(r.shards()).containsExactlyElementsOf(r.local());
+  }
+
+  @Test
   void shardsOfTheIndexModeAreCompleteIndexesWithAManifest() throws Exception {
     GeneratedCorpus gc = GeneratedCorpus.generate(tmp, 5);
     BuildOptions opts =

@@ -93,6 +93,15 @@ public final class CorpusIndexer {
 
   /** Indexes {@code files} (on any file system the readers can open) into the index directory. */
   public BuildReport buildFiles(List<CorpusFile> files) throws IOException {
+    return buildFiles(files, false);
+  }
+
+  /**
+   * As {@link #buildFiles(List)}; with {@code allowEmpty} an index without documents is kept (one
+   * shard of a sharded index may hold only files without usable documents), otherwise it is an
+   * error.
+   */
+  public BuildReport buildFiles(List<CorpusFile> files, boolean allowEmpty) throws IOException {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("empty corpus: no corpus files given");
     }
@@ -161,7 +170,7 @@ public final class CorpusIndexer {
         live = r.numDocs();
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      if (live == 0) {
+      if (live == 0 && !allowEmpty) {
         throw new IllegalArgumentException(
             "empty corpus: no document with a non-empty "
                 + String.join("/", options.textFields())
