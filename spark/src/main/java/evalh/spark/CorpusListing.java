@@ -28,7 +28,7 @@ final class CorpusListing {
   static List<Entry> expand(List<String> specs, Configuration conf) throws IOException {
     TreeMap<String, Long> out = new TreeMap<>();
     for (String spec : specs) {
-      if (!spec.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+      if (!CorpusFiles.hasScheme(spec)) {
         for (java.nio.file.Path p : CorpusFiles.expand(List.of(spec))) {
           out.put(p.toUri().toString(), java.nio.file.Files.size(p));
         }

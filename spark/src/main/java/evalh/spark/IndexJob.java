@@ -1,6 +1,7 @@
 package evalh.spark;
 
 import evalh.decontam.corpus.CorpusFile;
+import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.BuildReport;
 import evalh.decontam.index.CorpusIndexer;
@@ -16,10 +17,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.lucene.util.IOUtils;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
@@ -99,7 +100,7 @@ final class IndexJob {
 
   /** An output location as a qualified Hadoop path (a plain path is a local directory). */
   static Path qualify(String out, SerializableConf conf) throws IOException {
-    if (!out.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+    if (!CorpusFiles.hasScheme(out)) {
       return new Path(java.nio.file.Path.of(out).toAbsolutePath().normalize().toUri());
     }
     Path p = new Path(out);
@@ -138,18 +139,7 @@ final class IndexJob {
       return new Shard(
           name, files.size(), br.totalDocs(), br.tokens(), br.seconds(), log.toString());
     } finally {
-      deleteTree(local);
-    }
-  }
-
-  private static void deleteTree(java.nio.file.Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<java.nio.file.Path> s = Files.walk(dir)) {
-      for (java.nio.file.Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      IOUtils.rm(local);
     }
   }
 }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,18 +54,15 @@ final class ScanMatches implements CorpusMatches {
       uriOf.put(id, f.uri());
       fileOrds.put(id, fileOrds.size());
     }
-    List<ScanJob.DocRef> all = new ArrayList<>();
+    // document numbers in any order: the checker ranks equal votes by provenance
     for (ScanJob.Postings p : postings.values()) {
       if (p.docs != null) {
-        all.addAll(p.docs);
-      }
-    }
-    all.sort(
-        Comparator.comparing(ScanJob.DocRef::file).thenComparingLong(ScanJob.DocRef::position));
-    for (ScanJob.DocRef d : all) {
-      if (!numbers.containsKey(d)) {
-        numbers.put(d, docs.size());
-        docs.add(d);
+        for (ScanJob.DocRef d : p.docs) {
+          if (!numbers.containsKey(d)) {
+            numbers.put(d, docs.size());
+            docs.add(d);
+          }
+        }
       }
     }
   }

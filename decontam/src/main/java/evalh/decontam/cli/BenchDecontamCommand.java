@@ -25,11 +25,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import org.apache.lucene.util.IOUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -151,7 +150,7 @@ public final class BenchDecontamCommand implements Callable<Integer> {
     }
     for (int stride : strides) {
       Path dir = work.resolve("index-stride" + stride);
-      deleteTree(dir);
+      IOUtils.rm(dir);
       NgramScheme scheme = new NgramScheme(Normalization.JANITOR, 13, stride);
       BuildOptions opts = new BuildOptions(scheme, List.of("text"), "id", threads, 256);
       long cpu0 = processCpuNanos();
@@ -229,7 +228,7 @@ public final class BenchDecontamCommand implements Callable<Integer> {
               + " MB of text (1 thread, force-merged):");
       for (RepresentationBench.Variant v : RepresentationBench.variants()) {
         Path dir = work.resolve("repr");
-        deleteTree(dir);
+        IOUtils.rm(dir);
         RepresentationBench.Result r =
             RepresentationBench.run(
                 v,
@@ -253,7 +252,7 @@ public final class BenchDecontamCommand implements Callable<Integer> {
             r.buildSeconds(),
             r.lookupMicros());
         out.flush();
-        deleteTree(dir);
+        IOUtils.rm(dir);
       }
     }
     res.put(
@@ -265,9 +264,9 @@ public final class BenchDecontamCommand implements Callable<Integer> {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(res));
     out.println("wrote " + work.resolve("bench-decontam.json"));
     if (clean) {
-      deleteTree(work.resolve("corpus"));
+      IOUtils.rm(work.resolve("corpus"));
       for (int s : strides) {
-        deleteTree(work.resolve("index-stride" + s));
+        IOUtils.rm(work.resolve("index-stride" + s));
       }
     }
     if (!enginesAgree) {
@@ -350,7 +349,7 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       out.flush();
       if (sparkIndex) {
         Path shards = work.resolve("spark-shards-" + master.replaceAll("[^A-Za-z0-9]", ""));
-        deleteTree(shards);
+        IOUtils.rm(shards);
         long i0 = System.nanoTime();
         String manifest = eng.index(paths, opts, shards.toString(), quiet);
         double isecs = (System.nanoTime() - i0) / 1e9;
@@ -359,10 +358,11 @@ public final class BenchDecontamCommand implements Callable<Integer> {
           viaShards = itemJson(new ItemChecker(index, settings(), quiet).check(corpus.items()));
         }
         double igbh = corpus.bytes() / 1e9 / (isecs / 3600);
+        long shardBytes = IndexCommand.directorySize(shards);
         boolean isame = viaShards.equals(localItems);
         o.put("index_seconds", isecs);
         o.put("index_gb_per_hour_per_core", igbh / cores);
-        o.put("index_bytes", IndexCommand.directorySize(shards));
+        o.put("index_bytes", shardBytes);
         o.put("index_identical_to_local_index", isame);
         out.printf(
             Locale.ROOT,
@@ -371,11 +371,11 @@ public final class BenchDecontamCommand implements Callable<Integer> {
             master,
             isecs,
             igbh / cores,
-            IndexCommand.humanBytes(IndexCommand.directorySize(shards)),
+            IndexCommand.humanBytes(shardBytes),
             isame ? "identical to" : "DIFFERENT from");
         out.flush();
         if (clean) {
-          deleteTree(shards);
+          IOUtils.rm(shards);
         }
       }
     }
@@ -399,16 +399,5 @@ public final class BenchDecontamCommand implements Callable<Integer> {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

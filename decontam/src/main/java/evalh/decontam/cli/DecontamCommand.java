@@ -304,7 +304,7 @@ public final class DecontamCommand implements Callable<Integer> {
     if (location.startsWith("file:")) {
       return Path.of(java.net.URI.create(location));
     }
-    return location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") ? null : Path.of(location);
+    return CorpusFiles.hasScheme(location) ? null : Path.of(location);
   }
 
   private static void putScheme(DecontamReport.Builder b, NgramScheme s) {

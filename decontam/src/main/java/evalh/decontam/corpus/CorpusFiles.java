@@ -34,6 +34,14 @@ public final class CorpusFiles {
         || n.endsWith(".parquet");
   }
 
+  /**
+   * Whether a corpus argument is a URI with a scheme ({@code s3a://…}, {@code file:/…}) rather than
+   * a local path.
+   */
+  public static boolean hasScheme(String spec) {
+    return spec.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*");
+  }
+
   public static boolean isParquet(Path p) {
     return isParquet(p.getFileName().toString());
   }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -36,20 +35,12 @@ public final class JsonlCorpusReader implements CorpusReader {
   }
 
   /** Whether the stream is compressed (so byte offsets into the file are meaningless). */
-  public static boolean isCompressed(Path file) {
-    return isCompressed(file.getFileName().toString());
-  }
-
   /** Whether a file of this name is compressed. */
   public static boolean isCompressed(String name) {
     return name.endsWith(".gz") || name.endsWith(".zst") || name.endsWith(".zstd");
   }
 
   /** Opens the decompressed byte stream of a JSONL file. */
-  public static InputStream open(Path file) throws IOException {
-    return open(CorpusFile.local(file));
-  }
-
   /** Opens the decompressed byte stream of a JSONL corpus file. */
   public static InputStream open(CorpusFile file) throws IOException {
     return decompress(file.open(), file.name());
