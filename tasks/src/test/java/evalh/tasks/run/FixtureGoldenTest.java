@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import evalh.harness.Fixtures;
 import evalh.harness.engine.EngineOptions;
 import evalh.harness.engine.LoglikelihoodEngine;
 import evalh.tasks.data.DataRoot;
 import evalh.tasks.prompt.DescriptionStyle;
 import evalh.tasks.prompt.PyStr;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -31,14 +31,13 @@ class FixtureGoldenTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;
 
-  static Path resource(String p) throws Exception {
-    return Path.of(FixtureGoldenTest.class.getResource("/fixtures/" + p).toURI());
+  /** A fixture from harness' test-jar, as a real path (extracted once when read from the jar). */
+  static Path resource(String p) {
+    return Fixtures.path(p);
   }
 
-  static JsonNode expected(String name) throws Exception {
-    try (InputStream in = Files.newInputStream(resource("expected/" + name))) {
-      return JSON.readTree(in);
-    }
+  static JsonNode expected(String name) {
+    return Fixtures.expected(name);
   }
 
   private EvaluationRun.Outcome run(
