@@ -8,6 +8,8 @@ import evalh.harness.cli.ScoreCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 import picocli.CommandLine;
 
 /** The harness commands as a user runs them. */
@@ -23,22 +25,31 @@ class CliTest {
     return new String[] {String.valueOf(rc), out.toString(), err.toString()};
   }
 
-  @Test
-  void scoreJsonIsOneObjectMatchingTheReference() throws Exception {
-    // len17_bos of the logprobs fixture is BOS + the first 16 tokens of its source text.
-    JsonNode seq = Fixtures.expected("logprobs-tiny-llama.json").path("sequences").get(2);
+  @ParameterizedTest
+  @FieldSource("evalh.harness.Fixtures#MODELS")
+  void scoreJsonIsOneObjectMatchingTheReference(String model) throws Exception {
+    // score encodes with the tokenizer's default special tokens: BOS + text where the tokenizer
+    // adds BOS (len17_bos is BOS + the first 16 tokens of its source text), the bare text where it
+    // adds none (Pythia-style tiny-gpt-neox; len64_nobos is the first 64 tokens).
+    boolean bos = Fixtures.addsBos(model);
+    JsonNode seq = null;
+    for (JsonNode s : Fixtures.expected("logprobs-" + model + ".json").path("sequences")) {
+      if (s.path("name").asText().equals(bos ? "len17_bos" : "len64_nobos")) {
+        seq = s;
+      }
+    }
     int[] ids = Fixtures.ints(seq.path("input_ids"));
+    int[] textIds = bos ? java.util.Arrays.copyOfRange(ids, 1, ids.length) : ids;
     String text;
-    try (var tok = evalh.harness.tokenizer.TextTokenizer.load(Fixtures.model("tiny-llama"))) {
-      text = tok.decode(java.util.Arrays.copyOfRange(ids, 1, ids.length), false);
-      assertThat(tok.encode(text))
-          .containsExactly(java.util.Arrays.copyOfRange(ids, 1, ids.length));
+    try (var tok = evalh.harness.tokenizer.TextTokenizer.load(Fixtures.model(model))) {
+      text = tok.decode(textIds, false);
+      assertThat(tok.encode(text)).containsExactly(textIds);
     }
     String[] r =
         run(
             new ScoreCommand(),
             "--ckpt",
-            Fixtures.model("tiny-llama").toString(),
+            Fixtures.model(model).toString(),
             "--text",
             text,
             "--json",
@@ -49,10 +60,13 @@ class CliTest {
     JsonNode o = Fixtures.JSON.readTree(r[1]);
     assertThat(Fixtures.ints(o.path("ids"))).containsExactly(ids);
     assertThat(o.path("tokens").size()).isEqualTo(ids.length);
-    assertThat(o.path("tokens").get(0).asText()).isEqualTo("<s>");
+    if (bos) {
+      assertThat(o.path("tokens").get(0).asText()).isEqualTo("<s>");
+    }
     assertThat(o.path("logprobs").get(0).isNull()).isTrue();
     for (int i = 1; i < ids.length; i++) {
       assertThat(o.path("logprobs").get(i).asDouble())
+          .as("%s position %d", model, i)
           .isCloseTo(
               seq.path("next_token_logprobs").get(i - 1).asDouble(),
               org.assertj.core.api.Assertions.within(Fixtures.LOGPROB_TOL));
@@ -79,7 +93,10 @@ class CliTest {
             Fixtures.path("").toString(),
             "--device",
             "cpu");
-    assertThat(r[1]).contains("check-fixtures: PASS").contains("tiny-llama").contains("tiny-qwen2");
+    assertThat(r[1]).contains("check-fixtures: PASS");
+    for (String model : Fixtures.MODELS) {
+      assertThat(r[1]).containsPattern("(?m)^" + model + " .* ok$");
+    }
     assertThat(r[0]).isEqualTo("0");
   }
 }

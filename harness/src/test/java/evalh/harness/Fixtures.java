@@ -120,6 +120,17 @@ public final class Fixtures {
     }
   }
 
+  /** Whether the fixture checkpoint's tokenizer_config.json says the tokenizer prepends BOS. */
+  public static boolean addsBos(String model) {
+    try {
+      return JSON.readTree(model(model).resolve("tokenizer_config.json").toFile())
+          .path("add_bos_token")
+          .asBoolean();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static Path model(String name) {
     return path("models/" + name);
   }

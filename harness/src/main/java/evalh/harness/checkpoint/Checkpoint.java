@@ -14,7 +14,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -175,44 +174,12 @@ public final class Checkpoint implements AutoCloseable {
     }
   }
 
-  /** The tensors the forward pass reads, with the shapes config.json implies. */
+  /**
+   * The tensors the forward pass reads, with the shapes config.json implies (names and shapes per
+   * family: {@link Architecture#tensors}).
+   */
   public static Map<String, long[]> expectedTensors(ModelConfig c) {
-    Map<String, long[]> m = new LinkedHashMap<>();
-    long h = c.hiddenSize();
-    long q = (long) c.numHeads() * c.headDim();
-    long kv = (long) c.numKvHeads() * c.headDim();
-    long inter = c.intermediateSize();
-    m.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
-    for (int i = 0; i < c.numLayers(); i++) {
-      String p = "model.layers." + i + ".";
-      m.put(p + "input_layernorm.weight", new long[] {h});
-      m.put(p + "self_attn.q_proj.weight", new long[] {q, h});
-      m.put(p + "self_attn.k_proj.weight", new long[] {kv, h});
-      m.put(p + "self_attn.v_proj.weight", new long[] {kv, h});
-      m.put(p + "self_attn.o_proj.weight", new long[] {h, q});
-      if (c.qkvBias()) {
-        m.put(p + "self_attn.q_proj.bias", new long[] {q});
-        m.put(p + "self_attn.k_proj.bias", new long[] {kv});
-        m.put(p + "self_attn.v_proj.bias", new long[] {kv});
-      }
-      if (c.oBias()) {
-        m.put(p + "self_attn.o_proj.bias", new long[] {h});
-      }
-      m.put(p + "post_attention_layernorm.weight", new long[] {h});
-      m.put(p + "mlp.gate_proj.weight", new long[] {inter, h});
-      m.put(p + "mlp.up_proj.weight", new long[] {inter, h});
-      m.put(p + "mlp.down_proj.weight", new long[] {h, inter});
-      if (c.mlpBias()) {
-        m.put(p + "mlp.gate_proj.bias", new long[] {inter});
-        m.put(p + "mlp.up_proj.bias", new long[] {inter});
-        m.put(p + "mlp.down_proj.bias", new long[] {h});
-      }
-    }
-    m.put("model.norm.weight", new long[] {h});
-    if (!c.tieWordEmbeddings()) {
-      m.put("lm_head.weight", new long[] {c.vocabSize(), h});
-    }
-    return m;
+    return c.family().tensors(c);
   }
 
   private static void validate(Path dir, ModelConfig c, Map<String, TensorInfo> all) {
@@ -244,7 +211,7 @@ public final class Checkpoint implements AutoCloseable {
     }
     for (String name : all.keySet()) {
       boolean ignorable =
-          name.endsWith("rotary_emb.inv_freq")
+          c.family().ignoredTensor(name)
               || (c.tieWordEmbeddings() && name.equals("lm_head.weight"));
       if (!expected.containsKey(name) && !ignorable) {
         problems.add(

@@ -4,14 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The parts of an HF {@code config.json} the forward pass needs, with transformers' defaults for
- * absent keys. Llama, Mistral and Qwen2 decoder-only models are supported.
+ * absent keys. The supported families and their keys are in {@link Architecture}.
+ *
+ * @param architecture config.json's {@code architectures[0]}, e.g. {@code LlamaForCausalLM}
+ * @param family what that name means for the forward pass
+ * @param headDim D, per head (Qwen3: explicit, may differ from hidden / heads)
+ * @param normEps epsilon of every RMSNorm ({@code rms_norm_eps}) or LayerNorm ({@code
+ *     layer_norm_eps})
+ * @param rotaryDim R, the leading dims of each head that RoPE rotates (D, or GPT-NeoX's {@code
+ *     rotary_pct} x D)
+ * @param parallelResidual GPT-NeoX's {@code use_parallel_residual}: {@code h + attn(ln1 h) +
+ *     mlp(ln2 h)}
+ * @param slidingWindow Mistral's window in tokens, 0 for none
  */
 public record ModelConfig(
     String architecture,
+    Architecture family,
     String modelType,
     int vocabSize,
     int hiddenSize,
@@ -20,18 +33,20 @@ public record ModelConfig(
     int numKvHeads,
     int headDim,
     int intermediateSize,
-    double rmsNormEps,
+    double normEps,
     double ropeTheta,
     RopeScaling ropeScaling,
+    int rotaryDim,
     int maxPositionEmbeddings,
     boolean tieWordEmbeddings,
     boolean qkvBias,
     boolean oBias,
     boolean mlpBias,
+    boolean parallelResidual,
     int slidingWindow) {
 
   public static final List<String> SUPPORTED_ARCHITECTURES =
-      List.of("LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM");
+      Arrays.stream(Architecture.values()).map(Architecture::hfName).toList();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,7 +71,8 @@ public record ModelConfig(
     if (arch == null) {
       throw new CheckpointException(where + ": no \"architectures\" entry; cannot tell the model");
     }
-    if (!SUPPORTED_ARCHITECTURES.contains(arch)) {
+    Architecture family = Architecture.byHfName(arch);
+    if (family == null) {
       throw new CheckpointException(
           where
               + ": unsupported architecture "
@@ -64,15 +80,11 @@ public record ModelConfig(
               + "; supported: "
               + String.join(", ", SUPPORTED_ARCHITECTURES));
     }
+    refuseUnimplemented(where, c);
     String type = c.path("model_type").asText("");
-    String act = c.path("hidden_act").asText("silu");
-    if (!act.equals("silu")) {
-      throw new CheckpointException(where + ": hidden_act " + act + " unsupported (only silu)");
-    }
     int hidden = req(where, c, "hidden_size");
     int heads = req(where, c, "num_attention_heads");
     int kv = c.hasNonNull("num_key_value_heads") ? c.get("num_key_value_heads").asInt() : heads;
-    int headDim = c.hasNonNull("head_dim") ? c.get("head_dim").asInt() : hidden / heads;
     if (kv <= 0 || heads % kv != 0) {
       throw new CheckpointException(
           where
@@ -81,40 +93,70 @@ public record ModelConfig(
               + " is not a multiple of num_key_value_heads "
               + kv);
     }
-    if (headDim % 2 != 0) {
-      throw new CheckpointException(where + ": head_dim " + headDim + " must be even for RoPE");
-    }
-    boolean qwen2 = arch.equals("Qwen2ForCausalLM");
-    boolean attnBias = c.path("attention_bias").asBoolean(false);
-    int window = 0;
-    if (arch.equals("MistralForCausalLM")) {
-      JsonNode sw = c.get("sliding_window");
-      window = sw == null ? 4096 : sw.isNull() ? 0 : sw.asInt();
-    }
-    if (qwen2 && c.path("use_sliding_window").asBoolean(false)) {
+    Architecture.Keys k = family.keys(where, c, hidden, heads);
+    if (family == Architecture.GPT_NEOX && kv != heads) {
       throw new CheckpointException(
-          where + ": Qwen2 with use_sliding_window=true is not supported (per-layer windows)");
+          where + ": num_key_value_heads " + kv + " != num_attention_heads for GPT-NeoX");
     }
-    int maxPos = c.path("max_position_embeddings").asInt(2048);
+    if (k.headDim() % 2 != 0) {
+      throw new CheckpointException(where + ": head_dim " + k.headDim() + " must be even for RoPE");
+    }
     return new ModelConfig(
         arch,
+        family,
         type,
         req(where, c, "vocab_size"),
         hidden,
         req(where, c, "num_hidden_layers"),
         heads,
         kv,
-        headDim,
+        k.headDim(),
         req(where, c, "intermediate_size"),
-        c.path("rms_norm_eps").asDouble(1e-6),
-        c.path("rope_theta").asDouble(10000.0),
+        k.normEps(),
+        k.ropeTheta(),
         RopeScaling.parse(where, c.get("rope_scaling")),
-        maxPos,
+        k.rotaryDim(),
+        c.path("max_position_embeddings").asInt(k.maxPositionsDefault()),
         c.path("tie_word_embeddings").asBoolean(false),
-        qwen2 || attnBias,
-        !qwen2 && attnBias,
-        !qwen2 && c.path("mlp_bias").asBoolean(false),
-        window);
+        k.qkvBias(),
+        k.oBias(),
+        k.mlpBias(),
+        k.parallelResidual(),
+        k.slidingWindow());
+  }
+
+  /**
+   * Keys of the supported families' (and their siblings') configs that change the math in ways
+   * evalh does not implement: an error naming the key and its value, never silently ignored.
+   */
+  private static void refuseUnimplemented(String where, JsonNode c) {
+    for (String key : List.of("clip_qkv", "attn_logit_softcapping", "final_logit_softcapping")) {
+      JsonNode v = c.get(key);
+      if (v != null && !v.isNull()) {
+        throw new CheckpointException(where + ": " + key + " " + v + " is not supported");
+      }
+    }
+    if (c.path("use_sliding_window").asBoolean(false)) {
+      throw new CheckpointException(
+          where
+              + ": use_sliding_window true is not supported (per-layer sliding windows, sliding_window "
+              + c.get("sliding_window")
+              + ", max_window_layers "
+              + c.get("max_window_layers")
+              + ")");
+    }
+    JsonNode types = c.path("layer_types");
+    for (int i = 0; i < types.size(); i++) {
+      if (!types.get(i).asText().equals("full_attention")) {
+        throw new CheckpointException(
+            where
+                + ": layer_types["
+                + i
+                + "] "
+                + types.get(i)
+                + " is not supported (only \"full_attention\" layers)");
+      }
+    }
   }
 
   private static int req(String where, JsonNode c, String key) {
@@ -131,22 +173,32 @@ public record ModelConfig(
 
   /** Parameters stored in the checkpoint (embeddings counted once when tied). */
   public long parameterCount() {
-    long h = hiddenSize;
-    long q = (long) numHeads * headDim;
-    long kvw = (long) numKvHeads * headDim;
-    long perLayer = h * q + 2 * h * kvw + q * h + 3 * h * intermediateSize + 2 * h;
-    if (qkvBias) {
-      perLayer += q + 2 * kvw;
+    long n = 0;
+    for (long[] shape : family.tensors(this).values()) {
+      n += elements(shape);
     }
-    long embed = (long) vocabSize * h;
-    return embed + numLayers * perLayer + h + (tieWordEmbeddings ? 0 : embed);
+    return n;
   }
 
   /** Matmul FLOPs of one token through all layers (no attention scores, no LM head). */
   public long layerMatmulFlopsPerToken() {
-    long h = hiddenSize;
-    long q = (long) numHeads * headDim;
-    long kvw = (long) numKvHeads * headDim;
-    return 2L * numLayers * (h * q + 2 * h * kvw + q * h + 3 * h * intermediateSize);
+    long n = 0;
+    for (var e : family.tensors(this).entrySet()) {
+      boolean head =
+          e.getKey().equals(family.tensor(Architecture.Weight.EMBED, 0, this))
+              || e.getKey().equals(family.tensor(Architecture.Weight.LM_HEAD, 0, this));
+      if (e.getValue().length == 2 && !head) {
+        n += elements(e.getValue());
+      }
+    }
+    return 2L * n;
+  }
+
+  private static long elements(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    return n;
   }
 }

@@ -59,6 +59,10 @@ public final class CheckFixturesCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The fixture checkpoints, one per supported family shape (README of the fixtures, 2 and 8). */
+  static final List<String> MODELS =
+      List.of("tiny-llama", "tiny-qwen2", "tiny-qwen3", "tiny-olmo2", "tiny-gpt-neox");
+
   /** Tolerances for one compute dtype. */
   record Tolerances(double token, double sum, double bpbRel, double greedyMargin) {
     static Tolerances of(String dtype) {
@@ -73,7 +77,7 @@ public final class CheckFixturesCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Tolerances tol = Tolerances.of(dtype);
     boolean ok = true;
-    for (String model : List.of("tiny-llama", "tiny-qwen2")) {
+    for (String model : MODELS) {
       ok &= check(model, tol, out);
     }
     out.println(ok ? "check-fixtures: PASS" : "check-fixtures: FAIL");
@@ -172,7 +176,7 @@ public final class CheckFixturesCommand implements Callable<Integer> {
         tokErr <= tol.token() && sumErr <= tol.sum() && bpbErr <= tol.bpbRel() && greedyFlips == 0;
     out.printf(
         Locale.ROOT,
-        "%-10s %-14s max|dlogprob| %.2e (tol %.0e)  max|dsum| %.2e (tol %.0e)  max rel dbpb %.2e (tol %.0e)"
+        "%-13s %-14s max|dlogprob| %.2e (tol %.0e)  max|dsum| %.2e (tol %.0e)  max rel dbpb %.2e (tol %.0e)"
             + "  is_greedy/token-split mismatches %d  %s%n",
         model,
         where,

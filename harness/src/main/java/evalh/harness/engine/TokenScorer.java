@@ -5,7 +5,6 @@ import evalh.harness.engine.BatchPlanner.Row;
 import evalh.harness.engine.BatchPlanner.Slot;
 import evalh.harness.model.PackedRow;
 import evalh.harness.model.ScoringModel;
-import evalh.harness.model.Transformer;
 import evalh.harness.runtime.TensorRuntime.TargetScores;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,7 +70,7 @@ public final class TokenScorer {
         runAll(c.rows(), null, out, progress);
         continue;
       }
-      try (Transformer.Prefix prefix = model.prefill(c.prefix())) {
+      try (ScoringModel.Prefix prefix = model.prefill(c.prefix())) {
         synchronized (this) {
           long p = prefix.length();
           forwardTokens += p;
@@ -86,7 +85,7 @@ public final class TokenScorer {
 
   /** Longest rows first, as many per batch as the current budget allows. */
   private void runAll(
-      List<Row> rows, Transformer.Prefix prefix, TokenScores[] out, Progress progress) {
+      List<Row> rows, ScoringModel.Prefix prefix, TokenScores[] out, Progress progress) {
     List<Row> sorted = new ArrayList<>(rows);
     sorted.sort(Comparator.comparingInt((Row r) -> r.row().length()).reversed());
     int i = 0;
@@ -122,7 +121,7 @@ public final class TokenScorer {
     return false;
   }
 
-  private void run(Batch batch, Transformer.Prefix prefix, TokenScores[] out, Progress progress) {
+  private void run(Batch batch, ScoringModel.Prefix prefix, TokenScores[] out, Progress progress) {
     List<PackedRow> packed = batch.rows().stream().map(Row::row).toList();
     TargetScores ts = model.score(packed, prefix);
     int offset = 0;

@@ -4,14 +4,16 @@ import evalh.harness.checkpoint.ModelConfig;
 
 /**
  * Rotary tables in HF's rotate_half layout: {@code cos/sin(cat(f, f))} with {@code f = pos *
- * inv_freq}, computed in double precision from the (possibly rescaled) inverse frequencies.
+ * inv_freq}, computed in double precision from the (possibly rescaled) inverse frequencies. The
+ * tables are R wide, R the rotary dims of a head: the head dim, or GPT-NeoX's {@code rotary_pct}
+ * share of it, with {@code inv_freq = 1 / theta^(arange(0, R, 2) / R)} as HF's default rope init.
  */
 final class Rope {
   private final double[] invFreq;
   private final int dim;
 
   Rope(ModelConfig c) {
-    this.dim = c.headDim();
+    this.dim = c.rotaryDim();
     this.invFreq = c.ropeScaling().inverseFrequencies(dim, c.ropeTheta());
   }
 
@@ -21,6 +23,11 @@ final class Rope {
 
   float[] sin(int[] positions) {
     return table(positions, false);
+  }
+
+  /** Width R of one row of the tables. */
+  int dim() {
+    return dim;
   }
 
   private float[] table(int[] positions, boolean cos) {

@@ -1,5 +1,7 @@
 package evalh.harness.model;
 
+import evalh.harness.checkpoint.Architecture;
+import evalh.harness.checkpoint.Architecture.Weight;
 import evalh.harness.checkpoint.Checkpoint;
 import evalh.harness.checkpoint.ModelConfig;
 import evalh.harness.checkpoint.TensorInfo;
@@ -10,15 +12,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Llama/Mistral/Qwen2 decoder forward pass, written once against {@link TensorRuntime}:
+ * The decoder forward pass of every supported family (Llama, Mistral, Qwen2, Qwen3, OLMo 2,
+ * GPT-NeoX), written once against {@link TensorRuntime}. What differs per family is data from
+ * {@link Architecture} and {@link ModelConfig}; a weight a family lacks is null, and a null norm is
+ * the identity:
  *
  * <pre>
  * h = embed[ids]
- * per layer:  x = rmsnorm(h); q,k,v = x Wq,Wk,Wv (+b); q,k = rope(q,k)
- *             h = h + attention(q, k, v, mask) Wo
- *             x = rmsnorm(h); h = h + down(silu(gate x) * up x)
- * logprobs = log_softmax(rmsnorm(h) lm_head^T)   only at the scored positions
+ * per layer:
+ *   x = norm(h; attnNorm)                         absent in OLMo 2 (x = h)
+ *   q,k,v = x Wq,Wk,Wv (+b)                       GPT-NeoX: rows of its fused per-head
+ *                                                 query_key_value, split once at load
+ *   q,k = rmsnorm(q; qNorm), rmsnorm(k; kNorm)    OLMo 2: over the whole projection
+ *   q,k,v = split into heads
+ *   q,k = rmsnorm(q; qNorm), rmsnorm(k; kNorm)    Qwen3: over each head's D dims
+ *   q,k = rope(q), rope(k)                        on the first R of D dims (GPT-NeoX: R = pct * D)
+ *   a = norm(attention(q, k, v, mask) Wo (+b); attnOutNorm)     OLMo 2 norms the output
+ *   sequential: h = h + a;  h = h + norm(mlp(norm(h; mlpNorm)); mlpOutNorm)
+ *   parallel (GPT-NeoX use_parallel_residual): h = h + a + mlp(norm(h; mlpNorm))
+ *   mlp(y) = down(silu(gate y) * up y)            GPT-NeoX: down(gelu(up y)), all with biases
+ * logprobs = log_softmax(norm(h; finalNorm) lmHead^T)   only at the scored positions
  * </pre>
+ *
+ * norm is RMSNorm (weight) or, for GPT-NeoX, LayerNorm (weight and bias). Shapes: V vocab, H
+ * hidden, N heads, K kv heads, D head dim, I intermediate.
  *
  * @param <T> the runtime's tensor handle
  */
@@ -26,39 +43,56 @@ public final class Transformer<T> implements ScoringModel {
   /** Upper bound of float32 logits materialised at once (rows x vocab): 32 Mi = 128 MiB. */
   static final long LOGIT_ELEMENTS_PER_CHUNK = 32L << 20;
 
+  /** One decoder layer's weights; null where the family or config has none. */
   private record Layer<T>(
-      T inNorm,
-      T wq,
-      T bq,
-      T wk,
-      T bk,
-      T wv,
-      T bv,
-      T wo,
-      T bo,
-      T postNorm,
-      T gate,
-      T gateBias,
-      T up,
-      T upBias,
-      T down,
-      T downBias) {}
+      T attnNorm, // [H]      input_layernorm (none in OLMo 2)
+      T attnNormBias, // [H]      LayerNorm bias (GPT-NeoX)
+      T wq, // [N*D, H]
+      T bq, // [N*D]
+      T wk, // [K*D, H]
+      T bk, // [K*D]
+      T wv, // [K*D, H]
+      T bv, // [K*D]
+      T qNorm, // [D] per head (Qwen3) or [N*D] whole (OLMo 2)
+      T kNorm, // [D] per head (Qwen3) or [K*D] whole (OLMo 2)
+      T wo, // [H, N*D]
+      T bo, // [H]
+      T attnOutNorm, // [H]      OLMo 2's post_attention_layernorm, on the attention output
+      T mlpNorm, // [H]      pre-MLP norm (Llama's post_attention_layernorm)
+      T mlpNormBias, // [H]      LayerNorm bias (GPT-NeoX)
+      T gate, // [I, H]   SwiGLU gate (none in GPT-NeoX)
+      T gateBias, // [I]
+      T up, // [I, H]   GPT-NeoX: dense_h_to_4h
+      T upBias, // [I]
+      T down, // [H, I]   GPT-NeoX: dense_4h_to_h
+      T downBias, // [H]
+      T mlpOutNorm) {} // [H]      OLMo 2's post_feedforward_layernorm
 
   private final TensorRuntime<T> rt;
   private final ModelConfig cfg;
-  private final T embed;
+  private final Architecture family;
+  private final T embed; // [V, H]
   private final List<Layer<T>> layers;
-  private final T finalNorm;
-  private final T lmHead;
+  private final T finalNorm; // [H]
+  private final T finalNormBias; // [H] (GPT-NeoX)
+  private final T lmHead; // [V, H], the embedding itself when tied
   private final Rope rope;
 
   private Transformer(
-      TensorRuntime<T> rt, ModelConfig cfg, T embed, List<Layer<T>> layers, T finalNorm, T lmHead) {
+      TensorRuntime<T> rt,
+      ModelConfig cfg,
+      T embed,
+      List<Layer<T>> layers,
+      T finalNorm,
+      T finalNormBias,
+      T lmHead) {
     this.rt = rt;
     this.cfg = cfg;
+    this.family = cfg.family();
     this.embed = embed;
     this.layers = layers;
     this.finalNorm = finalNorm;
+    this.finalNormBias = finalNormBias;
     this.lmHead = lmHead;
     this.rope = new Rope(cfg);
   }
@@ -66,40 +100,63 @@ public final class Transformer<T> implements ScoringModel {
   /** Uploads every weight of a validated checkpoint to the runtime. */
   public static <T> Transformer<T> load(Checkpoint ckpt, TensorRuntime<T> rt) {
     ModelConfig c = ckpt.config();
-    T embed = rt.weight(ckpt.tensor("model.embed_tokens.weight"));
+    Architecture a = c.family();
     List<Layer<T>> layers = new ArrayList<>();
     for (int i = 0; i < c.numLayers(); i++) {
-      String p = "model.layers." + i + ".";
+      Loader<T> w = new Loader<>(ckpt, rt, c, i);
+      List<TensorInfo> qkv = List.of();
+      List<TensorInfo> qkvBias = List.of();
+      if (a.fusedQkv()) {
+        qkv = FusedQkv.split(ckpt.tensor(w.name(Weight.QKV)), c);
+        String b = w.name(Weight.QKV_BIAS);
+        qkvBias = b == null ? List.of() : FusedQkv.split(ckpt.tensor(b), c);
+      }
       layers.add(
           new Layer<>(
-              w(rt, ckpt, p + "input_layernorm.weight", true),
-              w(rt, ckpt, p + "self_attn.q_proj.weight", true),
-              w(rt, ckpt, p + "self_attn.q_proj.bias", c.qkvBias()),
-              w(rt, ckpt, p + "self_attn.k_proj.weight", true),
-              w(rt, ckpt, p + "self_attn.k_proj.bias", c.qkvBias()),
-              w(rt, ckpt, p + "self_attn.v_proj.weight", true),
-              w(rt, ckpt, p + "self_attn.v_proj.bias", c.qkvBias()),
-              w(rt, ckpt, p + "self_attn.o_proj.weight", true),
-              w(rt, ckpt, p + "self_attn.o_proj.bias", c.oBias()),
-              w(rt, ckpt, p + "post_attention_layernorm.weight", true),
-              w(rt, ckpt, p + "mlp.gate_proj.weight", true),
-              w(rt, ckpt, p + "mlp.gate_proj.bias", c.mlpBias()),
-              w(rt, ckpt, p + "mlp.up_proj.weight", true),
-              w(rt, ckpt, p + "mlp.up_proj.bias", c.mlpBias()),
-              w(rt, ckpt, p + "mlp.down_proj.weight", true),
-              w(rt, ckpt, p + "mlp.down_proj.bias", c.mlpBias())));
+              w.get(Weight.ATTN_NORM),
+              w.get(Weight.ATTN_NORM_BIAS),
+              a.fusedQkv() ? rt.weight(qkv.get(0)) : w.get(Weight.Q),
+              a.fusedQkv() ? upload(rt, qkvBias, 0) : w.get(Weight.Q_BIAS),
+              a.fusedQkv() ? rt.weight(qkv.get(1)) : w.get(Weight.K),
+              a.fusedQkv() ? upload(rt, qkvBias, 1) : w.get(Weight.K_BIAS),
+              a.fusedQkv() ? rt.weight(qkv.get(2)) : w.get(Weight.V),
+              a.fusedQkv() ? upload(rt, qkvBias, 2) : w.get(Weight.V_BIAS),
+              w.get(Weight.Q_NORM),
+              w.get(Weight.K_NORM),
+              w.get(Weight.O),
+              w.get(Weight.O_BIAS),
+              w.get(Weight.ATTN_OUT_NORM),
+              w.get(Weight.MLP_NORM),
+              w.get(Weight.MLP_NORM_BIAS),
+              w.get(Weight.GATE),
+              w.get(Weight.GATE_BIAS),
+              w.get(Weight.UP),
+              w.get(Weight.UP_BIAS),
+              w.get(Weight.DOWN),
+              w.get(Weight.DOWN_BIAS),
+              w.get(Weight.MLP_OUT_NORM)));
     }
-    T norm = rt.weight(ckpt.tensor("model.norm.weight"));
-    T head = c.tieWordEmbeddings() ? embed : rt.weight(ckpt.tensor("lm_head.weight"));
-    return new Transformer<>(rt, c, embed, layers, norm, head);
+    Loader<T> top = new Loader<>(ckpt, rt, c, 0);
+    T embed = top.get(Weight.EMBED);
+    T head = c.tieWordEmbeddings() ? embed : top.get(Weight.LM_HEAD);
+    return new Transformer<>(
+        rt, c, embed, layers, top.get(Weight.FINAL_NORM), top.get(Weight.FINAL_NORM_BIAS), head);
   }
 
-  private static <T> T w(TensorRuntime<T> rt, Checkpoint ckpt, String name, boolean present) {
-    if (!present) {
-      return null;
+  private static <T> T upload(TensorRuntime<T> rt, List<TensorInfo> parts, int i) {
+    return parts.isEmpty() ? null : rt.weight(parts.get(i));
+  }
+
+  /** Uploads layer {@code layer}'s tensor of a role, or null when the checkpoint has none. */
+  private record Loader<T>(Checkpoint ckpt, TensorRuntime<T> rt, ModelConfig c, int layer) {
+    String name(Weight w) {
+      return c.family().tensor(w, layer, c);
     }
-    TensorInfo t = ckpt.tensor(name);
-    return rt.weight(t);
+
+    T get(Weight w) {
+      String n = name(w);
+      return n == null ? null : rt.weight(ckpt.tensor(n));
+    }
   }
 
   public ModelConfig config() {
@@ -112,16 +169,10 @@ public final class Transformer<T> implements ScoringModel {
   }
 
   /**
-   * Scores a batch of rows: for every {@code (scoreAt, target)} of every row, the float32
-   * log-probability of the target and the argmax token, flattened in row order.
-   */
-  public TargetScores score(List<PackedRow> rows) {
-    return score(rows, null);
-  }
-
-  /**
-   * Like {@link #score(List)}, with every row continuing {@code prefix}: the rows' tokens follow
-   * the prefix (their positions start at its length) and attend to its cached keys and values.
+   * Scores a batch of rows that continue {@code prefix} (null: none): for every {@code (scoreAt,
+   * target)} of every row, the float32 log-probability of the target and the argmax token,
+   * flattened in row order. The rows' tokens follow the prefix (their positions start at its
+   * length) and attend to its cached keys and values.
    */
   @Override
   public TargetScores score(List<PackedRow> rows, Prefix prefix) {
@@ -140,18 +191,9 @@ public final class Transformer<T> implements ScoringModel {
     }
     try (Scope s = rt.scope()) {
       T hidden = forward(rows, len, cached(prefix), null);
-      T picked = rt.rmsNorm(rt.rows(hidden, flat), finalNorm, cfg.rmsNormEps());
+      T picked = norm(rt.rows(hidden, flat), finalNorm, finalNormBias);
       return rt.scoreTargets(picked, lmHead, targets, headChunkRows());
     }
-  }
-
-  /** The keys and values of a token prefix, per layer, computed once and reused by many rows. */
-  public interface Prefix extends AutoCloseable {
-    /** Number of prefix tokens. */
-    int length();
-
-    @Override
-    void close();
   }
 
   private final class CachedPrefix implements Prefix {
@@ -183,7 +225,6 @@ public final class Transformer<T> implements ScoringModel {
 
   /**
    * Runs {@code tokens} (positions 0..n-1) once and keeps every layer's rotated keys and values.
-   * Close the result (after the rows that use it) to free them; prefixes nest like scopes.
    */
   @Override
   public Prefix prefill(int[] tokens) {
@@ -202,7 +243,7 @@ public final class Transformer<T> implements ScoringModel {
     PackedRow row = PackedRow.causal(ids, new int[0], new int[0]);
     try (Scope s = rt.scope()) {
       T hidden = forward(List.of(row), ids.length, null, null);
-      T picked = rt.rmsNorm(rt.rows(hidden, positions), finalNorm, cfg.rmsNormEps());
+      T picked = norm(rt.rows(hidden, positions), finalNorm, finalNormBias);
       return rt.logSoftmaxRows(picked, lmHead);
     }
   }
@@ -223,19 +264,24 @@ public final class Transformer<T> implements ScoringModel {
       System.arraycopy(row.positions(), 0, pos, r * len, row.length());
     }
     T h = rt.embed(embed, rt.tokens(ids, b, len));
-    T cos = rt.constant(rope.cos(pos), b, 1, len, d);
-    T sin = rt.constant(rope.sin(pos), b, 1, len, d);
+    T cos = rt.constant(rope.cos(pos), b, 1, len, rope.dim());
+    T sin = rt.constant(rope.sin(pos), b, 1, len, rope.dim());
     int p = prefix == null ? 0 : prefix.length;
     T mask =
         rt.attentionMask(AttentionMask.allowed(rows, len, cfg.slidingWindow(), p), b, len, p + len);
-    double eps = cfg.rmsNormEps();
+    boolean whole = family.qkNorm() == Architecture.QkNorm.WHOLE;
+    boolean perHead = family.qkNorm() == Architecture.QkNorm.PER_HEAD;
     for (int i = 0; i < layers.size(); i++) {
       Layer<T> l = layers.get(i);
       try (Scope s = rt.scope()) {
-        T x = rt.rmsNorm(h, l.inNorm(), eps);
-        T q = rt.rope(rt.splitHeads(rt.linear(x, l.wq(), l.bq()), cfg.numHeads(), d), cos, sin);
-        T k = rt.rope(rt.splitHeads(rt.linear(x, l.wk(), l.bk()), cfg.numKvHeads(), d), cos, sin);
+        T x = norm(h, l.attnNorm(), l.attnNormBias());
+        T q = rt.linear(x, l.wq(), l.bq());
+        T k = rt.linear(x, l.wk(), l.bk());
         T v = rt.splitHeads(rt.linear(x, l.wv(), l.bv()), cfg.numKvHeads(), d);
+        q = rt.splitHeads(whole ? rmsNorm(q, l.qNorm()) : q, cfg.numHeads(), d);
+        k = rt.splitHeads(whole ? rmsNorm(k, l.kNorm()) : k, cfg.numKvHeads(), d);
+        q = rt.rope(perHead ? rmsNorm(q, l.qNorm()) : q, cos, sin);
+        k = rt.rope(perHead ? rmsNorm(k, l.kNorm()) : k, cos, sin);
         if (capture != null) {
           capture.keys.add(rt.keep(k));
           capture.values.add(rt.keep(v));
@@ -244,12 +290,43 @@ public final class Transformer<T> implements ScoringModel {
           k = rt.withPrefix(prefix.keys.get(i), k);
           v = rt.withPrefix(prefix.values.get(i), v);
         }
-        h = rt.add(h, rt.linear(rt.attention(q, k, v, mask), l.wo(), l.bo()));
-        x = rt.rmsNorm(h, l.postNorm(), eps);
-        T act = rt.swiglu(rt.linear(x, l.gate(), l.gateBias()), rt.linear(x, l.up(), l.upBias()));
-        h = rt.keep(rt.add(h, rt.linear(act, l.down(), l.downBias())));
+        T a = rt.linear(rt.attention(q, k, v, mask), l.wo(), l.bo());
+        a = norm(a, l.attnOutNorm(), null);
+        if (cfg.parallelResidual()) {
+          h = rt.add(rt.add(h, a), mlp(l, norm(h, l.mlpNorm(), l.mlpNormBias())));
+        } else {
+          h = rt.add(h, a);
+          T m = norm(mlp(l, norm(h, l.mlpNorm(), l.mlpNormBias())), l.mlpOutNorm(), null);
+          h = rt.add(h, m);
+        }
+        h = rt.keep(h);
       }
     }
     return h;
+  }
+
+  /** SwiGLU {@code down(silu(gate y) * up y)}, or GPT-NeoX's {@code down(gelu(up y))}. */
+  private T mlp(Layer<T> l, T y) {
+    T up = rt.linear(y, l.up(), l.upBias());
+    T act =
+        family.mlp() == Architecture.Mlp.GELU
+            ? rt.gelu(up)
+            : rt.swiglu(rt.linear(y, l.gate(), l.gateBias()), up);
+    return rt.linear(act, l.down(), l.downBias());
+  }
+
+  /** The family's norm (RMSNorm, or LayerNorm with bias); the identity where there is none. */
+  private T norm(T x, T weight, T bias) {
+    if (weight == null) {
+      return x;
+    }
+    return family.norm() == Architecture.Norm.LAYER
+        ? rt.layerNorm(x, weight, bias, cfg.normEps())
+        : rt.rmsNorm(x, weight, cfg.normEps());
+  }
+
+  /** q/k norms are RMSNorm in every family that has them. */
+  private T rmsNorm(T x, T weight) {
+    return rt.rmsNorm(x, weight, cfg.normEps());
   }
 }

@@ -292,6 +292,35 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
   }
 
   @Override
+  public NDArray layerNorm(NDArray x, NDArray w, NDArray b, double eps) {
+    try (NDManager tmp = current().newSubManager()) {
+      NDArray xf = x;
+      if (x.getDataType() != DataType.FLOAT32) {
+        xf = x.toType(DataType.FLOAT32, false);
+        xf.attach(tmp);
+      }
+      NDArray mean = xf.mean(new int[] {-1}, true);
+      mean.attach(tmp);
+      NDArray centered = xf.sub(mean);
+      centered.attach(tmp);
+      NDArray var = centered.square().mean(new int[] {-1}, true);
+      var.attach(tmp);
+      NDArray std = var.add(eps).sqrt();
+      std.attach(tmp);
+      NDArray normed = centered.div(std);
+      normed.attach(tmp);
+      NDArray cast = normed.toType(compute, false);
+      cast.attach(tmp);
+      if (b == null) {
+        return own(cast.mul(w));
+      }
+      NDArray scaled = cast.mul(w);
+      scaled.attach(tmp);
+      return own(scaled.add(b));
+    }
+  }
+
+  @Override
   public NDArray splitHeads(NDArray x, int heads, int headDim) {
     Shape s = x.getShape();
     return own(x.reshape(s.get(0), s.get(1), heads, headDim).transpose(0, 2, 1, 3));
@@ -300,7 +329,24 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
   @Override
   public NDArray rope(NDArray x, NDArray cos, NDArray sin) {
     long d = x.getShape().get(3);
-    long half = d / 2;
+    long r = cos.getShape().get(3);
+    if (r == d) {
+      return own(rotate(x, cos, sin));
+    }
+    try (NDManager tmp = current().newSubManager()) {
+      NDArray head = x.get(new NDIndex("..., :{}", r));
+      head.attach(tmp);
+      NDArray rest = x.get(new NDIndex("..., {}:", r));
+      rest.attach(tmp);
+      NDArray rotated = rotate(head, cos, sin);
+      rotated.attach(tmp);
+      return own(NDArrays.concat(new NDList(rotated, rest), -1));
+    }
+  }
+
+  /** {@code x*cos + rotate_half(x)*sin} over all of x's last dim, in the current scope. */
+  private NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
+    long half = x.getShape().get(3) / 2;
     try (NDManager tmp = current().newSubManager()) {
       NDArray x1 = x.get(new NDIndex("..., :{}", half));
       x1.attach(tmp);
@@ -314,7 +360,9 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
       a.attach(tmp);
       NDArray b = rot.mul(sin);
       b.attach(tmp);
-      return own(a.add(b));
+      NDArray out = a.add(b);
+      out.attach(current());
+      return out;
     }
   }
 
@@ -380,6 +428,12 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
       silu.attach(tmp);
       return own(silu.mul(up));
     }
+  }
+
+  @Override
+  public NDArray gelu(NDArray x) {
+    // DJL's PyTorch engine calls torch::gelu with its default approximate="none": the erf form.
+    return own(Activation.gelu(x));
   }
 
   @Override

@@ -47,10 +47,20 @@ public interface TensorRuntime<T> extends AutoCloseable {
   /** HF RMSNorm: {@code w * (x / sqrt(mean(x^2) + eps))}, statistics in float32. */
   T rmsNorm(T x, T weight, double eps);
 
+  /**
+   * HF LayerNorm over the last dim: {@code (x - mean) / sqrt(var + eps) * weight + bias},
+   * statistics in float32; bias may be null.
+   */
+  T layerNorm(T x, T weight, T bias, double eps);
+
   /** [B, T, N*D] → [B, N, T, D]. */
   T splitHeads(T x, int heads, int headDim);
 
-  /** HF rotate_half RoPE: {@code x*cos + rotate_half(x)*sin}; cos/sin are [B, 1, T, D]. */
+  /**
+   * HF rotate_half RoPE on x [B, N, T, D]: cos/sin are [B, 1, T, R] with even R &lt;= D; the first
+   * R dims of each head become {@code x*cos + rotate_half(x)*sin} (rotate_half over those R dims),
+   * the remaining D-R pass through (R == D: the whole head, R &lt; D: GPT-NeoX's partial rotary).
+   */
   T rope(T x, T cos, T sin);
 
   /**
@@ -62,6 +72,9 @@ public interface TensorRuntime<T> extends AutoCloseable {
 
   /** {@code silu(gate) * up}. */
   T swiglu(T gate, T up);
+
+  /** Exact (erf) GELU, HF's {@code "gelu"} activation. */
+  T gelu(T x);
 
   T add(T a, T b);
 

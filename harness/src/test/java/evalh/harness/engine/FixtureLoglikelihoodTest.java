@@ -12,13 +12,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /** lm-eval-style loglikelihood requests (token splits, truncation, is_greedy) vs the reference. */
 class FixtureLoglikelihoodTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-llama", "tiny-qwen2"})
+  @FieldSource("evalh.harness.Fixtures#MODELS")
   void requestsMatchReference(String model) {
     JsonNode exp = Fixtures.expected("loglikelihood-" + model + ".json");
     List<ContinuationRequest> reqs = new ArrayList<>();
@@ -27,7 +27,10 @@ class FixtureLoglikelihoodTest {
           new ContinuationRequest(it.path("context").asText(), it.path("continuation").asText()));
     }
     try (LoglikelihoodEngine engine = Fixtures.engine(model, exp.path("max_length").asInt())) {
-      assertThat(engine.addBos()).as("tokenizer adds BOS by default").isTrue();
+      // The BOS policy follows the tokenizer: Pythia-style tiny-gpt-neox adds none (README 8.4).
+      assertThat(engine.addBos())
+          .as("tokenizer adds BOS by default")
+          .isEqualTo(Fixtures.addsBos(model));
       List<LoglikelihoodResult> got = engine.loglikelihood(reqs, Progress.NONE);
       for (int i = 0; i < reqs.size(); i++) {
         JsonNode it = exp.path("items").get(i);
@@ -82,7 +85,7 @@ class FixtureLoglikelihoodTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-llama", "tiny-qwen2"})
+  @FieldSource("evalh.harness.Fixtures#MODELS")
   void choicesSharingAContextCostOneForwardPass(String model) {
     JsonNode exp = Fixtures.expected("loglikelihood-" + model + ".json");
     List<ContinuationRequest> mc = new ArrayList<>();
@@ -97,7 +100,7 @@ class FixtureLoglikelihoodTest {
     assertThat(mc).hasSize(4);
     try (LoglikelihoodEngine engine = Fixtures.engine(model, 512)) {
       List<LoglikelihoodResult> got = engine.loglikelihood(mc, Progress.NONE);
-      int contextTokens = 1 + items.get(0).path("ctx_ids").size();
+      int contextTokens = (Fixtures.addsBos(model) ? 1 : 0) + items.get(0).path("ctx_ids").size();
       int branchTokens = 0;
       for (int i = 0; i < 4; i++) {
         branchTokens += got.get(i).continuationIds().length - 1;

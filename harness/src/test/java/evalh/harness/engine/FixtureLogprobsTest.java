@@ -10,13 +10,13 @@ import evalh.harness.Fixtures;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
-/** Next-token log-probs of six sequences against the float64 reference, for both models. */
+/** Next-token log-probs of six sequences against the float64 reference, for every model. */
 class FixtureLogprobsTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-llama", "tiny-qwen2"})
+  @FieldSource("evalh.harness.Fixtures#MODELS")
   void nextTokenLogprobsMatchReference(String model) {
     JsonNode exp = Fixtures.expected("logprobs-" + model + ".json");
     try (LoglikelihoodEngine engine = Fixtures.engine(model, 512)) {

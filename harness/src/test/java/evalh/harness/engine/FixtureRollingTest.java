@@ -11,13 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /** lm-eval loglikelihood_rolling with BOS and EOS prefixes vs the reference. */
 class FixtureRollingTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-llama", "tiny-qwen2"})
+  @FieldSource("evalh.harness.Fixtures#MODELS")
   void rollingLoglikelihoodAndBitsPerByteMatchReference(String model) {
     JsonNode exp = Fixtures.expected("rolling-" + model + ".json");
     int maxLength = exp.path("max_length").asInt();

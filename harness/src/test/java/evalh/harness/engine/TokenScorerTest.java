@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import evalh.harness.checkpoint.ModelConfig;
 import evalh.harness.model.PackedRow;
 import evalh.harness.model.ScoringModel;
-import evalh.harness.model.Transformer;
 import evalh.harness.runtime.TensorRuntime.TargetScores;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,7 @@ class TokenScorerTest {
     }
 
     @Override
-    public TargetScores score(List<PackedRow> rows, Transformer.Prefix prefix) {
+    public TargetScores score(List<PackedRow> rows, ScoringModel.Prefix prefix) {
       int padded = rows.size() * rows.stream().mapToInt(PackedRow::length).max().orElse(0);
       if (padded > limit) {
         throw new IllegalStateException(
@@ -46,7 +45,7 @@ class TokenScorerTest {
     }
 
     @Override
-    public Transformer.Prefix prefill(int[] tokens) {
+    public ScoringModel.Prefix prefill(int[] tokens) {
       throw new UnsupportedOperationException();
     }
   }
@@ -88,12 +87,12 @@ class TokenScorerTest {
     ScoringModel broken =
         new ScoringModel() {
           @Override
-          public TargetScores score(List<PackedRow> rows, Transformer.Prefix prefix) {
+          public TargetScores score(List<PackedRow> rows, ScoringModel.Prefix prefix) {
             throw new IllegalArgumentException("shape mismatch");
           }
 
           @Override
-          public Transformer.Prefix prefill(int[] tokens) {
+          public ScoringModel.Prefix prefill(int[] tokens) {
             throw new UnsupportedOperationException();
           }
         };
