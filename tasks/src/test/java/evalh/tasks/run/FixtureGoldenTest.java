@@ -21,7 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * The whole `evalh run` pipeline (YAML task, dataset reader, prompt, engine, metrics, samples,
@@ -68,7 +68,7 @@ class FixtureGoldenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-llama", "tiny-qwen2"})
+  @FieldSource("evalh.harness.Fixtures#MODELS")
   void multipleChoiceLoglikelihoodsAndAccEqualTheReference(String model) throws Exception {
     JsonNode items = expected("loglikelihood-" + model + ".json").get("items");
     double[] ref = new double[4];
@@ -140,7 +140,15 @@ class FixtureGoldenTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"tiny-llama,bos", "tiny-llama,eos", "tiny-qwen2,bos"})
+  @CsvSource({
+    "tiny-llama,bos",
+    "tiny-llama,eos",
+    "tiny-qwen2,bos",
+    "tiny-qwen3,bos",
+    "tiny-olmo2,eos",
+    "tiny-gpt-neox,bos",
+    "tiny-gpt-neox,eos"
+  })
   void bitsPerByteOnDocumentsEqualsTheReference(String model, String prefix) throws Exception {
     JsonNode block = null;
     for (JsonNode b : expected("rolling-" + model + ".json").get("blocks")) {
