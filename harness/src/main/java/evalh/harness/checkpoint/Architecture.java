@@ -190,27 +190,21 @@ public enum Architecture {
             Weight.K_NORM,
             "model.layers.{i}.self_attn.k_norm.weight");
 
-    /** OLMo 2 reuses Llama's names, but its post_attention_layernorm norms the attention output. */
+    /**
+     * OLMo 2: Qwen3's names without the input norms; its post_attention_layernorm norms the
+     * attention output (not the MLP input), and post_feedforward_layernorm the MLP output.
+     */
     static final Map<Weight, String> OLMO2 =
-        table(
-            Weight.EMBED, "model.embed_tokens.weight",
-            Weight.Q, "model.layers.{i}.self_attn.q_proj.weight",
-            Weight.Q_BIAS, "model.layers.{i}.self_attn.q_proj.bias",
-            Weight.K, "model.layers.{i}.self_attn.k_proj.weight",
-            Weight.K_BIAS, "model.layers.{i}.self_attn.k_proj.bias",
-            Weight.V, "model.layers.{i}.self_attn.v_proj.weight",
-            Weight.V_BIAS, "model.layers.{i}.self_attn.v_proj.bias",
-            Weight.Q_NORM, "model.layers.{i}.self_attn.q_norm.weight",
-            Weight.K_NORM, "model.layers.{i}.self_attn.k_norm.weight",
-            Weight.O, "model.layers.{i}.self_attn.o_proj.weight",
-            Weight.O_BIAS, "model.layers.{i}.self_attn.o_proj.bias",
-            Weight.ATTN_OUT_NORM, "model.layers.{i}.post_attention_layernorm.weight",
-            Weight.GATE, "model.layers.{i}.mlp.gate_proj.weight",
-            Weight.UP, "model.layers.{i}.mlp.up_proj.weight",
-            Weight.DOWN, "model.layers.{i}.mlp.down_proj.weight",
-            Weight.MLP_OUT_NORM, "model.layers.{i}.post_feedforward_layernorm.weight",
-            Weight.FINAL_NORM, "model.norm.weight",
-            Weight.LM_HEAD, "lm_head.weight");
+        with(
+            QWEN3,
+            Weight.ATTN_NORM,
+            null,
+            Weight.MLP_NORM,
+            null,
+            Weight.ATTN_OUT_NORM,
+            "model.layers.{i}.post_attention_layernorm.weight",
+            Weight.MLP_OUT_NORM,
+            "model.layers.{i}.post_feedforward_layernorm.weight");
 
     static final Map<Weight, String> GPT_NEOX =
         table(
@@ -239,9 +233,16 @@ public enum Architecture {
       return m;
     }
 
+    /** {@code base} with the given roles renamed, or removed where the name is null. */
     private static Map<Weight, String> with(Map<Weight, String> base, Object... kv) {
       Map<Weight, String> m = new EnumMap<>(base);
-      m.putAll(table(kv));
+      for (int i = 0; i < kv.length; i += 2) {
+        if (kv[i + 1] == null) {
+          m.remove((Weight) kv[i]);
+        } else {
+          m.put((Weight) kv[i], (String) kv[i + 1]);
+        }
+      }
       return m;
     }
   }

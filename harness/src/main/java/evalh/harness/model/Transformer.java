@@ -4,11 +4,11 @@ import evalh.harness.checkpoint.Architecture;
 import evalh.harness.checkpoint.Architecture.Weight;
 import evalh.harness.checkpoint.Checkpoint;
 import evalh.harness.checkpoint.ModelConfig;
-import evalh.harness.checkpoint.TensorInfo;
 import evalh.harness.runtime.TensorRuntime;
 import evalh.harness.runtime.TensorRuntime.Scope;
 import evalh.harness.runtime.TensorRuntime.TargetScores;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -104,23 +104,18 @@ public final class Transformer<T> implements ScoringModel {
     List<Layer<T>> layers = new ArrayList<>();
     for (int i = 0; i < c.numLayers(); i++) {
       Loader<T> w = new Loader<>(ckpt, rt, c, i);
-      List<TensorInfo> qkv = List.of();
-      List<TensorInfo> qkvBias = List.of();
-      if (a.fusedQkv()) {
-        qkv = FusedQkv.split(ckpt.tensor(w.name(Weight.QKV)), c);
-        String b = w.name(Weight.QKV_BIAS);
-        qkvBias = b == null ? List.of() : FusedQkv.split(ckpt.tensor(b), c);
-      }
+      List<T> qkv = w.projections(Weight.QKV, Weight.Q, Weight.K, Weight.V);
+      List<T> qkvBias = w.projections(Weight.QKV_BIAS, Weight.Q_BIAS, Weight.K_BIAS, Weight.V_BIAS);
       layers.add(
           new Layer<>(
               w.get(Weight.ATTN_NORM),
               w.get(Weight.ATTN_NORM_BIAS),
-              a.fusedQkv() ? rt.weight(qkv.get(0)) : w.get(Weight.Q),
-              a.fusedQkv() ? upload(rt, qkvBias, 0) : w.get(Weight.Q_BIAS),
-              a.fusedQkv() ? rt.weight(qkv.get(1)) : w.get(Weight.K),
-              a.fusedQkv() ? upload(rt, qkvBias, 1) : w.get(Weight.K_BIAS),
-              a.fusedQkv() ? rt.weight(qkv.get(2)) : w.get(Weight.V),
-              a.fusedQkv() ? upload(rt, qkvBias, 2) : w.get(Weight.V_BIAS),
+              qkv.get(0),
+              qkvBias.get(0),
+              qkv.get(1),
+              qkvBias.get(1),
+              qkv.get(2),
+              qkvBias.get(2),
               w.get(Weight.Q_NORM),
               w.get(Weight.K_NORM),
               w.get(Weight.O),
@@ -143,19 +138,23 @@ public final class Transformer<T> implements ScoringModel {
         rt, c, embed, layers, top.get(Weight.FINAL_NORM), top.get(Weight.FINAL_NORM_BIAS), head);
   }
 
-  private static <T> T upload(TensorRuntime<T> rt, List<TensorInfo> parts, int i) {
-    return parts.isEmpty() ? null : rt.weight(parts.get(i));
-  }
-
   /** Uploads layer {@code layer}'s tensor of a role, or null when the checkpoint has none. */
   private record Loader<T>(Checkpoint ckpt, TensorRuntime<T> rt, ModelConfig c, int layer) {
-    String name(Weight w) {
-      return c.family().tensor(w, layer, c);
+    T get(Weight w) {
+      String n = c.family().tensor(w, layer, c);
+      return n == null ? null : rt.weight(ckpt.tensor(n));
     }
 
-    T get(Weight w) {
-      String n = name(w);
-      return n == null ? null : rt.weight(ckpt.tensor(n));
+    /**
+     * The q, k and v projections (or their biases; nulls when there are none): the stored fused
+     * tensor split at load, where the family fuses them (GPT-NeoX), else the three stored ones.
+     */
+    List<T> projections(Weight fused, Weight q, Weight k, Weight v) {
+      String n = c.family().tensor(fused, layer, c);
+      if (n == null) {
+        return Arrays.asList(get(q), get(k), get(v));
+      }
+      return FusedQkv.split(ckpt.tensor(n), c).stream().map(rt::weight).toList();
     }
   }
 

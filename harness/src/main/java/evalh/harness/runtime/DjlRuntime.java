@@ -272,6 +272,19 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
 
   @Override
   public NDArray rmsNorm(NDArray x, NDArray w, double eps) {
+    return norm(x, false, w, null, eps);
+  }
+
+  @Override
+  public NDArray layerNorm(NDArray x, NDArray w, NDArray b, double eps) {
+    return norm(x, true, w, b, eps);
+  }
+
+  /**
+   * {@code (x - mean) / sqrt(var + eps)} (LayerNorm; {@code centered}) or {@code x / sqrt(mean(x^2)
+   * + eps)} (RMSNorm) over the last dim in float32, cast to the compute dtype, times w, plus b.
+   */
+  private NDArray norm(NDArray x, boolean centered, NDArray w, NDArray b, double eps) {
     try (NDManager tmp = current().newSubManager()) {
       NDArray xf = x;
       if (x.getDataType() != DataType.FLOAT32) {
@@ -279,35 +292,19 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
         xf = x.toType(DataType.FLOAT32, false);
         xf.attach(tmp);
       }
-      NDArray var = xf.square().mean(new int[] {-1}, true);
+      if (centered) {
+        NDArray mean = xf.mean(new int[] {-1}, true);
+        mean.attach(tmp);
+        xf = xf.sub(mean);
+        xf.attach(tmp);
+      }
+      NDArray sq = xf.square();
+      sq.attach(tmp);
+      NDArray var = sq.mean(new int[] {-1}, true);
       var.attach(tmp);
       NDArray inv = var.add(eps).sqrt();
       inv.attach(tmp);
       NDArray normed = xf.div(inv);
-      normed.attach(tmp);
-      NDArray cast = normed.toType(compute, false);
-      cast.attach(tmp);
-      return own(cast.mul(w));
-    }
-  }
-
-  @Override
-  public NDArray layerNorm(NDArray x, NDArray w, NDArray b, double eps) {
-    try (NDManager tmp = current().newSubManager()) {
-      NDArray xf = x;
-      if (x.getDataType() != DataType.FLOAT32) {
-        xf = x.toType(DataType.FLOAT32, false);
-        xf.attach(tmp);
-      }
-      NDArray mean = xf.mean(new int[] {-1}, true);
-      mean.attach(tmp);
-      NDArray centered = xf.sub(mean);
-      centered.attach(tmp);
-      NDArray var = centered.square().mean(new int[] {-1}, true);
-      var.attach(tmp);
-      NDArray std = var.add(eps).sqrt();
-      std.attach(tmp);
-      NDArray normed = centered.div(std);
       normed.attach(tmp);
       NDArray cast = normed.toType(compute, false);
       cast.attach(tmp);
