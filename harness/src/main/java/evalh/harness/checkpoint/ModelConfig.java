@@ -2,6 +2,7 @@ package evalh.harness.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -65,7 +66,8 @@ public record ModelConfig(
   }
 
   /** Builds a config from parsed JSON; {@code where} names the source in error messages. */
-  public static ModelConfig parse(String where, JsonNode c) {
+  public static ModelConfig parse(String where, JsonNode json) {
+    JsonNode c = withV4RopeKeys(where, json);
     JsonNode archs = c.path("architectures");
     String arch = archs.isArray() && !archs.isEmpty() ? archs.get(0).asText() : null;
     if (arch == null) {
@@ -157,6 +159,54 @@ public record ModelConfig(
                 + " is not supported (only \"full_attention\" layers)");
       }
     }
+  }
+
+  /**
+   * transformers v5 writes the rotary settings as one {@code rope_parameters} object ({@code
+   * rope_type}, {@code rope_theta}, {@code partial_rotary_factor}, and the scaling's own keys)
+   * instead of v4's {@code rope_theta} / {@code rope_scaling} / {@code partial_rotary_factor}. Maps
+   * it onto the v4 keys, so that a v5 config is read, never silently given default frequencies; a
+   * v4 key that is also present must agree.
+   */
+  private static JsonNode withV4RopeKeys(String where, JsonNode json) {
+    JsonNode rp = json.get("rope_parameters");
+    if (rp == null || rp.isNull()) {
+      return json;
+    }
+    if (!rp.isObject()) {
+      throw new CheckpointException(where + ": rope_parameters " + rp + " is not an object");
+    }
+    ObjectNode c = ((ObjectNode) json).deepCopy();
+    for (String key : List.of("rope_theta", "partial_rotary_factor")) {
+      JsonNode v = rp.get(key);
+      if (v != null && !v.isNull()) {
+        JsonNode old = c.get(key);
+        if (old != null && !old.isNull() && old.asDouble() != v.asDouble()) {
+          throw new CheckpointException(
+              where
+                  + ": "
+                  + key
+                  + " "
+                  + old
+                  + " and rope_parameters."
+                  + key
+                  + " "
+                  + v
+                  + " disagree");
+        }
+        c.set(key, v);
+      }
+    }
+    String type = rp.path("rope_type").asText("default");
+    if (!type.equals("default")) {
+      JsonNode old = c.get("rope_scaling");
+      if (old != null && !old.isNull() && !old.equals(rp)) {
+        throw new CheckpointException(
+            where + ": rope_scaling " + old + " and rope_parameters " + rp + " disagree");
+      }
+      c.set("rope_scaling", rp);
+    }
+    return c;
   }
 
   private static int req(String where, JsonNode c, String key) {

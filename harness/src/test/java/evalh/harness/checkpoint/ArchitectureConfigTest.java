@@ -104,6 +104,50 @@ class ArchitectureConfigTest {
         "rotary_pct 0.1 gives 1 rotary dims");
   }
 
+  @Test
+  void transformersV5RopeParametersReadAsTheV4Keys() throws IOException {
+    ModelConfig v4 = parse("tiny-gpt-neox", c -> {});
+    ModelConfig v5 =
+        parse(
+            "tiny-gpt-neox",
+            c -> {
+              for (String k :
+                  new String[] {
+                    "rotary_pct",
+                    "partial_rotary_factor",
+                    "rotary_emb_base",
+                    "rope_theta",
+                    "rope_scaling"
+                  }) {
+                c.remove(k);
+              }
+              c.putObject("rope_parameters")
+                  .put("rope_type", "default")
+                  .put("rope_theta", 10000.0)
+                  .put("partial_rotary_factor", 0.25);
+            });
+    assertThat(v5).isEqualTo(v4);
+    ModelConfig llamaV4 = parse("tiny-llama", c -> {});
+    ModelConfig llamaV5 =
+        parse(
+            "tiny-llama",
+            c -> {
+              ObjectNode rp = ((ObjectNode) c.remove("rope_scaling")).deepCopy();
+              rp.set("rope_theta", c.remove("rope_theta"));
+              c.set("rope_parameters", rp);
+            });
+    assertThat(llamaV5.ropeScaling()).isEqualTo(llamaV4.ropeScaling());
+    assertThat(llamaV5.ropeTheta()).isEqualTo(500000.0);
+    refused(
+        "tiny-olmo2",
+        c -> c.putObject("rope_parameters").put("rope_type", "default").put("rope_theta", 10000.0),
+        "rope_theta 500000.0 and rope_parameters.rope_theta 10000.0 disagree");
+    refused(
+        "tiny-qwen3",
+        c -> c.putObject("rope_parameters").put("rope_type", "yarn").put("factor", 4.0),
+        "rope_scaling type 'yarn' is not supported");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"yarn", "dynamic", "longrope"})
   void ropeScalingTypesOtherThanLinearAndLlama3AreRefused(String type) {
