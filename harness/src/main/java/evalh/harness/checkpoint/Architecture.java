@@ -195,16 +195,15 @@ public enum Architecture {
      * attention output (not the MLP input), and post_feedforward_layernorm the MLP output.
      */
     static final Map<Weight, String> OLMO2 =
-        with(
-            QWEN3,
+        without(
+            with(
+                QWEN3,
+                Weight.ATTN_OUT_NORM,
+                "model.layers.{i}.post_attention_layernorm.weight",
+                Weight.MLP_OUT_NORM,
+                "model.layers.{i}.post_feedforward_layernorm.weight"),
             Weight.ATTN_NORM,
-            null,
-            Weight.MLP_NORM,
-            null,
-            Weight.ATTN_OUT_NORM,
-            "model.layers.{i}.post_attention_layernorm.weight",
-            Weight.MLP_OUT_NORM,
-            "model.layers.{i}.post_feedforward_layernorm.weight");
+            Weight.MLP_NORM);
 
     static final Map<Weight, String> GPT_NEOX =
         table(
@@ -233,15 +232,18 @@ public enum Architecture {
       return m;
     }
 
-    /** {@code base} with the given roles renamed, or removed where the name is null. */
+    /** {@code base} with the given roles added or renamed. */
     private static Map<Weight, String> with(Map<Weight, String> base, Object... kv) {
       Map<Weight, String> m = new EnumMap<>(base);
-      for (int i = 0; i < kv.length; i += 2) {
-        if (kv[i + 1] == null) {
-          m.remove((Weight) kv[i]);
-        } else {
-          m.put((Weight) kv[i], (String) kv[i + 1]);
-        }
+      m.putAll(table(kv));
+      return m;
+    }
+
+    /** {@code base} without the given roles. */
+    private static Map<Weight, String> without(Map<Weight, String> base, Weight... roles) {
+      Map<Weight, String> m = new EnumMap<>(base);
+      for (Weight w : roles) {
+        m.remove(w);
       }
       return m;
     }
