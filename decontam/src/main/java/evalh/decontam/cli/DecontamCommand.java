@@ -1,7 +1,6 @@
 package evalh.decontam.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import evalh.decontam.check.CheckItem;
 import evalh.decontam.check.CheckSettings;
@@ -14,13 +13,13 @@ import evalh.decontam.engine.DistributedEngines;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.IndexState;
+import evalh.decontam.index.IndexTrust;
 import evalh.decontam.index.NgramIndex;
 import evalh.decontam.index.ShardManifest;
 import evalh.decontam.report.DecontamReport;
 import evalh.decontam.text.NgramScheme;
 import evalh.tasks.BenchmarkItem;
 import evalh.tasks.BenchmarkItems;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -182,6 +181,13 @@ public final class DecontamCommand implements Callable<Integer> {
               + " corpus file for scan, one per core for index; files are never split).")
   int partitions;
 
+  @Option(
+      names = "--allow-partial",
+      description =
+          "Accept an index whose build was interrupted (corpus files still 'started'); the report"
+              + " then says partial in its summary. Default: such an index is an error.")
+  boolean allowPartial;
+
   @Mixin SchemeOptions scheme;
 
   @Override
@@ -196,13 +202,14 @@ public final class DecontamCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    List<CheckItem> items = itemsFile != null ? readItems(itemsFile) : registryItems();
+    List<CheckItem> items = itemsFile != null ? ItemsFile.read(itemsFile) : registryItems();
     if (items.isEmpty()) {
       throw new IllegalArgumentException(
           "no multiple-choice items for " + (task != null ? task : itemsFile));
     }
     String spec = task != null ? task : itemsFile.getFileName().toString();
     Path outDir = out != null ? out : Path.of("reports", "decontam-" + safe(spec));
+    OutputDirectories.requireDirectory(this.spec.commandLine(), "--out", outDir);
     long t0 = System.nanoTime();
     Job job = new Job(log, items, settings, spec, outDir, t0);
     if (!engine.equals("local")) {
@@ -223,6 +230,13 @@ public final class DecontamCommand implements Callable<Integer> {
   private int checkIndex(Job job, Path indexDir) throws IOException {
     PrintWriter log = job.log();
     try (NgramIndex index = NgramIndex.open(indexDir)) {
+      IndexTrust trust = IndexTrust.check(indexDir, index.state(), index.numDocs(), allowPartial);
+      if (trust.partial()) {
+        log.printf(
+            Locale.ROOT,
+            "warning: partial index (--allow-partial): %d corpus file(s) not fully indexed%n",
+            trust.unfinished().size());
+      }
       log.printf(
           Locale.ROOT,
           "checking %d items against %s (%d documents)%n",
@@ -230,7 +244,8 @@ public final class DecontamCommand implements Callable<Integer> {
           indexDir,
           index.numDocs());
       List<ItemMatch> matches = new ItemChecker(index, job.settings(), log).check(job.items());
-      DecontamReport.Builder b = DecontamReport.builder().taskSpec(job.spec());
+      DecontamReport.Builder b =
+          DecontamReport.builder().taskSpec(job.spec()).partial(trust.unfinished());
       IndexState st = index.state();
       b.index().put("engine", "local");
       b.index().put("path", indexDir.toAbsolutePath().toString());
@@ -355,53 +370,6 @@ public final class DecontamCommand implements Callable<Integer> {
     List<CheckItem> out = new ArrayList<>();
     for (BenchmarkItem i : BenchmarkItems.load(task, dataDir)) {
       out.add(CheckItem.multipleChoice(i.task(), i.docId(), i.question(), i.choices(), i.gold()));
-    }
-    return out;
-  }
-
-  static List<CheckItem> readItems(Path file) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    List<CheckItem> out = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      int no = 0;
-      while ((line = r.readLine()) != null) {
-        no++;
-        if (line.isBlank()) {
-          continue;
-        }
-        String where = file + " line " + no;
-        JsonNode n;
-        try {
-          n = json.readTree(line);
-        } catch (IOException e) {
-          throw new IllegalArgumentException(where + ": not JSON: " + e.getMessage(), e);
-        }
-        JsonNode choices = n.get("choices");
-        if (!n.path("task").isTextual()
-            || !n.path("doc_id").canConvertToInt()
-            || !n.path("question").isTextual()
-            || choices == null
-            || !choices.isArray()
-            || !n.path("gold").canConvertToInt()) {
-          throw new IllegalArgumentException(
-              where
-                  + ": expected fields task (string), doc_id (int), question (string), choices (array), gold (int)");
-        }
-        List<String> cs = new ArrayList<>();
-        choices.forEach(c -> cs.add(c.asText()));
-        int gold = n.get("gold").asInt();
-        if (gold < 0 || gold >= cs.size()) {
-          throw new IllegalArgumentException(where + ": gold " + gold + " is not a choice index");
-        }
-        out.add(
-            CheckItem.multipleChoice(
-                n.get("task").asText(),
-                n.get("doc_id").asInt(),
-                n.get("question").asText(),
-                cs,
-                gold));
-      }
     }
     return out;
   }

@@ -63,6 +63,7 @@ public final class IndexCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+    OutputDirectories.requireDirectory(spec.commandLine(), "--out", this.out);
     BuildReport r = new CorpusIndexer(this.out, opts, out).build(files);
     print(out, this.out, r);
     return 0;

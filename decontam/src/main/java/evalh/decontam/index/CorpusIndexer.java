@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
@@ -86,6 +87,38 @@ public final class CorpusIndexer {
     }
   }
 
+  /**
+   * Lucene's IndexWriter deletes files it does not reference whose names look like its own, so a
+   * new index may only be built in an empty directory or one holding the leftovers of an evalh
+   * build that never committed (Lucene's own files and evalh's metadata mirror).
+   */
+  static void refuseForeignFiles(Path dir) throws IOException {
+    List<String> foreign;
+    try (Stream<Path> s = Files.list(dir)) {
+      foreign =
+          s.map(p -> p.getFileName().toString())
+              .filter(n -> !LUCENE_OR_EVALH.matcher(n).matches())
+              .sorted()
+              .limit(5)
+              .toList();
+    }
+    if (!foreign.isEmpty()) {
+      throw new IllegalArgumentException(
+          "refusing to build an index in "
+              + dir
+              + ": the directory is not empty and not an evalh index (it holds "
+              + String.join(", ", foreign)
+              + "); Lucene may delete files in it. Give --out a new or empty directory.");
+    }
+  }
+
+  private static final java.util.regex.Pattern LUCENE_OR_EVALH =
+      java.util.regex.Pattern.compile(
+          "write\\.lock|segments(_[0-9a-z]+)?|pending_segments_[0-9a-z]+|_[a-z0-9]+(_.*)?\\..*"
+              + "|"
+              + java.util.regex.Pattern.quote(IndexState.MIRROR_FILE)
+              + "|\\.evalh-index.*\\.tmp");
+
   /** Indexes local {@code files} (sorted, absolute) into the index directory. */
   public BuildReport build(List<Path> files) throws IOException {
     return buildFiles(files.stream().map(CorpusFile::local).toList());
@@ -109,6 +142,9 @@ public final class CorpusIndexer {
     Files.createDirectories(indexDir);
     NgramScheme scheme = options.scheme();
     IndexState prior = existing(indexDir);
+    if (prior == null) {
+      refuseForeignFiles(indexDir);
+    }
     IndexState state;
     if (prior != null) {
       checkCompatible(prior);

@@ -1,5 +1,6 @@
 package evalh.decontam.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -59,6 +60,7 @@ public final class DecontamReport {
     private final ObjectNode settings = JsonNodeFactory.instance.objectNode();
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private final Map<String, List<ItemMatch>> byTask = new LinkedHashMap<>();
+    private List<String> unfinished = List.of();
 
     public Builder taskSpec(String spec) {
       this.taskSpec = spec;
@@ -73,6 +75,15 @@ public final class DecontamReport {
     /** Free-form description of the query settings. */
     public ObjectNode settings() {
       return settings;
+    }
+
+    /**
+     * Marks the report partial: checked against an index whose {@code unfinished} corpus files were
+     * not fully indexed ({@code --allow-partial}); the summary says so.
+     */
+    public Builder partial(List<String> unfinished) {
+      this.unfinished = List.copyOf(unfinished);
+      return this;
     }
 
     /** Declares a group and its leaf tasks. */
@@ -114,7 +125,13 @@ public final class DecontamReport {
       root.set("settings", settings);
       LabelCounts all = new LabelCounts();
       tc.values().forEach(all::add);
-      root.set("summary", all.toJson());
+      ObjectNode summary = all.toJson();
+      summary.put("partial", !unfinished.isEmpty());
+      if (!unfinished.isEmpty()) {
+        ArrayNode u = summary.putArray("unfinished_files");
+        unfinished.forEach(u::add);
+      }
+      root.set("summary", summary);
       ObjectNode gs = root.putObject("groups");
       gc.forEach(
           (g, c) -> {
@@ -213,6 +230,13 @@ public final class DecontamReport {
         .append("). Boilerplate cap: n-grams in more than ")
         .append(root.path("settings").path("boilerplate_cap").asInt())
         .append(" documents are ignored for `dirty`.\n\n");
+    JsonNode unfinishedFiles = root.path("summary").path("unfinished_files");
+    if (root.path("summary").path("partial").asBoolean()) {
+      sb.append("**Partial index:** ")
+          .append(unfinishedFiles.size())
+          .append(" corpus file(s) were not fully indexed (an interrupted build, accepted with")
+          .append(" `--allow-partial`); an item called clean here may still occur in them.\n\n");
+    }
     if (idx.path("stride").asInt(1) > 1) {
       sb.append("Stride > 1: only shared runs of at least ")
           .append(idx.path("guaranteed_run").asInt())

@@ -136,12 +136,15 @@ public final class SafetensorsFile implements AutoCloseable {
     }
     long[] shape = new long[shapeNode.size()];
     long n = 1;
+    boolean overflow = false;
     for (int i = 0; i < shape.length; i++) {
       if (!shapeNode.get(i).canConvertToLong() || shapeNode.get(i).asLong() < 0) {
         throw new CheckpointException(where + ": bad shape " + shapeNode);
       }
       shape[i] = shapeNode.get(i).asLong();
-      n = Math.multiplyExact(n, shape[i]);
+      long m = n * shape[i];
+      overflow |= shape[i] != 0 && m / shape[i] != n; // multiplyExact's test, without throwing
+      n = m;
     }
     long begin = offs.get(0).asLong(-1);
     long end = offs.get(1).asLong(-1);
@@ -157,7 +160,17 @@ public final class SafetensorsFile implements AutoCloseable {
               + dataLen
               + " bytes): truncated file?");
     }
-    long expected = Math.multiplyExact(n, (long) dtype.bytes());
+    long expected = n * dtype.bytes();
+    if (overflow || n < 0 || expected / dtype.bytes() != n) {
+      throw new CheckpointException(
+          where
+              + ": shape "
+              + shapeNode
+              + " of "
+              + dtype
+              + " has more bytes than a file can hold (its size overflows 64 bits): a corrupt"
+              + " header");
+    }
     if (end - begin != expected) {
       throw new CheckpointException(
           where

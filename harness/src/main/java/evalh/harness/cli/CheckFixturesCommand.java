@@ -6,6 +6,7 @@ import evalh.harness.engine.ContinuationRequest;
 import evalh.harness.engine.EngineOptions;
 import evalh.harness.engine.LoglikelihoodEngine;
 import evalh.harness.engine.LoglikelihoodResult;
+import evalh.harness.engine.NonFinite;
 import evalh.harness.engine.Progress;
 import evalh.harness.engine.RollingResult;
 import evalh.harness.engine.TokenRequest;
@@ -104,6 +105,7 @@ public final class CheckFixturesCommand implements Callable<Integer> {
     double sumErr = 0;
     double bpbErr = 0;
     int greedyFlips = 0;
+    int nonFinite = 0; // a NaN error would otherwise vanish in Math.max
     String where;
     JsonNode lp = read("logprobs-" + model + ".json");
     JsonNode ll = read("loglikelihood-" + model + ".json");
@@ -117,6 +119,7 @@ public final class CheckFixturesCommand implements Callable<Integer> {
         TokenRequest r =
             new TokenRequest(new int[] {ids[0]}, Arrays.copyOfRange(ids, 1, ids.length), false);
         TokenScorer.TokenScores s = e.scoreTokens(List.of(r), Progress.NONE).get(0);
+        nonFinite += nonFinite(s.logprobs());
         JsonNode want = seq.path("next_token_logprobs");
         for (int i = 0; i < want.size(); i++) {
           tokErr = Math.max(tokErr, Math.abs(s.logprobs()[i] - want.get(i).asDouble()));
@@ -133,6 +136,7 @@ public final class CheckFixturesCommand implements Callable<Integer> {
       for (int i = 0; i < got.size(); i++) {
         JsonNode it = ll.path("items").get(i);
         LoglikelihoodResult r = got.get(i);
+        nonFinite += nonFinite(r.tokenLogprobs()) + nonFinite(new double[] {r.logprob()});
         if (!Arrays.equals(r.continuationIds(), ints(it.path("cont_ids")))
             || !Arrays.equals(r.contextIds(), ints(it.path("ctx_ids")))) {
           out.printf(
@@ -162,6 +166,7 @@ public final class CheckFixturesCommand implements Callable<Integer> {
         List<RollingResult> got = e.loglikelihoodRolling(docs, Progress.NONE);
         for (int i = 0; i < docs.size(); i++) {
           JsonNode d = block.path("documents").get(i);
+          nonFinite += nonFinite(new double[] {got.get(i).logprob()});
           double bpb =
               -(got.get(i).logprob() / docs.get(i).getBytes(StandardCharsets.UTF_8).length)
                   / Math.log(2);
@@ -173,11 +178,15 @@ public final class CheckFixturesCommand implements Callable<Integer> {
       }
     }
     boolean pass =
-        tokErr <= tol.token() && sumErr <= tol.sum() && bpbErr <= tol.bpbRel() && greedyFlips == 0;
+        nonFinite == 0
+            && tokErr <= tol.token()
+            && sumErr <= tol.sum()
+            && bpbErr <= tol.bpbRel()
+            && greedyFlips == 0;
     out.printf(
         Locale.ROOT,
         "%-13s %-14s max|dlogprob| %.2e (tol %.0e)  max|dsum| %.2e (tol %.0e)  max rel dbpb %.2e (tol %.0e)"
-            + "  is_greedy/token-split mismatches %d  %s%n",
+            + "  is_greedy/token-split mismatches %d  non-finite values %d  %s%n",
         model,
         where,
         tokErr,
@@ -187,8 +196,18 @@ public final class CheckFixturesCommand implements Callable<Integer> {
         bpbErr,
         tol.bpbRel(),
         greedyFlips,
+        nonFinite,
         pass ? "ok" : "FAIL");
     return pass;
+  }
+
+  /** How many of {@code values} are NaN or infinite. */
+  private static int nonFinite(double[] values) {
+    int n = 0;
+    for (double v : values) {
+      n += NonFinite.kind(v) == null ? 0 : 1;
+    }
+    return n;
   }
 
   private static int[] ints(JsonNode a) {

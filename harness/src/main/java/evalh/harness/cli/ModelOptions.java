@@ -1,7 +1,10 @@
 package evalh.harness.cli;
 
 import evalh.harness.engine.EngineOptions;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The model options shared by every command that loads a checkpoint. */
 public final class ModelOptions {
@@ -41,10 +44,12 @@ public final class ModelOptions {
 
   @Option(
       names = "--max-length",
-      defaultValue = "0",
       paramLabel = "N",
-      description = "Context window for left truncation (default: max_position_embeddings).")
-  public int maxLength;
+      description = "Context window (>= 1) for left truncation (default: max_position_embeddings).")
+  public Integer maxLength;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
 
   @Option(
       names = "--batch-tokens",
@@ -63,18 +68,28 @@ public final class ModelOptions {
 
   /** Engine options from these flags. */
   public EngineOptions engineOptions() {
-    if (maxLength < 0) {
-      throw new IllegalArgumentException("--max-length must be >= 0");
+    if (maxLength != null && maxLength < 1) {
+      throw usage(
+          "--max-length must be >= 1, got "
+              + maxLength
+              + " (omit it to use the checkpoint's max_position_embeddings)");
     }
     if (batchTokens < 1) {
-      throw new IllegalArgumentException("--batch-tokens must be >= 1");
+      throw usage("--batch-tokens must be >= 1");
     }
     return EngineOptions.defaults()
         .withDevice(device)
         .withDtype(dtype)
         .withAddBos(addBos)
-        .withMaxLength(maxLength)
+        .withMaxLength(maxLength == null ? 0 : maxLength)
         .withBatchTokens(batchTokens)
         .withSharePrefixes(!noPrefixCache);
+  }
+
+  /** A usage error (exit 2) of the command this mixin belongs to. */
+  private RuntimeException usage(String message) {
+    return mixee == null
+        ? new IllegalArgumentException(message)
+        : new ParameterException(mixee.commandLine(), message);
   }
 }

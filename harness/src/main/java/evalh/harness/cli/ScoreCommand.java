@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import evalh.harness.engine.LoglikelihoodEngine;
+import evalh.harness.engine.NonFinite;
 import evalh.harness.engine.Progress;
 import evalh.harness.engine.TokenRequest;
 import evalh.harness.engine.TokenScorer;
@@ -87,6 +88,17 @@ public final class ScoreCommand implements Callable<Integer> {
             engine.addBos());
       }
       out.flush();
+      int bad = NonFinite.first(lp);
+      if (bad >= 0) {
+        // the values are printed above (as in any run), but a non-finite one is an error
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(
+            "evalh: error: the log-prob of token %d (id %d) is %s: the checkpoint produces"
+                + " non-finite scores (NaN or infinite weights, or a float16 overflow)%n",
+            bad + 1, ids[bad + 1], NonFinite.kind(lp[bad]));
+        err.flush();
+        return 1;
+      }
     }
     return 0;
   }

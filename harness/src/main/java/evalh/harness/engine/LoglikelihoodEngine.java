@@ -238,6 +238,8 @@ public final class LoglikelihoodEngine implements Evaluator {
 
   /** Scores token requests directly (no text), in request order. */
   public List<TokenScorer.TokenScores> scoreTokens(List<TokenRequest> requests, Progress progress) {
+    VocabularyCheck.check(
+        requests, checkpoint.config().vocabSize(), tokenizer.size(), checkpoint.dir());
     return scorer.score(requests, progress);
   }
 

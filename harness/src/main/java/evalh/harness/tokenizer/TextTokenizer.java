@@ -26,11 +26,13 @@ public final class TextTokenizer implements AutoCloseable {
   private final OptionalInt eos;
   private final boolean addsBos;
   private final Path source;
+  private final int size;
 
   private TextTokenizer(
-      HuggingFaceTokenizer tokenizer, Path source, OptionalInt bos, OptionalInt eos) {
+      HuggingFaceTokenizer tokenizer, Path source, OptionalInt bos, OptionalInt eos, int size) {
     this.tokenizer = tokenizer;
     this.source = source;
+    this.size = size;
     this.bos = bos;
     this.eos = eos;
     long[] plain = tokenizer.encode("a", false, false).getIds();
@@ -65,7 +67,8 @@ public final class TextTokenizer implements AutoCloseable {
     Map<String, Integer> added = addedTokens(file);
     OptionalInt bos = specialId(dir, "bos", added, tok);
     OptionalInt eos = specialId(dir, "eos", added, tok);
-    return new TextTokenizer(tok, dir, bos, eos);
+    int size = added.values().stream().mapToInt(i -> i + 1).max().orElse(0);
+    return new TextTokenizer(tok, dir, bos, eos, size);
   }
 
   /** Token ids of {@code text} without special tokens (lm-eval's {@code tok_encode}). */
@@ -86,6 +89,11 @@ public final class TextTokenizer implements AutoCloseable {
   /** Token ids with the tokenizer's own special tokens (its post-processor, e.g. BOS). */
   public int[] encodeWithSpecialTokens(String text) {
     return toInts(tokenizer.encode(text, true, false).getIds());
+  }
+
+  /** One past the largest token id of tokenizer.json (vocabulary and added tokens). */
+  public int size() {
+    return size;
   }
 
   /** Byte-level token strings of {@code ids} as stored in the vocabulary. */

@@ -87,8 +87,9 @@ public final class DiffMarkdown {
             + " resamples, seed "
             + d.options().seed()
             + ") for other per-item metrics and for every paired CI (bits per byte: resampling"
-            + " documents); unpaired z-test from reported stderr when the runs cannot be"
-            + " paired.\n");
+            + " documents); when the runs cannot be paired: Fisher's exact test on the counts"
+            + " (value × items) of a proportion when an expected count is below 5 or a stderr is 0"
+            + " (CI: Newcombe's score interval), else the unpaired z-test from reported stderr.\n");
     return sb.toString();
   }
 

@@ -21,6 +21,28 @@ import java.util.SortedMap;
  * values in both results.json files.
  */
 public final class PairedDesigns {
+  /**
+   * Why {@code samples} do not belong to the results.json beside them, or null when they do (or
+   * when results.json records no provenance, as lm-eval's does not): evalh records the checkpoint
+   * fingerprint and the task config hash in both, and a samples file left by another run into the
+   * same directory differs in one of them.
+   */
+  static String foreign(Run run, String leaf, TaskSamples samples) {
+    var r = run.results();
+    if (r.taskHashes().isEmpty()) {
+      return null;
+    }
+    String want = TaskSamples.provenanceKey(r.fingerprint().orElse(null), r.taskHashes().get(leaf));
+    if (samples.provenance().equals(java.util.Set.of(want))) {
+      return null;
+    }
+    return samples.file().getFileName()
+        + " in "
+        + run.label()
+        + " belongs to another run (its checkpoint fingerprint or task config differs from"
+        + " results.json)";
+  }
+
   /** Relative tolerance when checking samples against results.json. */
   static final double REPRODUCE_TOLERANCE = 1e-6;
 
@@ -82,6 +104,13 @@ public final class PairedDesigns {
       if (sa.isEmpty() || sb.isEmpty()) {
         return Outcome.no(
             "no samples_" + leaf + ".jsonl in " + (sa.isEmpty() ? a.label() : b.label()));
+      }
+      String stale = foreign(a, leaf, sa.get());
+      if (stale == null) {
+        stale = foreign(b, leaf, sb.get());
+      }
+      if (stale != null) {
+        return Outcome.no(stale);
       }
       Optional<SortedMap<Integer, SampleItem>> ia = sa.get().items(metric.filter());
       Optional<SortedMap<Integer, SampleItem>> ib = sb.get().items(metric.filter());

@@ -3,6 +3,7 @@ package evalh.reporting.diff;
 import evalh.reporting.results.MetricKey;
 import evalh.reporting.results.Run;
 import evalh.reporting.results.TaskResult;
+import evalh.reporting.stats.FisherExactTest;
 import evalh.reporting.stats.McNemarTest;
 import evalh.reporting.stats.PairedBootstrap;
 import evalh.reporting.stats.UnpairedZTest;
@@ -16,7 +17,9 @@ import java.util.function.Supplier;
 /**
  * Compares every metric of every task and group of a candidate run with a baseline run: paired on
  * per-item samples when both runs logged them (McNemar for 0/1 metrics, else the paired bootstrap
- * over items or documents), unpaired from the reported standard errors otherwise.
+ * over items or documents); unpaired otherwise: Fisher's exact test on the two binomials of a 0/1
+ * metric when the counts are small or a standard error is 0, else the z-test on the reported
+ * standard errors.
  */
 public final class RunComparator {
   private final DiffOptions options;
@@ -121,6 +124,40 @@ public final class RunComparator {
     Optional<Double> sa = a.results().task(task).flatMap(t -> t.stderr(key));
     Optional<Double> sb = b.results().task(task).flatMap(t -> t.stderr(key));
     String why = "not paired: " + paired.reason();
+    Optional<BinomialCounts> ca = BinomialCounts.of(a.results(), task, key);
+    Optional<BinomialCounts> cb = BinomialCounts.of(b.results(), task, key);
+    if (ca.isPresent()
+        && cb.isPresent()
+        && (sa.isEmpty()
+            || sb.isEmpty()
+            || sa.get() == 0
+            || sb.get() == 0
+            || BinomialCounts.small(ca.get(), cb.get()))) {
+      BinomialCounts x = ca.get();
+      BinomialCounts y = cb.get();
+      FisherExactTest.Result f = FisherExactTest.test(x.k(), x.n(), y.k(), y.n(), alpha);
+      return new Comparison(
+          task,
+          group,
+          key,
+          hib,
+          va,
+          vb,
+          f.ciLow(),
+          f.ciHigh(),
+          f.pValue(),
+          TestMethod.FISHER_EXACT,
+          String.format(
+              java.util.Locale.ROOT,
+              "Fisher exact on %d/%d vs %d/%d (small counts or a zero stderr); CI: Newcombe"
+                  + " score interval",
+              x.k(),
+              x.n(),
+              y.k(),
+              y.n()),
+          why,
+          Verdict.SAME);
+    }
     if (sa.isPresent() && sb.isPresent()) {
       UnpairedZTest.Result z = UnpairedZTest.test(va, sa.get(), vb, sb.get(), alpha);
       return new Comparison(

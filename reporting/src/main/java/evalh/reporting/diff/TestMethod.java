@@ -5,6 +5,7 @@ public enum TestMethod {
   MCNEMAR_EXACT("McNemar exact", true),
   MCNEMAR_CHI2("McNemar χ² cc", true),
   PAIRED_BOOTSTRAP("paired bootstrap", true),
+  FISHER_EXACT("Fisher exact (counts)", false),
   Z_TEST("unpaired z (stderr)", false),
   NONE("none", false);
 

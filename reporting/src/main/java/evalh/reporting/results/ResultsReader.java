@@ -94,7 +94,23 @@ public final class ResultsReader {
         tasks,
         readHigherIsBetter(root.path("higher_is_better")),
         checkpoint(root),
-        readInfo(root));
+        readInfo(root),
+        root.path("evalh").path("checkpoint_fingerprint").isTextual()
+            ? Optional.of(root.path("evalh").path("checkpoint_fingerprint").asText())
+            : Optional.empty(),
+        readTaskHashes(root.path("evalh").path("task_hashes")));
+  }
+
+  private static Map<String, String> readTaskHashes(JsonNode node) {
+    Map<String, String> out = new LinkedHashMap<>();
+    node.properties()
+        .forEach(
+            e -> {
+              if (e.getValue().isTextual()) {
+                out.put(e.getKey(), e.getValue().asText());
+              }
+            });
+    return out;
   }
 
   private static JsonNode mergeEntries(JsonNode fromResults, JsonNode fromGroups) {

@@ -18,6 +18,9 @@ import java.util.Set;
  * @param higherIsBetter per task, per metric name, lm-eval's {@code higher_is_better}
  * @param checkpoint the checkpoint path or name the run scored, if recorded
  * @param info descriptive fields for the report (device, dtype, version, date, ...)
+ * @param fingerprint evalh's checkpoint fingerprint, if recorded
+ * @param taskHashes evalh's per-task config hashes (also written into each samples line), if
+ *     recorded
  */
 public record RunResults(
     Path resultsFile,
@@ -25,12 +28,15 @@ public record RunResults(
     Map<String, TaskResult> tasks,
     Map<String, Map<String, Boolean>> higherIsBetter,
     Optional<String> checkpoint,
-    Map<String, String> info) {
+    Map<String, String> info,
+    Optional<String> fingerprint,
+    Map<String, String> taskHashes) {
 
   public RunResults {
     tasks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
     higherIsBetter = Map.copyOf(higherIsBetter);
     info = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(info));
+    taskHashes = Map.copyOf(taskHashes);
   }
 
   public Optional<TaskResult> task(String name) {

@@ -40,6 +40,12 @@ public final class SamplesReader {
           "doc_hash",
           "prompt_hash",
           "target_hash");
+
+  /** Per-line provenance evalh writes: the run's checkpoint fingerprint and task config hash. */
+  public static final String CHECKPOINT_FINGERPRINT = "checkpoint_fingerprint";
+
+  public static final String TASK_HASH = "task_hash";
+
   private static final List<String> QUESTION_FIELDS =
       List.of("question", "query", "problem", "prompt", "text", "sentence", "ctx", "goal");
 
@@ -72,6 +78,7 @@ public final class SamplesReader {
   /** Reads every item of {@code file}; errors name the file and line. */
   public static TaskSamples read(String task, Path file) {
     Map<String, SortedMap<Integer, SampleItem>> byFilter = new LinkedHashMap<>();
+    Set<String> provenance = new HashSet<>();
     try (BufferedReader in = Files.newBufferedReader(file)) {
       String line;
       int lineNo = 0;
@@ -80,7 +87,7 @@ public final class SamplesReader {
         if (line.isBlank()) {
           continue;
         }
-        SampleItem item = parse(file, lineNo, line);
+        SampleItem item = parse(file, lineNo, line, provenance);
         SampleItem dup =
             byFilter.computeIfAbsent(item.filter(), f -> new TreeMap<>()).put(item.docId(), item);
         if (dup != null) {
@@ -98,10 +105,10 @@ public final class SamplesReader {
     } catch (IOException e) {
       throw new ResultsFormatException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    return new TaskSamples(task, file, byFilter);
+    return new TaskSamples(task, file, byFilter, provenance);
   }
 
-  private static SampleItem parse(Path file, int lineNo, String line) {
+  private static SampleItem parse(Path file, int lineNo, String line, Set<String> provenance) {
     JsonNode n;
     try {
       n = JSON.readTree(line);
@@ -118,6 +125,9 @@ public final class SamplesReader {
           file + ":" + lineNo + ": missing or non-integer field 'doc_id'");
     }
     String filter = n.path("filter").isTextual() ? n.path("filter").asText() : "none";
+    provenance.add(
+        TaskSamples.provenanceKey(
+            n.path(CHECKPOINT_FINGERPRINT).asText(null), n.path(TASK_HASH).asText(null)));
     Optional<String> hash =
         n.path("doc_hash").isTextual()
             ? Optional.of(n.path("doc_hash").asText())
