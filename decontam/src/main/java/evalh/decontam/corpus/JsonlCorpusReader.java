@@ -3,6 +3,7 @@ package evalh.decontam.corpus;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
@@ -22,7 +23,19 @@ import java.util.zip.GZIPInputStream;
  * kept.
  */
 public final class JsonlCorpusReader implements CorpusReader {
-  private static final JsonFactory JSON = JsonFactory.builder().build();
+  /**
+   * The longest line (one document) read, in bytes: 64 MiB. Jackson's default string limit (20 M
+   * characters) would count a valid longer document as malformed; this cap keeps the memory of one
+   * reader thread bounded (about 6 bytes per character at the peak: line bytes, parser buffer and
+   * string), and a longer line is an error naming file and line, never a silent skip.
+   */
+  public static final int MAX_DOCUMENT_BYTES = 64 << 20;
+
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxStringLength(MAX_DOCUMENT_BYTES).build())
+          .build();
   private final List<String> textFields;
   private final String idField;
 
@@ -84,6 +97,8 @@ public final class JsonlCorpusReader implements CorpusReader {
         }
       } catch (SinkFailure f) {
         throw f.getCause();
+      } catch (LineTooLong e) {
+        throw tooLong(file, stats.records + 1);
       } catch (IOException e) {
         stats.truncated =
             "stream ended abnormally after line " + stats.records + ": " + e.getMessage();
@@ -141,6 +156,26 @@ public final class JsonlCorpusReader implements CorpusReader {
       throw f.getCause();
     } catch (IOException e) {
       // truncated stream: the lines before the damage were delivered
+    }
+  }
+
+  private static IOException tooLong(CorpusFile file, long lineNo) {
+    return new IOException(
+        file.name()
+            + " line "
+            + lineNo
+            + ": a document longer than "
+            + (MAX_DOCUMENT_BYTES >> 20)
+            + " MiB, the most evalh reads as one document (to bound memory); split it into"
+            + " several lines");
+  }
+
+  /** A line past {@link #MAX_DOCUMENT_BYTES}. */
+  static final class LineTooLong extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LineTooLong() {
+      super("a line longer than " + (MAX_DOCUMENT_BYTES >> 20) + " MiB", null, false, false);
     }
   }
 
@@ -315,8 +350,13 @@ public final class JsonlCorpusReader implements CorpusReader {
 
     private void append(int from, int to) {
       int k = to - from;
+      if ((long) len + k > MAX_DOCUMENT_BYTES) {
+        throw new LineTooLong();
+      }
       if (len + k > line.length) {
-        line = Arrays.copyOf(line, Math.max(line.length * 2, len + k));
+        line =
+            Arrays.copyOf(
+                line, (int) Math.min(MAX_DOCUMENT_BYTES, Math.max(line.length * 2L, len + k)));
       }
       System.arraycopy(buf, from, line, len, k);
       len += k;

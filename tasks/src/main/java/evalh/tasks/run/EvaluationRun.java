@@ -1,5 +1,6 @@
 package evalh.tasks.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import evalh.harness.engine.EngineOptions;
 import evalh.harness.engine.Evaluator;
@@ -15,10 +16,12 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One {@code evalh run}: expand the task spec, read every dataset (failing before the model is
@@ -63,11 +66,52 @@ public final class EvaluationRun {
 
   private EvaluationRun() {}
 
+  /** The tasks of a run with their data read, and the decontamination labels if any. */
+  private record Loaded(Selection selection, List<TaskPlan> plans, DecontamLabels decontam) {}
+
+  /** What the model answered: per-task scores, the engine's metadata and the scorer's counts. */
+  private record Scored(Map<String, TaskScores> scores, Map<String, Object> meta, Scorer scorer) {}
+
+  /**
+   * Runs it. The output directory is locked for the whole run (a second run into it fails at once,
+   * naming the holder's pid); nothing is written there but the lock and the request cache until
+   * every score is in.
+   */
   public static Outcome run(Options o, EvaluatorFactory factory, PrintWriter out, PrintWriter err) {
     long t0 = System.nanoTime();
-    TaskRegistry registry =
-        o.includes().isEmpty() ? TaskRegistry.bundled() : TaskRegistry.withIncludes(o.includes());
-    Selection sel = registry.resolve(o.taskSpec());
+    Selection sel = registry(o).resolve(o.taskSpec()); // a misspelt task fails before any write
+    boolean done = false;
+    OutputLock lock = OutputLock.acquireDirectory(o.output());
+    try {
+      Loaded in = load(o, sel, err);
+      noteDemo(o, out, false);
+      Scored scored = score(o, factory, in.plans(), err);
+      ResultsReport report = new ResultsReport(sel, scored.scores(), in.decontam());
+      ObjectNode json = report.build(config(o, scored.meta()));
+      double wall = (System.nanoTime() - t0) / 1e9;
+      json.set(
+          "evalh",
+          ResultsReport.JSON.valueToTree(evalhSection(o, scored, json.path("configs"), wall)));
+      Path results = write(o, report, scored, json);
+      printSummary(o, report, scored, results, wall, out);
+      done = true;
+      return new Outcome(results, json);
+    } finally {
+      lock.close();
+      if (!done) {
+        lock.removeIfUnused(); // a fresh directory the failed run created goes again
+      }
+    }
+  }
+
+  private static TaskRegistry registry(Options o) {
+    return o.includes().isEmpty()
+        ? TaskRegistry.bundled()
+        : TaskRegistry.withIncludes(o.includes());
+  }
+
+  /** Reads every task's data (failing on bad data before the model is loaded). */
+  private static Loaded load(Options o, Selection sel, PrintWriter err) {
     DecontamLabels decontam = o.decontam() == null ? null : DecontamLabels.read(o.decontam());
     TaskLoader loader =
         new TaskLoader(o.dataRoot(), o.numFewshot(), o.limit(), o.descriptionStyle());
@@ -75,15 +119,7 @@ public final class EvaluationRun {
     for (TaskSpec t : sel.tasks()) {
       TaskPlan p = loader.load(t);
       plans.add(p);
-      if (!p.skips().isEmpty()) {
-        err.printf(
-            Locale.ROOT,
-            "evalh: warning: %s: skipped %d item(s) of bad data, e.g. %s: %s%n",
-            t.name(),
-            p.skips().size(),
-            p.skips().get(0).location(),
-            p.skips().get(0).reason());
-      }
+      warnSkips(p, err);
       if (decontam != null && !decontam.covers(t.name())) {
         err.printf(
             Locale.ROOT,
@@ -93,53 +129,88 @@ public final class EvaluationRun {
             p.size());
       }
     }
-    if ("demo".equals(o.ckpt())) {
-      out.println(
-          "NOTE: --ckpt demo is a tiny randomly initialised model"
-              + (o.dataRoot().sample() ? " scored on evalh's bundled sample questions" : "")
-              + ": its scores are at chance (about 25% on 4-choice MMLU) and only show that the"
-              + " pipeline works.");
+    return new Loaded(sel, plans, decontam);
+  }
+
+  private static void warnSkips(TaskPlan p, PrintWriter err) {
+    if (!p.skips().isEmpty()) {
+      err.printf(
+          Locale.ROOT,
+          "evalh: warning: %s: skipped %d item(s) of bad data, e.g. %s: %s%n",
+          p.spec().name(),
+          p.skips().size(),
+          p.skips().get(0).location(),
+          p.skips().get(0).reason());
     }
+  }
+
+  private static void noteDemo(Options o, PrintWriter out, boolean after) {
+    if (!"demo".equals(o.ckpt())) {
+      return;
+    }
+    out.println(
+        after
+            ? "NOTE: the demo model is random; these scores are at chance level by design."
+            : "NOTE: --ckpt demo is a tiny randomly initialised model"
+                + (o.dataRoot().sample() ? " scored on evalh's bundled sample questions" : "")
+                + ": its scores are at chance (about 25% on 4-choice MMLU) and only show that the"
+                + " pipeline works.");
+  }
+
+  /** Opens the model and the request cache and scores every request the cache lacks. */
+  private static Scored score(
+      Options o, EvaluatorFactory factory, List<TaskPlan> plans, PrintWriter err) {
     Map<String, TaskScores> scores = new LinkedHashMap<>();
-    Map<String, Object> meta;
-    Scorer scorer;
     try (Evaluator ev = factory.open(o.ckpt(), o.engine());
         RequestCache cache =
             o.cacheFile() == null ? RequestCache.inMemory() : RequestCache.open(o.cacheFile())) {
-      meta = new LinkedHashMap<>(ev.metadata());
-      String scope = scope(meta);
-      if (cache.dropped() > 0) {
-        err.printf(
-            Locale.ROOT,
-            "evalh: resuming: dropped %d incomplete line(s) of %s%n",
-            cache.dropped(),
-            cache.file());
-      }
-      if (cache.size() > 0) {
-        err.printf(
-            Locale.ROOT,
-            "evalh: resuming with %d cached answers from %s%n",
-            cache.size(),
-            cache.file());
-      }
-      scorer = new Scorer(ev, cache, scope, o.llBatch(), o.rollingBatch(), o.progressBar());
+      String scope = scope(new LinkedHashMap<>(ev.metadata()));
+      reportResume(cache, err);
+      Scorer scorer = new Scorer(ev, cache, scope, o.llBatch(), o.rollingBatch(), o.progressBar());
       scorer.scoreAll(plans);
       for (TaskPlan p : plans) {
         scores.put(p.spec().name(), TaskScores.of(p, scorer));
       }
-      meta = new LinkedHashMap<>(ev.metadata());
+      return new Scored(scores, new LinkedHashMap<>(ev.metadata()), scorer);
     }
-    ResultsReport report = new ResultsReport(sel, scores, decontam);
-    ObjectNode json = report.build(config(o, meta));
-    double wall = (System.nanoTime() - t0) / 1e9;
-    json.set("evalh", ResultsReport.JSON.valueToTree(evalhSection(o, meta, scores, scorer, wall)));
+  }
+
+  private static void reportResume(RequestCache cache, PrintWriter err) {
+    if (cache.dropped() > 0) {
+      err.printf(
+          Locale.ROOT,
+          "evalh: resuming: dropped %d incomplete line(s) of %s%n",
+          cache.dropped(),
+          cache.file());
+    }
+    if (cache.size() > 0) {
+      err.printf(
+          Locale.ROOT,
+          "evalh: resuming with %d cached answers from %s%n",
+          cache.size(),
+          cache.file());
+    }
+  }
+
+  /**
+   * Writes the samples, then results.json, then moves samples files this run did not write (left by
+   * an earlier run into the same directory) to {@code superseded/<time>/}, so that nothing next to
+   * results.json looks current that is not. Every samples line and results.json record the
+   * checkpoint fingerprint and the task's config hash: a reader pairs only files that agree.
+   */
+  private static Path write(Options o, ResultsReport report, Scored scored, ObjectNode json) {
     try {
+      Set<String> written = new HashSet<>();
+      JsonNode hashes = json.path("evalh").path("task_hashes");
+      String fingerprint = String.valueOf(scored.meta().get("checkpoint_fingerprint"));
       if (o.logSamples()) {
-        for (TaskScores s : scores.values()) {
-          SamplesWriter.write(
-              o.output().resolve("samples_" + s.plan.spec().name() + ".jsonl"),
-              s,
-              report.dirtyMask(s.plan.spec().name()));
+        for (TaskScores s : scored.scores().values()) {
+          String task = s.plan.spec().name();
+          String file = "samples_" + task + ".jsonl";
+          SamplesWriter.Provenance prov =
+              new SamplesWriter.Provenance(fingerprint, hashes.path(task).asText());
+          SamplesWriter.write(o.output().resolve(file), s, report.dirtyMask(task), prov);
+          written.add(file);
         }
       }
       Path results = o.output().resolve("results.json");
@@ -149,25 +220,29 @@ public final class EvaluationRun {
             ResultsReport.JSON.writerWithDefaultPrettyPrinter().writeValue(os, json);
             os.write('\n');
           });
-      out.print(ConsoleTable.render(report, scores));
-      out.printf(
-          Locale.ROOT,
-          "%s: %d unique requests, %d answered from the cache, %d scored now (%d tokens) in"
-              + " %.1f s%n",
-          results,
-          scorer.uniqueRequests(),
-          scorer.cacheHits(),
-          scorer.scoredRequests(),
-          scorer.scoredTokens(),
-          wall);
-      if ("demo".equals(o.ckpt())) {
-        out.println("NOTE: the demo model is random; these scores are at chance level by design.");
-      }
-      out.flush();
-      return new Outcome(results, json);
+      StaleOutputs.moveAside(o.output(), written);
+      return results;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write results to " + o.output(), e);
     }
+  }
+
+  private static void printSummary(
+      Options o, ResultsReport report, Scored scored, Path results, double wall, PrintWriter out) {
+    Scorer scorer = scored.scorer();
+    out.print(ConsoleTable.render(report, scored.scores()));
+    out.printf(
+        Locale.ROOT,
+        "%s: %d unique requests, %d answered from the cache, %d scored now (%d tokens) in"
+            + " %.1f s%n",
+        results,
+        scorer.uniqueRequests(),
+        scorer.cacheHits(),
+        scorer.scoredRequests(),
+        scorer.scoredTokens(),
+        wall);
+    noteDemo(o, out, true);
+    out.flush();
   }
 
   /** Every engine setting that changes a score, with the checkpoint fingerprint. */
@@ -185,6 +260,30 @@ public final class EvaluationRun {
         "prefix=" + meta.get("prefix_token_id"),
         "rolling_prefix=" + meta.get("rolling_prefix"),
         "prefix_sharing=" + meta.get("prefix_sharing"));
+  }
+
+  /**
+   * Per task, a SHA-256 over what decides its requests and metrics (its config as in results.json,
+   * few-shot count, limit, description style and data files): recorded in results.json and in every
+   * samples line, so that samples are paired with the results beside them only when both come from
+   * one run.
+   */
+  private static Map<String, String> taskHashes(
+      Options o, Map<String, TaskScores> scores, JsonNode configs) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (TaskScores s : scores.values()) {
+      TaskSpec t = s.plan.spec();
+      out.put(
+          t.name(),
+          RequestCache.key(
+              "evalh-task-v1",
+              configs.path(t.name()).toString(),
+              "fewshot=" + s.plan.numFewshot(),
+              "limit=" + o.limit(),
+              "style=" + o.descriptionStyle(),
+              "data=" + s.plan.sources()));
+    }
+    return out;
   }
 
   private static Map<String, Object> config(Options o, Map<String, Object> meta) {
@@ -216,11 +315,10 @@ public final class EvaluationRun {
   }
 
   private static Map<String, Object> evalhSection(
-      Options o,
-      Map<String, Object> meta,
-      Map<String, TaskScores> scores,
-      Scorer scorer,
-      double wall) {
+      Options o, Scored scored, JsonNode configs, double wall) {
+    Map<String, Object> meta = scored.meta();
+    Map<String, TaskScores> scores = scored.scores();
+    Scorer scorer = scored.scorer();
     Map<String, Object> e = new LinkedHashMap<>();
     String v = EvaluationRun.class.getPackage().getImplementationVersion();
     e.put("version", v == null ? "dev" : v);
@@ -280,6 +378,7 @@ public final class EvaluationRun {
       sources.put(s.plan.spec().name(), s.plan.sources());
     }
     e.put("data_files", sources);
+    e.put("task_hashes", taskHashes(o, scores, configs));
     // Run-dependent fields (timings and what this process did); everything above is identical
     // for a fresh and a resumed run.
     e.put("wall_seconds", wall);

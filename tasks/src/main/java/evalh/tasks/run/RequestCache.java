@@ -41,68 +41,83 @@ public final class RequestCache implements AutoCloseable {
 
   private final Map<String, Entry> entries = new HashMap<>();
   private final FileChannel channel;
+  private final OutputLock lock;
   private final Path file;
   private int dropped;
 
-  private RequestCache(Path file, FileChannel channel) {
+  private RequestCache(Path file, FileChannel channel, OutputLock lock) {
     this.file = file;
     this.channel = channel;
+    this.lock = lock;
   }
 
   /** An in-memory cache that persists nothing. */
   public static RequestCache inMemory() {
-    return new RequestCache(null, null);
+    return new RequestCache(null, null, null);
   }
 
-  /** Opens (creating) the cache file, loading every complete line. */
+  /**
+   * Opens (creating) the cache file, loading every complete line, and holds {@code <file>.lock} (an
+   * exclusive OS lock, see {@link OutputLock}) until {@link #close}: two runs never append to one
+   * cache, even with {@code --cache} shared by two output directories. The cache itself is opened
+   * in append mode, after a torn last line of a killed run has been cut off.
+   */
   public static RequestCache open(Path file) {
+    OutputLock lock =
+        OutputLock.acquire(
+            file.resolveSibling(file.getFileName() + ".lock"), "request cache " + file);
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      FileChannel ch =
-          FileChannel.open(
-              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      if (ch.tryLock() == null) {
-        ch.close();
-        throw new IllegalStateException(
-            "request cache " + file + " is in use by another evalh run (use another --output)");
+      Map<String, Entry> loaded = new HashMap<>();
+      int[] dropped = {0};
+      long complete = Files.exists(file) ? load(file, loaded, dropped) : 0;
+      if (Files.exists(file) && Files.size(file) > complete) {
+        try (FileChannel t = FileChannel.open(file, StandardOpenOption.WRITE)) {
+          t.truncate(complete); // torn write of a killed run: cut it off before appending
+        }
       }
-      RequestCache c = new RequestCache(file, ch);
-      c.load();
+      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      RequestCache c = new RequestCache(file, ch, lock);
+      c.entries.putAll(loaded);
+      c.dropped = dropped[0];
       return c;
-    } catch (java.nio.channels.OverlappingFileLockException e) {
-      throw new IllegalStateException(
-          "request cache " + file + " is already open in this process", e);
     } catch (IOException e) {
+      lock.close();
       throw new UncheckedIOException("cannot open request cache " + file, e);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
     }
   }
 
-  private void load() throws IOException {
+  /** Parses every complete line into {@code out}; returns the byte length of those lines. */
+  private static long load(Path file, Map<String, Entry> out, int[] dropped) throws IOException {
     byte[] all = Files.readAllBytes(file);
     int start = 0;
     int lastComplete = 0;
     for (int i = 0; i < all.length; i++) {
       if (all[i] == '\n') {
         String line = new String(all, start, i - start, StandardCharsets.UTF_8);
-        if (!parse(line)) {
-          dropped++;
+        if (!parse(line, out)) {
+          dropped[0]++;
         }
         start = i + 1;
         lastComplete = i + 1;
       }
     }
     if (lastComplete < all.length) {
-      dropped++; // torn write of a killed run: cut it off before appending
+      dropped[0]++;
     }
-    channel.truncate(lastComplete);
-    channel.position(lastComplete);
+    return lastComplete;
   }
 
-  private boolean parse(String line) {
+  private static boolean parse(String line, Map<String, Entry> entries) {
     try {
       JsonNode n = JSON.readTree(line);
-      if (n == null || !n.has("k") || !n.has("ll")) {
+      if (n == null || !n.has("k") || !n.path("ll").isNumber()) {
         return false;
+      }
+      if (!Double.isFinite(n.get("ll").asDouble())) {
+        return false; // never reuse a non-finite score: rescoring it fails the run by name
       }
       entries.put(
           n.get("k").asText(),
@@ -184,6 +199,8 @@ public final class RequestCache implements AutoCloseable {
         channel.close();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } finally {
+        lock.close();
       }
     }
   }

@@ -92,10 +92,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--max-length",
       paramLabel = "N",
-      defaultValue = "0",
       description =
-          "Context window for left truncation and rolling windows; 0 = the checkpoint's max_position_embeddings. Default: ${DEFAULT-VALUE}.")
-  int maxLength;
+          "Context window (>= 1) for left truncation and rolling windows. Default: the checkpoint's max_position_embeddings.")
+  Integer maxLength;
 
   @Option(
       names = "--device",
@@ -236,16 +235,28 @@ public final class RunCommand implements Callable<Integer> {
     if (cacheBatch < 1) {
       throw usage("--cache-batch must be >= 1");
     }
+    if (maxLength != null && maxLength < 1) {
+      throw usage(
+          "--max-length must be >= 1, got "
+              + maxLength
+              + " (omit it to use the checkpoint's max_position_embeddings)");
+    }
     EngineOptions eo =
         EngineOptions.defaults()
             .withDevice(device)
             .withDtype(dtype)
-            .withMaxLength(maxLength)
+            .withMaxLength(maxLength == null ? 0 : maxLength)
             .withBatchTokens(batchTokens())
             .withAddBos(addBos())
             .withRollingPrefix(rollingPrefix())
             .withSharePrefixes(!noPrefixCache);
     Path out0 = output != null ? output : Path.of("reports", defaultName());
+    if (java.nio.file.Files.exists(out0) && !java.nio.file.Files.isDirectory(out0)) {
+      throw usage(
+          "--output "
+              + out0
+              + " is an existing file, not a directory; give a new or existing directory");
+    }
     Path cacheFile =
         noCache ? null : (cache != null ? cache : out0.resolve("cache/requests.jsonl"));
     Map<String, Object> cl = new LinkedHashMap<>();

@@ -27,12 +27,20 @@ final class SamplesWriter {
 
   private SamplesWriter() {}
 
-  static void write(Path file, TaskScores s, boolean[] dirty) throws IOException {
+  /**
+   * What run a samples file belongs to: the checkpoint fingerprint and the task config hash, also
+   * recorded in results.json ({@code evalh.checkpoint_fingerprint}, {@code evalh.task_hashes}).
+   */
+  record Provenance(String checkpointFingerprint, String taskHash) {}
+
+  static void write(Path file, TaskScores s, boolean[] dirty, Provenance prov) throws IOException {
     AtomicFiles.write(
         file,
         out -> {
           for (int i = 0; i < s.plan.size(); i++) {
             ObjectNode o = sample(s, i, dirty);
+            o.put("checkpoint_fingerprint", prov.checkpointFingerprint());
+            o.put("task_hash", prov.taskHash());
             out.write(JSON.writeValueAsBytes(o));
             out.write('\n');
           }

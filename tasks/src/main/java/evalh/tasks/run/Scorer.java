@@ -3,6 +3,7 @@ package evalh.tasks.run;
 import evalh.harness.engine.ContinuationRequest;
 import evalh.harness.engine.Evaluator;
 import evalh.harness.engine.LoglikelihoodResult;
+import evalh.harness.engine.NonFinite;
 import evalh.harness.engine.Progress;
 import evalh.harness.engine.RollingResult;
 import evalh.tasks.prompt.ChoicePrompt;
@@ -26,6 +27,9 @@ final class Scorer {
   private int scoredRequests;
   private int cacheHits;
   private int uniqueRequests;
+
+  /** Request key to the first item that asks it ("task doc N"), to name a non-finite score. */
+  private final Map<String, String> origins = new LinkedHashMap<>();
 
   Scorer(
       Evaluator evaluator,
@@ -62,16 +66,20 @@ final class Scorer {
     for (TaskPlan p : plans) {
       switch (p) {
         case TaskPlan.Choice c -> {
-          for (ChoicePrompt pr : c.prompts()) {
+          for (int i = 0; i < c.prompts().size(); i++) {
+            ChoicePrompt pr = c.prompts().get(i);
             for (String cont : pr.continuations()) {
-              ll.putIfAbsent(
-                  llKey(pr.context(), cont), new ContinuationRequest(pr.context(), cont));
+              String k = llKey(pr.context(), cont);
+              ll.putIfAbsent(k, new ContinuationRequest(pr.context(), cont));
+              origins.putIfAbsent(k, where(p, i) + ", continuation '" + cont + "'");
             }
           }
         }
         case TaskPlan.Rolling r -> {
-          for (String t : r.targets()) {
-            rolling.putIfAbsent(rollingKey(t), t);
+          for (int i = 0; i < r.targets().size(); i++) {
+            String k = rollingKey(r.targets().get(i));
+            rolling.putIfAbsent(k, r.targets().get(i));
+            origins.putIfAbsent(k, where(p, i));
           }
         }
       }
@@ -101,6 +109,7 @@ final class Scorer {
             LoglikelihoodResult r = res.get(i);
             scoredTokens += r.continuationIds().length;
             String k = llKeys.get(b[0] + i);
+            requireFinite(k, r.logprob());
             if (cache.get(k) == null) {
               keys.add(k);
               entries.add(
@@ -128,6 +137,7 @@ final class Scorer {
             RollingResult r = res.get(i);
             scoredTokens += r.tokens();
             String k = rollingKeys.get(b[0] + i);
+            requireFinite(k, r.logprob());
             if (cache.get(k) == null) {
               keys.add(k);
               entries.add(new RequestCache.Entry(r.logprob(), false, r.tokens(), r.windows()));
@@ -138,6 +148,26 @@ final class Scorer {
           scoredRequests += res.size();
         }
       }
+    }
+  }
+
+  private static String where(TaskPlan p, int item) {
+    return p.spec().name() + " doc " + p.docId(item);
+  }
+
+  /**
+   * A non-finite score fails the run before it is cached or counted: no results.json may claim a
+   * metric computed from it.
+   */
+  private void requireFinite(String key, double logprob) {
+    String kind = NonFinite.kind(logprob);
+    if (kind != null) {
+      throw new NonFinite.ScoreException(
+          origins.getOrDefault(key, "request " + key)
+              + ": the log-likelihood is "
+              + kind
+              + "; the checkpoint produces non-finite scores (NaN or infinite weights, or an"
+              + " overflow in a float16 run: try --dtype float32); no results were written");
     }
   }
 

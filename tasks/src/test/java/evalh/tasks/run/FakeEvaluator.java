@@ -18,9 +18,26 @@ import java.util.Map;
 final class FakeEvaluator implements Evaluator {
   int calls;
 
+  /** Reported as the checkpoint fingerprint. */
+  String fingerprint = "fake-1";
+
+  /** Milliseconds each engine call takes (to keep a child run busy). */
+  long delayMs;
+
+  private void pause() {
+    if (delayMs > 0) {
+      try {
+        Thread.sleep(delayMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   @Override
   public List<LoglikelihoodResult> loglikelihood(List<ContinuationRequest> requests, Progress p) {
     calls++;
+    pause();
     List<LoglikelihoodResult> out = new ArrayList<>();
     for (ContinuationRequest r : requests) {
       double ll = r.continuation().equals(" A") ? -1.0 : -2.0 - r.continuation().length();
@@ -51,7 +68,7 @@ final class FakeEvaluator implements Evaluator {
   public Map<String, Object> metadata() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("checkpoint", "fake");
-    m.put("checkpoint_fingerprint", "fake-1");
+    m.put("checkpoint_fingerprint", fingerprint);
     m.put("device", "cpu");
     m.put("dtype", "float32");
     m.put("add_bos", true);
