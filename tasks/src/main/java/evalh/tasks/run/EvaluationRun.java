@@ -67,7 +67,7 @@ public final class EvaluationRun {
   private EvaluationRun() {}
 
   /** The tasks of a run with their data read, and the decontamination labels if any. */
-  private record Loaded(Selection selection, List<TaskPlan> plans, DecontamLabels decontam) {}
+  private record Loaded(List<TaskPlan> plans, DecontamLabels decontam) {}
 
   /** What the model answered: per-task scores, the engine's metadata and the scorer's counts. */
   private record Scored(Map<String, TaskScores> scores, Map<String, Object> meta, Scorer scorer) {}
@@ -129,7 +129,7 @@ public final class EvaluationRun {
             p.size());
       }
     }
-    return new Loaded(sel, plans, decontam);
+    return new Loaded(plans, decontam);
   }
 
   private static void warnSkips(TaskPlan p, PrintWriter err) {

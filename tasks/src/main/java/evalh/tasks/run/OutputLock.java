@@ -34,12 +34,13 @@ public final class OutputLock implements AutoCloseable {
   private final FileLock lock;
 
   /** The outermost directory that {@link #acquire} created for the lock file, or null. */
-  private Path created;
+  private final Path created;
 
-  private OutputLock(Path file, FileChannel channel, FileLock lock) {
+  private OutputLock(Path file, FileChannel channel, FileLock lock, Path created) {
     this.file = file;
     this.channel = channel;
     this.lock = lock;
+    this.created = created;
   }
 
   /** Locks {@code <dir>/.evalh-run.lock}. */
@@ -123,9 +124,7 @@ public final class OutputLock implements AutoCloseable {
         ch.write(pid, pid.position());
       }
       ch.force(false);
-      OutputLock held = new OutputLock(key, ch, l);
-      held.created = created;
-      return held;
+      return new OutputLock(key, ch, l, created);
     } catch (IOException | RuntimeException e) {
       closeQuietly(ch);
       HELD.remove(key);

@@ -67,18 +67,16 @@ public final class RequestCache implements AutoCloseable {
         OutputLock.acquire(
             file.resolveSibling(file.getFileName() + ".lock"), "request cache " + file);
     try {
-      Map<String, Entry> loaded = new HashMap<>();
-      int[] dropped = {0};
-      long complete = Files.exists(file) ? load(file, loaded, dropped) : 0;
-      if (Files.exists(file) && Files.size(file) > complete) {
+      Contents old = Files.exists(file) ? load(file) : new Contents(Map.of(), 0, 0);
+      if (Files.exists(file) && Files.size(file) > old.completeBytes()) {
         try (FileChannel t = FileChannel.open(file, StandardOpenOption.WRITE)) {
-          t.truncate(complete); // torn write of a killed run: cut it off before appending
+          t.truncate(old.completeBytes()); // torn write of a killed run: cut it off first
         }
       }
       FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       RequestCache c = new RequestCache(file, ch, lock);
-      c.entries.putAll(loaded);
-      c.dropped = dropped[0];
+      c.entries.putAll(old.entries());
+      c.dropped = old.dropped();
       return c;
     } catch (IOException e) {
       lock.close();
@@ -89,8 +87,12 @@ public final class RequestCache implements AutoCloseable {
     }
   }
 
-  /** Parses every complete line into {@code out}; returns the byte length of those lines. */
-  private static long load(Path file, Map<String, Entry> out, int[] dropped) throws IOException {
+  /** A cache file's usable entries, its unusable lines and the byte length of its whole lines. */
+  private record Contents(Map<String, Entry> entries, int dropped, long completeBytes) {}
+
+  private static Contents load(Path file) throws IOException {
+    Map<String, Entry> out = new HashMap<>();
+    int dropped = 0;
     byte[] all = Files.readAllBytes(file);
     int start = 0;
     int lastComplete = 0;
@@ -98,16 +100,16 @@ public final class RequestCache implements AutoCloseable {
       if (all[i] == '\n') {
         String line = new String(all, start, i - start, StandardCharsets.UTF_8);
         if (!parse(line, out)) {
-          dropped[0]++;
+          dropped++;
         }
         start = i + 1;
         lastComplete = i + 1;
       }
     }
     if (lastComplete < all.length) {
-      dropped[0]++;
+      dropped++; // a torn last line
     }
-    return lastComplete;
+    return new Contents(out, dropped, lastComplete);
   }
 
   private static boolean parse(String line, Map<String, Entry> entries) {
