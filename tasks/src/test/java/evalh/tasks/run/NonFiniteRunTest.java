@@ -2,15 +2,13 @@ package evalh.tasks.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import evalh.harness.checkpoint.SafetensorsFile;
+import evalh.harness.Fixtures;
 import evalh.harness.checkpoint.SafetensorsWriter;
-import evalh.harness.checkpoint.TensorInfo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -27,28 +25,21 @@ class NonFiniteRunTest {
 
   /** tiny-qwen2 with its final norm weights set to F16 NaN. */
   private Path nanCheckpoint() throws Exception {
-    Path src = Path.of(NonFiniteRunTest.class.getResource("/fixtures/models/tiny-qwen2").toURI());
     Path dir = Files.createDirectories(tmp.resolve("nan-qwen2"));
-    try (Stream<Path> s = Files.list(src)) {
+    try (Stream<Path> s = Files.list(Fixtures.model("tiny-qwen2"))) {
       for (Path f : s.toList()) {
         Files.copy(f, dir.resolve(f.getFileName()));
       }
     }
     Path file = dir.resolve("model.safetensors");
-    Map<String, SafetensorsWriter.Entry> t = new LinkedHashMap<>();
-    try (SafetensorsFile f = SafetensorsFile.open(file)) {
-      for (TensorInfo x : f.tensors().values()) {
-        byte[] b = new byte[(int) x.data().byteSize()];
-        x.bytes().get(b);
-        if (x.name().equals("model.norm.weight")) {
-          for (int i = 0; i < b.length; i += 2) {
-            b[i] = 0x00; // F16 quiet NaN 0x7E00, little-endian
-            b[i + 1] = 0x7E;
-          }
-        }
-        t.put(x.name(), new SafetensorsWriter.Entry(x.dtype().name(), x.shape(), b));
-      }
+    Map<String, SafetensorsWriter.Entry> t = Fixtures.tensorsOf(file);
+    SafetensorsWriter.Entry norm = t.get("model.norm.weight");
+    byte[] nan = new byte[norm.data().length];
+    for (int i = 0; i < nan.length; i += 2) {
+      nan[i] = 0x00; // F16 quiet NaN 0x7E00, little-endian
+      nan[i + 1] = 0x7E;
     }
+    t.put("model.norm.weight", new SafetensorsWriter.Entry(norm.dtype(), norm.shape(), nan));
     SafetensorsWriter.write(file, t);
     return dir;
   }
