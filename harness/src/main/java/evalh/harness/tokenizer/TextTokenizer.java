@@ -16,7 +16,9 @@ import java.util.OptionalInt;
 /**
  * A HuggingFace {@code tokenizer.json} through DJL's Rust bindings, with lm-eval's view of special
  * tokens: BOS/EOS come from {@code tokenizer_config.json} (as {@code transformers} reads them),
- * else {@code generation_config.json}, else {@code config.json}. Never truncates or pads.
+ * else {@code generation_config.json}, else {@code config.json}. Never truncates or pads. The
+ * native library is always the CPU one bundled in DJL's jar, never a download ({@link
+ * BundledTokenizersLibrary}).
  */
 public final class TextTokenizer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +55,7 @@ public final class TextTokenizer implements AutoCloseable {
       throw new IllegalArgumentException(
           "no tokenizer.json in " + dir + " (evalh needs the HF fast-tokenizer file)");
     }
+    BundledTokenizersLibrary.select();
     Map<String, String> options = new HashMap<>();
     options.put("addSpecialTokens", "false");
     options.put("truncation", "false");
