@@ -20,8 +20,8 @@
 #         one-token choices) writes the checkpoint and items (--export); bench/hf_baseline.py
 #         scores them like lm-eval's HF backend (bf16, sdpa). Reported: items/s, tokens/s, MFU
 #         against the bf16 matmul peak evalh measures in the same run, evalh/HF items/s (goal >= 2x;
-#         MFU goals >= 50% rolling, >= 40% 5-shot) and max |d loglikelihood| (must be <= 0.12: twice
-#         a bf16 per-token error, as both sides round to bf16).
+#         MFU goals >= 50% rolling, >= 40% 5-shot) and max |d loglikelihood| (must be <= 0.25: 4 bf16
+#         rounding steps at |ll| ~ 12; lm-eval, and so the baseline, takes the log-softmax in bf16).
 #   4     an 8B-shaped bf16 checkpoint (Llama-3-8B config, random, written under --work) scored by
 #         evalh bench: peak GPU memory, tokens/s, MFU.
 #
@@ -150,14 +150,14 @@ if [ "$cpu" = 0 ] && wanted 3; then
     L="$work/logs/3-evalh.log"
     ev_items=$(bench_field "$L" fewshot/shared items) ev_mfu5=$(bench_field "$L" fewshot/shared mfu)
     ev_tok=$(bench_field "$L" rolling tok) ev_mfur=$(bench_field "$L" rolling mfu)
-    if "$PY" "$BENCH/hf_baseline.py" "$work/llama-1b" --device "$device" --tol 0.12 \
+    if "$PY" "$BENCH/hf_baseline.py" "$work/llama-1b" --device "$device" --tol 0.25 \
         >"$work/logs/3-hf.log" 2>&1; then status=PASS; else status=FAIL; fi
     hf_items=$(sed -n 's/^fewshot: .* = \([0-9.]*\) items\/s.*/\1/p' "$work/logs/3-hf.log")
     hf_tok=$(sed -n 's/^rolling: .* \([0-9.]*\) tokens\/s.*/\1/p' "$work/logs/3-hf.log")
     delta=$(sed -n 's/^max |d loglikelihood| = \([^ ]*\).*/\1/p' "$work/logs/3-hf.log")
     ratio=$(awk -v a="${ev_items:-0}" -v b="${hf_items:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
     line 3 "$status" "speed 1.5B bf16, evalh vs HF" \
-      "5-shot evalh ${ev_items:-?} items/s MFU ${ev_mfu5:-?}% (goal 40), HF ${hf_items:-?} items/s, x${ratio} (goal 2); rolling evalh ${ev_tok:-?} tok/s MFU ${ev_mfur:-?}% (goal 50), HF ${hf_tok:-?} tok/s; max|dLL| ${delta:-?} (tol 0.12) [$((SECONDS - t0))s]"
+      "5-shot evalh ${ev_items:-?} items/s MFU ${ev_mfu5:-?}% (goal 40), HF ${hf_items:-?} items/s, x${ratio} (goal 2); rolling evalh ${ev_tok:-?} tok/s MFU ${ev_mfur:-?}% (goal 50), HF ${hf_tok:-?} tok/s; max|dLL| ${delta:-?} (tol 0.25) [$((SECONDS - t0))s]"
   fi
   rm -rf "$work/llama-1b"
 fi
