@@ -47,6 +47,12 @@ if [ ! -f "$JAR" ]; then
   exit 1
 fi
 
+# The jar must hold no libtorch: neither DJL's PyTorch natives nor org.bytedeco's.
+if "$JDK/bin/jar" tf "$JAR" | grep -E 'libtorch|libc10|libdjl_torch|libopenblas|^org/bytedeco/|^ai/djl/pytorch/jni/.*\.so'; then
+  echo "device-kit: $JAR holds libtorch natives (above); the kit must not (cli/pom.xml, kit-jar)" >&2
+  exit 1
+fi
+
 mkdir -p "$(dirname "$OUT")"
 STAGE="$(mktemp -d "$(dirname "$OUT")/.evalh-kit.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
@@ -59,7 +65,9 @@ trap 'rm -rf "$STAGE"' EXIT
 #   java.compiler  javax.tools in DJL's runtime class compiler; Error Prone's annotations
 # That saves 14 MiB. Native libraries are stripped of their symbol tables (libjvm.so 30 -> 25 MB).
 MODULES="$("$JDK/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$JAR" | tail -n1)"
-MODULES="$(echo "$MODULES" | tr ',' '\n' | grep -v -x -e java.desktop -e java.compiler | paste -sd, -)"
+# jdeps cannot see service providers: jdk.zipfs serves the "jar" file system that reads the task
+# registry from inside the jar (`run`).
+MODULES="$(echo "$MODULES,jdk.zipfs" | tr ',' '\n' | grep -v -x -e java.desktop -e java.compiler | paste -sd, -)"
 "$JDK/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages \
   --compress=zip-9 --output "$STAGE/jre" 2> >(grep -v 'Using incubator modules' >&2)
 if command -v strip >/dev/null 2>&1; then

@@ -30,4 +30,14 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# A C compiler builds the stand-in libcudart of the tokenizer's simulated-CUDA-host test.
+if ! command -v cc >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null
+  else
+    echo "test.sh: the tokenizer's CUDA-host test needs a C compiler: sudo apt-get install gcc" >&2
+    exit 1
+  fi
+fi
+
 mvn -B -ntp verify "$@"
