@@ -81,7 +81,7 @@ fixtures() {
       >"$work/logs/$id.log" 2>&1; then
     line "$id" PASS "$desc" "$(fixtures_summary "$work/logs/$id.log") [$((SECONDS - t0))s]"
   else
-    line "$id" FAIL "$desc" "$(fixtures_summary "$work/logs/$id.log"; tail -n1 "$work/logs/$id.log") [log: $work/logs/$id.log]"
+    line "$id" FAIL "$desc" "$(fixtures_summary "$work/logs/$id.log") $(tail -n1 "$work/logs/$id.log") [log: $work/logs/$id.log]"
   fi
 }
 have_hf() { "$PY" -c 'import torch, transformers' >/dev/null 2>&1; }
@@ -91,7 +91,15 @@ hf_reference() {
     --device "$2" >"$work/logs/hf-$1.log" 2>&1
 }
 
-echo "gpu-check: $("$EVALH" --version 2>/dev/null | head -n1), device $device${RT:+, ${RT[*]}}, work $work"
+echo "gpu-check: $(date -u +%Y-%m-%dT%H:%MZ), $("$EVALH" --version 2>/dev/null | head -n1), device $device${RT:+, ${RT[*]}}, work $work"
+if [ "$cpu" = 0 ]; then
+  gpus="$(nvidia-smi --query-gpu=index,name,memory.total,driver_version --format=csv,noheader 2>/dev/null)" \
+    || gpus="none found (nvidia-smi failed or is missing)"
+  echo "gpu-check: GPUs: $(echo "$gpus" | paste -sd';' -)"
+fi
+if have_hf; then
+  echo "gpu-check: $("$PY" -c 'import torch, transformers; print("python3 torch", torch.__version__, "cuda", torch.version.cuda, "transformers", transformers.__version__)' 2>/dev/null)"
+fi
 start=$SECONDS
 
 # 1: the float64 reference fixtures
