@@ -10,6 +10,7 @@
 #   fixtures/        the reference fixtures (models/, expected/) from harness test resources
 #   gpu-check.sh     the GPU checks (and `--cpu`, the part that runs anywhere)
 #   bench/           hf_reference.py, hf_baseline.py (HF transformers on the node's python3)
+#   README.txt       how to use it
 # Usage: scripts/device-kit.sh [--no-build] OUT_DIR
 #   --no-build  use the cli/target/evalh-kit.jar already built (CI: after `mvn verify`)
 # OUT_DIR must not exist, be empty, or be an earlier kit (it is then replaced). Exit 1 when the
@@ -85,11 +86,21 @@ cp "$ROOT/bench/hf_reference.py" "$ROOT/bench/hf_baseline.py" "$STAGE/bench/"
 cat > "$STAGE/evalh" <<'EOF'
 #!/bin/sh
 # evalh from the device kit: the kit's JRE and jar. DJL is kept offline (the kit never downloads);
-# libtorch comes from --torch DIR, EVALH_TORCH or python3's torch. EVALH_JAVA_OPTS adds JVM flags.
+# the kit holds no libtorch (README.txt). EVALH_JAVA_OPTS adds JVM flags.
 KIT="$(cd "$(dirname "$0")" && pwd)"
 exec "$KIT/jre/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dai.djl.offline=true \
   ${EVALH_JAVA_OPTS:-} -jar "$KIT/lib/evalh.jar" "$@"
 EOF
+cat > "$STAGE/README.txt" <<'TXT'
+evalh device kit (scripts/device-kit.sh of the evalh repository; its README, section "GPU").
+  ./gpu-check.sh           every GPU check, one line each, and a summary (--help: what and tolerances)
+  ./gpu-check.sh --cpu     the checks that need no GPU
+  ./evalh --help           evalh itself: score, bench, check-fixtures, run
+Needs python3 with PyTorch (CUDA) and transformers for the HF comparisons. The kit holds no
+libtorch: evalh's libtorch runtime takes the node's (--torch DIR, EVALH_TORCH or python3's torch);
+an evalh without that runtime uses DJL, which needs PYTORCH_LIBRARY_PATH. Nothing here uses the
+network.
+TXT
 chmod +x "$STAGE/evalh" "$STAGE/gpu-check.sh"
 {
   echo "evalh device kit, built $(date -u +%Y-%m-%dT%H:%MZ) from $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"

@@ -150,8 +150,8 @@ if [ "$cpu" = 0 ] && wanted 3; then
     line 3 SKIP "speed 1.5B bf16, evalh vs HF" "$PY has no torch and transformers"
   elif ! EVALH_JAVA_OPTS="-Djava.io.tmpdir=$work/tmp ${EVALH_JAVA_OPTS:-}" "$EVALH" bench "${RT[@]}" \
       --device "$device" --dtype bfloat16 --hidden 2048 --layers 16 --heads 32 --kv-heads 8 \
-      --intermediate 8192 --vocab 128256 --workload rolling,fewshot --seq-len 2048 --rows 64 \
-      --subjects 8 --questions 32 --shots-tokens 640 --question-tokens 64 --batch-tokens 65536 \
+      --intermediate 8192 --vocab 128256 --workload rolling,fewshot --seq-len 2048 --rows 128 \
+      --subjects 8 --questions 64 --shots-tokens 640 --question-tokens 64 --batch-tokens 65536 \
       --export "$work/llama-1b" >"$work/logs/3-evalh.log" 2>&1; then
     line 3 FAIL "speed 1.5B bf16, evalh vs HF" "evalh bench failed [log: $work/logs/3-evalh.log]"
   else
