@@ -26,8 +26,9 @@
 #         evalh bench: peak GPU memory, tokens/s, MFU.
 #
 # Usage: gpu-check.sh [--cpu] [--device cuda[:N]] [--work DIR] [--only 1a,2a,...]
-#   --cpu     the checks that need no GPU: 1 on CPU in float32, and 2b when python3 has torch and
-#             transformers (CI runs this from the kit)
+#   --cpu     the checks that need no GPU: 1 on CPU in float32; 2p, hf_reference.py --from-fixtures
+#             (its logic on the fixtures' own numbers, no torch) compared by check-fixtures; and 2b
+#             when python3 has torch and transformers (CI runs this from the kit)
 #   --work    scratch folder (default: a new folder under $TMPDIR); logs are in DIR/logs
 # Needs: on the GPU node, python3 with torch (CUDA) and transformers; evalh finds libtorch through
 # --torch/EVALH_TORCH/python3. EVALH_JAVA_OPTS passes JVM flags (check 4 adds -Xmx).
@@ -109,6 +110,20 @@ else
   fixtures 1a "check-fixtures $device float32" "$FIXTURES" "$device" float32
   fixtures 1b "check-fixtures $device bfloat16" "$FIXTURES" "$device" bfloat16
   fixtures 1c "check-fixtures $device float16" "$FIXTURES" "$device" float16
+fi
+
+# 2p (--cpu): hf_reference.py's own logic, no torch needed: it writes the fixtures' numbers
+# through its code paths (failing on any row or position the fixtures never scored), and
+# check-fixtures on that folder must pass as on the fixtures.
+if [ "$cpu" = 1 ] && wanted 2p; then
+  if ! command -v "$PY" >/dev/null 2>&1; then
+    line 2p SKIP "hf_reference.py plumbing" "no $PY"
+  elif "$PY" "$BENCH/hf_reference.py" --fixtures "$FIXTURES" --out "$work/hf-plumbing" --from-fixtures \
+      >"$work/logs/hf-plumbing.log" 2>&1; then
+    fixtures 2p "hf_reference.py plumbing, evalh cpu float32" "$work/hf-plumbing" cpu float32
+  else
+    line 2p FAIL "hf_reference.py plumbing" "$(tail -n1 "$work/logs/hf-plumbing.log") [log: $work/logs/hf-plumbing.log]"
+  fi
 fi
 
 # 2: HF transformers as the reference
