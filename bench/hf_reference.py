@@ -25,7 +25,6 @@ import shutil
 import sys
 from pathlib import Path
 
-MODELS = ("tiny-llama", "tiny-qwen2")
 DTYPES = ("bfloat16", "float16", "float32")
 
 
@@ -186,7 +185,10 @@ def write(fixtures, out, scorer, what):
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "expected").mkdir(parents=True)
-    for model in MODELS:
+    models = sorted(p.name[len("logprobs-"):-len(".json")] for p in (fixtures / "expected").glob("logprobs-*.json"))
+    if not models:
+        sys.exit(f"hf_reference: no expected/logprobs-*.json in {fixtures}")
+    for model in models:
         s = scorer(fixtures / "models" / model)
         for kind, redo in (("logprobs", redo_logprobs), ("loglikelihood", redo_loglikelihood), ("rolling", redo_rolling)):
             name = f"{kind}-{model}.json"

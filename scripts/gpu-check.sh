@@ -71,7 +71,7 @@ line() {
 }
 # fixtures_summary LOG: the largest errors check-fixtures printed, one field per model
 fixtures_summary() {
-  sed -n 's/^\(tiny-[a-z0-9]*\) .*max|dlogprob| \([^ ]*\) (tol \([^)]*\)).*max|dsum| \([^ ]*\) .*max rel dbpb \([^ ]*\) .*mismatches \([0-9]*\).*/\1 tok \2 sum \4 bpb \5 flips \6 (tol \3)/p' "$1" \
+  sed -n 's/^\(tiny-[a-z0-9-]*\) .*max|dlogprob| \([^ ]*\) (tol \([^)]*\)).*max|dsum| \([^ ]*\) .*max rel dbpb \([^ ]*\) .*mismatches \([0-9]*\).*/\1 tok \2 sum \4 bpb \5 flips \6 (tol \3)/p' "$1" \
     | paste -sd';' -
 }
 # fixtures ID DESCRIPTION FIXTURES DEVICE DTYPE
