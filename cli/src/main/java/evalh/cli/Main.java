@@ -1,7 +1,7 @@
 package evalh.cli;
 
-import evalh.harness.cli.CommandErrors;
-import evalh.harness.cli.CommandProvider;
+import evalh.core.cli.CommandErrors;
+import evalh.core.cli.CommandProvider;
 import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.List;
@@ -60,7 +60,12 @@ public final class Main implements Runnable {
     for (CommandProvider p : providers) {
       cl.addSubcommand(p.command());
     }
-    CommandErrors.install(cl);
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) ->
+            CommandErrors.report(
+                ex,
+                commandLine.getErr(),
+                m -> commandLine.getColorScheme().errorText(m).toString()));
     return cl;
   }
 

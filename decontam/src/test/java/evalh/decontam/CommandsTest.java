@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import evalh.core.cli.CommandProvider;
 import evalh.decontam.cli.DecontamCommand;
 import evalh.decontam.cli.IndexCommand;
-import evalh.harness.cli.CommandProvider;
 import evalh.tasks.BenchmarkItem;
 import evalh.tasks.BenchmarkItems;
 import java.io.PrintWriter;

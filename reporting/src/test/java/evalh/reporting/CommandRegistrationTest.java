@@ -2,8 +2,8 @@ package evalh.reporting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import evalh.harness.cli.CommandProvider;
-import evalh.reporting.io.AtomicFiles;
+import evalh.core.cli.CommandProvider;
+import evalh.core.io.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -2,13 +2,12 @@ package evalh.decontam.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import evalh.core.io.AtomicFiles;
 import evalh.decontam.check.CheckItem;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -96,39 +95,37 @@ public final class BenchCorpus {
       for (int s = 0; s < nShards; s++) {
         SplittableRandom r = new SplittableRandom(seed * 31 + s);
         List<Integer> toPlant = plantAt.getOrDefault(s, List.of());
-        Path tmp = shards.get(s).resolveSibling(shards.get(s).getFileName() + ".tmp");
-        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20);
-            CountingStream cs = new CountingStream(os);
-            JsonGenerator g = jf.createGenerator(cs)) {
-          long doc = 0;
-          int pi = 0;
-          while (cs.count < perShard) {
-            String text = words.prose(r, 100 + r.nextInt(1400));
-            if (pi < toPlant.size() && r.nextInt(20) == 0) {
-              CheckItem it = items.get(toPlant.get(pi++));
-              text = text + "\n" + it.text() + "\n" + words.prose(r, 50);
-            }
-            g.writeStartObject();
-            g.writeStringField("id", "s" + s + "-" + doc++);
-            g.writeStringField("text", text);
-            g.writeEndObject();
-            g.writeRaw('\n');
-            g.flush();
-          }
-          while (pi < toPlant.size()) {
-            CheckItem it = items.get(toPlant.get(pi++));
-            g.writeStartObject();
-            g.writeStringField("id", "s" + s + "-" + doc++);
-            g.writeStringField("text", words.prose(r, 80) + "\n" + it.text());
-            g.writeEndObject();
-            g.writeRaw('\n');
-          }
-        }
-        Files.move(
-            tmp,
+        int shard = s;
+        AtomicFiles.write(
             shards.get(s),
-            StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+            os -> {
+              try (CountingStream cs = new CountingStream(os);
+                  JsonGenerator g = jf.createGenerator(cs)) {
+                long doc = 0;
+                int pi = 0;
+                while (cs.count < perShard) {
+                  String text = words.prose(r, 100 + r.nextInt(1400));
+                  if (pi < toPlant.size() && r.nextInt(20) == 0) {
+                    CheckItem it = items.get(toPlant.get(pi++));
+                    text = text + "\n" + it.text() + "\n" + words.prose(r, 50);
+                  }
+                  g.writeStartObject();
+                  g.writeStringField("id", "s" + shard + "-" + doc++);
+                  g.writeStringField("text", text);
+                  g.writeEndObject();
+                  g.writeRaw('\n');
+                  g.flush();
+                }
+                while (pi < toPlant.size()) {
+                  CheckItem it = items.get(toPlant.get(pi++));
+                  g.writeStartObject();
+                  g.writeStringField("id", "s" + shard + "-" + doc++);
+                  g.writeStringField("text", words.prose(r, 80) + "\n" + it.text());
+                  g.writeEndObject();
+                  g.writeRaw('\n');
+                }
+              }
+            });
       }
       Files.writeString(done, "ok\n");
     }

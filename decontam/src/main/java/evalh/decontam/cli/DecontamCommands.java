@@ -1,6 +1,6 @@
 package evalh.decontam.cli;
 
-import evalh.harness.cli.CommandProvider;
+import evalh.core.cli.CommandProvider;
 
 /** Registers {@code evalh index}, {@code evalh decontam} and {@code evalh bench-decontam}. */
 public final class DecontamCommands {

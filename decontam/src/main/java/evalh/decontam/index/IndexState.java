@@ -4,14 +4,13 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import evalh.core.io.AtomicFiles;
 import evalh.decontam.corpus.FileStats;
 import evalh.decontam.text.NgramScheme;
 import evalh.decontam.text.Normalization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,13 +129,7 @@ public final class IndexState {
 
   /** Writes {@code evalh-index.json} into {@code dir} atomically. */
   void writeMirror(Path dir) throws IOException {
-    Path tmp = Files.createTempFile(dir, ".evalh-index", ".tmp");
-    Files.writeString(tmp, toJson());
-    Files.move(
-        tmp,
-        dir.resolve(MIRROR_FILE),
-        StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.writeString(dir.resolve(MIRROR_FILE), toJson());
   }
 
   IndexState copy() {

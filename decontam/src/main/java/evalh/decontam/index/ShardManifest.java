@@ -4,10 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import evalh.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,11 +68,8 @@ public final class ShardManifest {
 
   /** Writes the manifest atomically (temp file + rename) as {@code dir/}{@value #FILE}. */
   public Path write(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".evalh-shards", ".tmp");
-    Files.writeString(tmp, JSON.writeValueAsString(this));
     Path out = dir.resolve(FILE);
-    Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.writeString(out, JSON.writeValueAsString(this));
     return out;
   }
 

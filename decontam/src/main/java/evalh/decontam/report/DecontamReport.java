@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import evalh.core.io.AtomicFiles;
 import evalh.decontam.check.DocHit;
 import evalh.decontam.check.ItemMatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -312,18 +312,8 @@ public final class DecontamReport {
   /** Writes decontam.json and decontam.md into {@code dir}, each atomically. */
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);
-    atomicWrite(dir.resolve("decontam.json"), toJson());
-    atomicWrite(dir.resolve("decontam.md"), toMarkdown());
-  }
-
-  static void atomicWrite(Path target, String content) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, content);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.writeString(dir.resolve("decontam.json"), toJson());
+    AtomicFiles.writeString(dir.resolve("decontam.md"), toMarkdown());
   }
 
   public Map<String, List<String>> groups() {

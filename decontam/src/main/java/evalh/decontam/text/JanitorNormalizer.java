@@ -1,6 +1,6 @@
 package evalh.decontam.text;
 
-import evalh.harness.text.PythonText;
+import evalh.core.text.PythonText;
 
 /**
  * lm-evaluation-harness janitor normalisation ({@code lm_eval/decontamination/janitor.py}): ASCII

@@ -2,12 +2,11 @@ package evalh.harness.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import evalh.core.io.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -44,18 +43,14 @@ public final class SafetensorsWriter {
     byte[] hp = new byte[padded];
     java.util.Arrays.fill(hp, (byte) ' ');
     System.arraycopy(h, 0, hp, 0, h.length);
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-      out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
-      out.write(hp);
-      for (Entry e : tensors.values()) {
-        out.write(e.data());
-      }
-    }
-    Files.move(
-        tmp,
+    AtomicFiles.write(
         file,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        out -> {
+          out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+          out.write(hp);
+          for (Entry e : tensors.values()) {
+            out.write(e.data());
+          }
+        });
   }
 }

@@ -1,5 +1,7 @@
 package evalh.harness.cli;
 
+import evalh.core.cli.CommandProvider;
+
 /** Registers the harness commands ({@code score}, {@code bench}) with the evalh command line. */
 public final class HarnessCommands {
   private HarnessCommands() {}

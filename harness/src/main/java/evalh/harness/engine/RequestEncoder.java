@@ -1,6 +1,6 @@
 package evalh.harness.engine;
 
-import evalh.harness.text.PythonText;
+import evalh.core.text.PythonText;
 import evalh.harness.tokenizer.TextTokenizer;
 import java.util.Arrays;
 

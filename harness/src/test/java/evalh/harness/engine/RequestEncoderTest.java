@@ -3,7 +3,7 @@ package evalh.harness.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import evalh.harness.text.PythonText;
+import evalh.core.text.PythonText;
 import org.junit.jupiter.api.Test;
 
 class RequestEncoderTest {

@@ -1,6 +1,6 @@
 package evalh.reporting.diff;
 
-import evalh.harness.cli.CommandProvider;
+import evalh.core.cli.CommandProvider;
 
 /** Registers {@code evalh diff}. */
 public final class DiffCommandProvider implements CommandProvider {

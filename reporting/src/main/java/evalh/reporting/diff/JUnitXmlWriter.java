@@ -1,7 +1,9 @@
 package evalh.reporting.diff;
 
-import evalh.reporting.io.AtomicFiles;
+import evalh.core.io.AtomicFiles;
+import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -17,7 +19,11 @@ public final class JUnitXmlWriter {
 
   /** Writes {@code diff} to {@code file} atomically. */
   public static void write(DiffResult diff, Path file) {
-    AtomicFiles.writeString(file, render(diff));
+    try {
+      AtomicFiles.writeString(file, render(diff));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
   }
 
   /** The XML document. */

@@ -1,6 +1,6 @@
 package evalh.reporting.report;
 
-import evalh.harness.cli.CommandProvider;
+import evalh.core.cli.CommandProvider;
 
 /** Registers {@code evalh report}. */
 public final class ReportCommandProvider implements CommandProvider {

@@ -1,6 +1,6 @@
 package evalh.tasks.prompt;
 
-import evalh.harness.text.PythonText;
+import evalh.core.text.PythonText;
 
 /** Python {@code str} semantics that prompts and counts depend on. */
 public final class PyStr {

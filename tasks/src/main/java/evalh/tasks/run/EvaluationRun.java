@@ -2,11 +2,11 @@ package evalh.tasks.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import evalh.core.io.AtomicFiles;
 import evalh.harness.engine.EngineOptions;
 import evalh.harness.engine.Evaluator;
 import evalh.tasks.data.DataRoot;
 import evalh.tasks.data.Skip;
-import evalh.tasks.output.AtomicFiles;
 import evalh.tasks.prompt.DescriptionStyle;
 import evalh.tasks.registry.Selection;
 import evalh.tasks.registry.TaskRegistry;

@@ -1,6 +1,6 @@
 package evalh.tasks.run;
 
-import evalh.harness.cli.CommandProvider;
+import evalh.core.cli.CommandProvider;
 
 /** Registers {@code evalh run}. */
 public final class RunCommandProvider implements CommandProvider {

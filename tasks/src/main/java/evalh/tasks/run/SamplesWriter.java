@@ -3,7 +3,7 @@ package evalh.tasks.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import evalh.tasks.output.AtomicFiles;
+import evalh.core.io.AtomicFiles;
 import evalh.tasks.output.PyJson;
 import evalh.tasks.output.PyRepr;
 import evalh.tasks.prompt.ChoicePrompt;

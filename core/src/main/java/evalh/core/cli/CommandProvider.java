@@ -1,8 +1,8 @@
-package evalh.harness.cli;
+package evalh.core.cli;
 
 /**
  * Contributes one picocli subcommand to the {@code evalh} command line. Modules register
- * implementations in {@code META-INF/services/evalh.harness.cli.CommandProvider}; the cli module
+ * implementations in {@code META-INF/services/evalh.core.cli.CommandProvider}; the cli module
  * discovers them with {@link java.util.ServiceLoader}, so a module adds a command without the cli
  * module naming it.
  */

@@ -1,4 +1,4 @@
-package evalh.harness.text;
+package evalh.core.text;
 
 /**
  * Python {@code str} whitespace, which lm-evaluation-harness' string handling depends on ({@code
