@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import evalh.core.io.AtomicFiles;
 import evalh.decontam.check.DocHit;
 import evalh.decontam.check.ItemMatch;
+import evalh.decontam.schema.DecontamJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import java.util.Map;
  * the schema.
  */
 public final class DecontamReport {
-  public static final String SCHEMA = "evalh.decontam/1";
+  public static final String SCHEMA = DecontamJson.SCHEMA;
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final int MD_DIRTY_ITEMS_PER_TASK = 25;
 
@@ -312,7 +313,7 @@ public final class DecontamReport {
   /** Writes decontam.json and decontam.md into {@code dir}, each atomically. */
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);
-    AtomicFiles.writeString(dir.resolve("decontam.json"), toJson());
+    AtomicFiles.writeString(dir.resolve(DecontamJson.FILE_NAME), toJson());
     AtomicFiles.writeString(dir.resolve("decontam.md"), toMarkdown());
   }
 

@@ -1,7 +1,7 @@
 package evalh.reporting.report;
 
 import evalh.reporting.diff.PairedDesigns;
-import evalh.reporting.results.DecontamReport;
+import evalh.reporting.results.CorpusLabels;
 import evalh.reporting.results.MetricKey;
 import evalh.reporting.results.Run;
 import evalh.reporting.results.SampleItem;
@@ -27,7 +27,7 @@ final class ReportBuilder {
   private static final double ALPHA = 0.05;
 
   private final List<Run> runs;
-  private final List<DecontamReport> decontams;
+  private final List<CorpusLabels> decontams;
   private final MetricKey acc;
   private final int resamples;
   private final long seed;
@@ -38,7 +38,7 @@ final class ReportBuilder {
 
   ReportBuilder(
       List<Run> runs,
-      List<DecontamReport> decontams,
+      List<CorpusLabels> decontams,
       MetricKey accuracy,
       int resamples,
       long seed,
@@ -62,7 +62,7 @@ final class ReportBuilder {
     Optional<ReportModel.MetricPanel> subjects = subjectsPanel();
     Optional<ReportModel.MetricPanel> bpb = bitsPerBytePanel();
     List<ReportModel.CleanDirtyPanel> cleanDirty = new ArrayList<>();
-    for (DecontamReport d : decontams) {
+    for (CorpusLabels d : decontams) {
       cleanDirtyPanel(d).ifPresent(cleanDirty::add);
     }
     if (decontams.isEmpty()) {
@@ -233,7 +233,7 @@ final class ReportBuilder {
     long[][] total = new long[rows.size()][decontams.size()];
     for (int i = 0; i < rows.size(); i++) {
       for (int c = 0; c < decontams.size(); c++) {
-        DecontamReport d = decontams.get(c);
+        CorpusLabels d = decontams.get(c);
         long nd = 0;
         long nt = 0;
         boolean any = false;
@@ -249,7 +249,7 @@ final class ReportBuilder {
         total[i][c] = nt;
       }
     }
-    List<String> corpora = decontams.stream().map(DecontamReport::label).toList();
+    List<String> corpora = decontams.stream().map(CorpusLabels::label).toList();
     return Optional.of(new ReportModel.ContaminationPanel(corpora, rows, dirty, total));
   }
 
@@ -267,7 +267,7 @@ final class ReportBuilder {
     return List.of(task);
   }
 
-  private Optional<ReportModel.CleanDirtyPanel> cleanDirtyPanel(DecontamReport d) {
+  private Optional<ReportModel.CleanDirtyPanel> cleanDirtyPanel(CorpusLabels d) {
     List<String> rows = new ArrayList<>();
     for (String g : groups) {
       if (decontamCovers(g) && anyHas(g, acc)) {
@@ -296,7 +296,7 @@ final class ReportBuilder {
   }
 
   /** Accuracy on clean and on dirty items from the run's samples (items d lacks count as clean). */
-  private Estimate[] cleanDirty(Run run, String task, DecontamReport d) {
+  private Estimate[] cleanDirty(Run run, String task, CorpusLabels d) {
     if (run.results().task(task).isEmpty()) {
       return new Estimate[] {Estimate.ABSENT, Estimate.ABSENT};
     }
@@ -432,7 +432,7 @@ final class ReportBuilder {
           }
         }
         List<String> dirtyIn = new ArrayList<>();
-        for (DecontamReport d : decontams) {
+        for (CorpusLabels d : decontams) {
           if (d.isDirty(leaf, id).orElse(false)) {
             dirtyIn.add(d.label());
           }

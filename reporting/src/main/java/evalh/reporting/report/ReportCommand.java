@@ -1,8 +1,8 @@
 package evalh.reporting.report;
 
 import evalh.core.io.AtomicFiles;
+import evalh.reporting.results.CorpusLabels;
 import evalh.reporting.results.DecontamReader;
-import evalh.reporting.results.DecontamReport;
 import evalh.reporting.results.MetricKey;
 import evalh.reporting.results.Run;
 import evalh.reporting.results.RunLabels;
@@ -145,7 +145,7 @@ public final class ReportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage(), e);
     }
-    List<DecontamReport> reports = new ArrayList<>();
+    List<CorpusLabels> reports = new ArrayList<>();
     for (Path d : decontam) {
       reports.add(DecontamReader.read(d));
     }
@@ -156,7 +156,7 @@ public final class ReportCommand implements Callable<Integer> {
     return 0;
   }
 
-  Written write(List<Run> loaded, List<DecontamReport> reports, Outputs o) {
+  Written write(List<Run> loaded, List<CorpusLabels> reports, Outputs o) {
     ReportModel model =
         new ReportBuilder(
                 loaded, uniqueLabels(reports), MetricKey.parse(metric), resamples, seed, maxItems)
@@ -172,10 +172,10 @@ public final class ReportCommand implements Callable<Integer> {
     return new Written(o.html(), o.markdown());
   }
 
-  private static List<DecontamReport> uniqueLabels(List<DecontamReport> reports) {
-    List<DecontamReport> outList = new ArrayList<>();
+  private static List<CorpusLabels> uniqueLabels(List<CorpusLabels> reports) {
+    List<CorpusLabels> outList = new ArrayList<>();
     Map<String, Integer> seen = new LinkedHashMap<>();
-    for (DecontamReport r : reports) {
+    for (CorpusLabels r : reports) {
       int n = seen.merge(r.label(), 1, Integer::sum);
       outList.add(n == 1 ? r : r.withLabel(r.label() + " #" + n));
     }

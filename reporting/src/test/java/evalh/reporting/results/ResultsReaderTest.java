@@ -159,7 +159,7 @@ class ResultsReaderTest {
         f,
         "{\"schema\": \"evalh.decontam/1\", \"tasks\": {\"mmlu-anatomy\": {\"items\": ["
             + "{\"doc_id\": 0, \"dirty\": true}, {\"doc_id\": 1, \"dirty\": false}]}}}");
-    DecontamReport d = DecontamReader.read(f);
+    CorpusLabels d = DecontamReader.read(f);
     assertThat(d.label()).isEqualTo("dclm"); // the directory it lies in
     assertThat(d.isDirty("mmlu-anatomy", 0)).contains(true);
     assertThat(d.isDirty("mmlu-anatomy", 1)).contains(false);

@@ -1,0 +1,56 @@
+package evalh.decontam.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DecontamJsonTest {
+  @TempDir Path tmp;
+
+  private Path write(String json) throws Exception {
+    return Files.writeString(tmp.resolve("decontam.json"), json);
+  }
+
+  @Test
+  void readsLabelsAndTheCorpusName() throws Exception {
+    Path f =
+        write(
+            "{\"schema\": \"evalh.decontam/1\", \"index\": {\"dir\": \"indexes/dclm\"},"
+                + " \"tasks\": {\"arc\": {\"items\": [{\"doc_id\": 3, \"dirty\": true,"
+                + " \"overlap\": 0.9}, {\"doc_id\": 4, \"dirty\": false}]}}}");
+    DirtyLabels l = DecontamJson.read(tmp);
+    assertThat(l.file()).isEqualTo(f);
+    assertThat(l.corpusName()).isEqualTo("indexes/dclm");
+    assertThat(l.items()).isEqualTo(Map.of("arc", Map.of(3, true, 4, false)));
+    assertThat(l.covers("arc")).isTrue();
+    assertThat(l.covers("hellaswag")).isFalse();
+    assertThat(l.dirtyIds("arc")).containsExactly(3);
+    assertThat(l.isDirty("arc", 5)).isEmpty();
+  }
+
+  /** Both former readers' rules at once: the schema is required, and ids are integers. */
+  @Test
+  void schemaIsRequiredByEveryCommand() throws Exception {
+    write("{\"tasks\": {}}");
+    assertThatThrownBy(() -> DecontamJson.read(tmp))
+        .hasMessageContaining("schema is missing, expected evalh.decontam/1");
+    write("{\"schema\": \"lm-eval/overlap\", \"tasks\": {}}");
+    assertThatThrownBy(() -> DecontamJson.read(tmp))
+        .hasMessageContaining("schema is 'lm-eval/overlap', expected evalh.decontam/1");
+    write(
+        "{\"schema\": \"evalh.decontam/1\", \"tasks\": {\"t\": {\"items\": [{\"doc_id\": 1.5,"
+            + " \"dirty\": true}]}}}");
+    assertThatThrownBy(() -> DecontamJson.read(tmp))
+        .hasMessageContaining("tasks.t.items[0]: missing integer 'doc_id'");
+    write("{\"schema\": \"evalh.decontam/1\", \"tasks\": {\"t\": {\"items\": {}}}}");
+    assertThatThrownBy(() -> DecontamJson.read(tmp))
+        .hasMessageContaining("tasks.t.items: expected a list");
+    write("{\"schema\": ");
+    assertThatThrownBy(() -> DecontamJson.read(tmp)).hasMessageContaining("not valid JSON");
+  }
+}
