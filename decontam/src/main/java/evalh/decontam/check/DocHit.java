@@ -20,5 +20,8 @@ public record DocHit(
     String id,
     int matchedNgrams,
     String snippet,
-    List<int[]> highlights)
-    implements java.io.Serializable {}
+    List<DocHit.Range> highlights)
+    implements java.io.Serializable {
+  /** The characters {@code [start, end)} of the snippet. */
+  public record Range(int start, int end) implements java.io.Serializable {}
+}

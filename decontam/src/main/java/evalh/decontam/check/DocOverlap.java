@@ -105,7 +105,7 @@ public final class DocOverlap {
     }
     ws = safeBoundary(ws);
     we = safeBoundary(we);
-    List<int[]> hl = new ArrayList<>();
+    List<DocHit.Range> hl = new ArrayList<>();
     for (int i = 0; i < covered.length; ) {
       if (!covered[i]) {
         i++;
@@ -118,7 +118,7 @@ public final class DocOverlap {
       int s = Math.max(tokens.start(i), ws);
       int e = Math.min(tokens.end(j - 1), we);
       if (s < e) {
-        hl.add(new int[] {s - ws, e - ws});
+        hl.add(new DocHit.Range(s - ws, e - ws));
       }
       i = j;
     }

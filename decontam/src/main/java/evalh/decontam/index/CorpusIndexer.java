@@ -199,7 +199,7 @@ public final class CorpusIndexer {
         log.println(skipped.size() + " file(s) already indexed, unchanged: skipped");
       }
       todo.sort(Comparator.comparingLong((IndexState.FileEntry e) -> e.size).reversed());
-      long[] totals = runWorkers(writer, state, todo, sources);
+      Totals totals = runWorkers(writer, state, todo, sources);
       writer.close();
       long live;
       try (DirectoryReader r = DirectoryReader.open(dir)) {
@@ -214,7 +214,7 @@ public final class CorpusIndexer {
                 + files.size()
                 + " file(s)");
       }
-      return new BuildReport(todo, skipped, live, secs, totals[0], totals[1]);
+      return new BuildReport(todo, skipped, live, secs, totals.textChars, totals.tokens);
     }
   }
 
@@ -250,7 +250,13 @@ public final class CorpusIndexer {
     }
   }
 
-  private long[] runWorkers(
+  /** What the workers indexed, summed under the indexer's lock. */
+  private static final class Totals {
+    long textChars;
+    long tokens;
+  }
+
+  private Totals runWorkers(
       IndexWriter writer,
       IndexState state,
       List<IndexState.FileEntry> todo,
@@ -258,7 +264,7 @@ public final class CorpusIndexer {
       throws IOException {
     ConcurrentLinkedQueue<IndexState.FileEntry> queue = new ConcurrentLinkedQueue<>(todo);
     int threads = Math.min(options.threads(), Math.max(1, todo.size()));
-    long[] totals = new long[2];
+    Totals totals = new Totals();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<?>> futures = new ArrayList<>();
@@ -270,8 +276,8 @@ public final class CorpusIndexer {
                   while ((e = queue.poll()) != null) {
                     FileStats stats = indexFile(writer, e, sources.get(e.path));
                     synchronized (this) {
-                      totals[0] += stats.textChars;
-                      totals[1] += stats.tokens;
+                      totals.textChars += stats.textChars;
+                      totals.tokens += stats.tokens;
                       e.stats = stats;
                       e.status = "done";
                       commit(writer, state);

@@ -186,8 +186,8 @@ public final class DecontamReport {
       if (h.snippet() != null) {
         d.put("snippet", h.snippet());
         ArrayNode hl = d.putArray("highlights");
-        for (int[] r : h.highlights()) {
-          hl.addArray().add(r[0]).add(r[1]);
+        for (DocHit.Range r : h.highlights()) {
+          hl.addArray().add(r.start()).add(r.end());
         }
       }
     }

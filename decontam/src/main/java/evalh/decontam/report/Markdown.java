@@ -1,5 +1,6 @@
 package evalh.decontam.report;
 
+import evalh.decontam.check.DocHit;
 import java.util.List;
 
 /** Markdown escaping for user text (corpus snippets, task names). */
@@ -25,13 +26,13 @@ final class Markdown {
   }
 
   /** The escaped snippet with highlighted ranges in bold. */
-  static String highlight(String snippet, List<int[]> ranges) {
+  static String highlight(String snippet, List<DocHit.Range> ranges) {
     StringBuilder sb = new StringBuilder("…");
     int at = 0;
-    for (int[] r : ranges) {
-      sb.append(escape(snippet.substring(at, r[0])));
-      sb.append("**").append(escape(snippet.substring(r[0], r[1]))).append("**");
-      at = r[1];
+    for (DocHit.Range r : ranges) {
+      sb.append(escape(snippet.substring(at, r.start())));
+      sb.append("**").append(escape(snippet.substring(r.start(), r.end()))).append("**");
+      at = r.end();
     }
     sb.append(escape(snippet.substring(at))).append('…');
     return sb.toString();

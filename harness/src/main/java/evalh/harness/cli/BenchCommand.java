@@ -185,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             List<TokenScorer.TokenScores> got = scorer.score(reqs, Progress.NONE);
             double secs = (System.nanoTime() - t0) / 1e9;
-            long[] k = scorer.counters();
+            TokenScorer.Counters k = scorer.counters();
             double flops = modelFlops(c, k);
             String name = w.equals("fewshot") ? (share ? "fewshot/shared" : "fewshot/full") : w;
             long rssPeak = rssKb("VmHWM:");
@@ -195,18 +195,18 @@ public final class BenchCommand implements Callable<Integer> {
                 name,
                 secs,
                 items / secs,
-                k[1] / secs,
+                k.forwardTokens() / secs,
                 flops / secs / 1e9,
                 100 * flops / secs / peak,
-                100.0 * (k[2] - k[1]) / Math.max(1, k[2]),
+                100.0 * (k.paddedTokens() - k.forwardTokens()) / Math.max(1, k.paddedTokens()),
                 (rssPeak - rssBefore) / 1024,
                 rssBefore / 1024);
             if (w.equals("fewshot")) {
               out.printf(
                   "%-15s forward tokens per question %.1f = %.2fx the question's own %d tokens%n",
                   "",
-                  (double) k[1] / items,
-                  (double) k[1] / items / questionTokens,
+                  (double) k.forwardTokens() / items,
+                  (double) k.forwardTokens() / items / questionTokens,
                   questionTokens);
               if (share && export != null) {
                 exportFewshot(dir, reqs, got);
@@ -268,10 +268,10 @@ public final class BenchCommand implements Callable<Integer> {
    *
    * @param k {@link TokenScorer#counters()}
    */
-  static double modelFlops(ModelConfig c, long[] k) {
-    return (double) c.layerMatmulFlopsPerToken() * k[1]
-        + 4.0 * k[3] * c.numHeads() * c.headDim() * c.numLayers()
-        + 2.0 * c.hiddenSize() * (double) c.vocabSize() * k[0];
+  static double modelFlops(ModelConfig c, TokenScorer.Counters k) {
+    return (double) c.layerMatmulFlopsPerToken() * k.forwardTokens()
+        + 4.0 * k.attentionPairs() * c.numHeads() * c.headDim() * c.numLayers()
+        + 2.0 * c.hiddenSize() * (double) c.vocabSize() * k.tokensScored();
   }
 
   /** A field of /proc/self/status in KiB (VmRSS, VmHWM), or -1 where there is none. */

@@ -243,8 +243,8 @@ public final class LoglikelihoodEngine implements Evaluator {
     return scorer.score(requests, progress);
   }
 
-  /** Since open: scored targets, real forward tokens, padded forward tokens. */
-  public long[] counters() {
+  /** What was computed since open. */
+  public TokenScorer.Counters counters() {
     return scorer.counters();
   }
 
@@ -268,14 +268,15 @@ public final class LoglikelihoodEngine implements Evaluator {
     m.put("max_length", maxLength);
     m.put("batch_tokens", batchTokens);
     m.put("batch_tokens_auto", options.batchTokens() <= 0);
-    m.put("batch_tokens_after_oom", scorer.budget()[0]);
-    m.put("oom_budget_cuts", scorer.budget()[1]);
+    TokenScorer.Budget budget = scorer.budget();
+    m.put("batch_tokens_after_oom", budget.batchTokens());
+    m.put("oom_budget_cuts", budget.cuts());
     m.put("prefix_sharing", options.sharePrefixes());
-    long[] counters = counters();
-    m.put("tokens_scored", counters[0]);
-    m.put("forward_tokens", counters[1]);
-    m.put("padded_tokens", counters[2]);
-    m.put("padding_waste", counters[2] == 0 ? 0.0 : 1.0 - (double) counters[1] / counters[2]);
+    TokenScorer.Counters counters = counters();
+    m.put("tokens_scored", counters.tokensScored());
+    m.put("forward_tokens", counters.forwardTokens());
+    m.put("padded_tokens", counters.paddedTokens());
+    m.put("padding_waste", counters.paddingWaste());
     return m;
   }
 

@@ -157,18 +157,36 @@ public final class TokenScorer {
   }
 
   /**
-   * Since creation: scored targets, real forward tokens, padded forward tokens, and causal (query,
-   * key) pairs of attention, prefix keys included.
+   * What a scorer has computed since creation.
+   *
+   * @param tokensScored scored target tokens
+   * @param forwardTokens real (unpadded) tokens run through the forward pass
+   * @param paddedTokens forward tokens including padding
+   * @param attentionPairs causal (query, key) pairs of attention, prefix keys included
    */
-  public synchronized long[] counters() {
-    return new long[] {tokensScored, forwardTokens, paddedTokens, attentionPairs};
+  public record Counters(
+      long tokensScored, long forwardTokens, long paddedTokens, long attentionPairs) {
+    /** The fraction of padded forward tokens that were padding (0 when nothing ran). */
+    public double paddingWaste() {
+      return paddedTokens == 0 ? 0.0 : 1.0 - (double) forwardTokens / paddedTokens;
+    }
   }
 
   /**
-   * The current batch budget in padded tokens, and how often it was halved after running out of
-   * memory.
+   * The batch budget as it stands.
+   *
+   * @param batchTokens the current budget of one batch in padded tokens
+   * @param cuts how often it was halved after running out of memory
    */
-  public synchronized int[] budget() {
-    return new int[] {budget, budgetCuts};
+  public record Budget(int batchTokens, int cuts) {}
+
+  /** Since creation. */
+  public synchronized Counters counters() {
+    return new Counters(tokensScored, forwardTokens, paddedTokens, attentionPairs);
+  }
+
+  /** The current batch budget. */
+  public synchronized Budget budget() {
+    return new Budget(budget, budgetCuts);
   }
 }

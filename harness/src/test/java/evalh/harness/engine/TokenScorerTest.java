@@ -70,11 +70,11 @@ class TokenScorerTest {
       assertThat(got.get(i).greedy()).isTrue();
     }
     assertThat(m.batchSizes).allSatisfy(p -> assertThat(p).isLessThanOrEqualTo(100));
-    assertThat(s.budget()[0]).isLessThanOrEqualTo(100);
+    assertThat(s.budget().batchTokens()).isLessThanOrEqualTo(100);
     // 30 rows of 11 tokens: a 330-token batch fails, then 165 (15 rows) fails, then 82 (7 rows)
     // fits.
-    assertThat(s.budget()).containsExactly(82, 2);
-    assertThat(s.counters()[1]).isEqualTo(30 * 11);
+    assertThat(s.budget()).isEqualTo(new TokenScorer.Budget(82, 2));
+    assertThat(s.counters().forwardTokens()).isEqualTo(30 * 11);
   }
 
   @Test

@@ -287,21 +287,28 @@ final class ReportBuilder {
     Estimate[][] dirty = new Estimate[rows.size()][runs.size()];
     for (int i = 0; i < rows.size(); i++) {
       for (int j = 0; j < runs.size(); j++) {
-        Estimate[] cd = cleanDirty(runs.get(j), rows.get(i), d);
-        clean[i][j] = cd[0];
-        dirty[i][j] = cd[1];
+        CleanDirty cd = cleanDirty(runs.get(j), rows.get(i), d);
+        clean[i][j] = cd.clean();
+        dirty[i][j] = cd.dirty();
       }
     }
     return Optional.of(new ReportModel.CleanDirtyPanel(d.label(), rows, clean, dirty));
   }
 
+  /** Accuracy on the clean and on the dirty items of one task. */
+  private record CleanDirty(Estimate clean, Estimate dirty) {
+    static final CleanDirty ABSENT = new CleanDirty(Estimate.ABSENT, Estimate.ABSENT);
+  }
+
   /** Accuracy on clean and on dirty items from the run's samples (items d lacks count as clean). */
-  private Estimate[] cleanDirty(Run run, String task, CorpusLabels d) {
+  private CleanDirty cleanDirty(Run run, String task, CorpusLabels d) {
     if (run.results().task(task).isEmpty()) {
-      return new Estimate[] {Estimate.ABSENT, Estimate.ABSENT};
+      return CleanDirty.ABSENT;
     }
-    double[] sum = new double[2];
-    long[] n = new long[2];
+    double cleanSum = 0;
+    double dirtySum = 0;
+    long cleanN = 0;
+    long dirtyN = 0;
     for (String leaf : run.results().leaves(task)) {
       Optional<SortedMap<Integer, SampleItem>> items =
           run.samples(leaf).flatMap(s -> s.items(acc.filter()));
@@ -314,19 +321,23 @@ final class ReportBuilder {
                 + leaf
                 + ".jsonl, so no clean/dirty split against "
                 + d.label());
-        return new Estimate[] {Estimate.ABSENT, Estimate.ABSENT};
+        return CleanDirty.ABSENT;
       }
       for (SampleItem it : items.get().values()) {
         Double value = it.scalars().get(acc.name());
         if (value == null) {
           continue;
         }
-        int k = d.isDirty(leaf, it.docId()).orElse(false) ? 1 : 0;
-        sum[k] += value;
-        n[k]++;
+        if (d.isDirty(leaf, it.docId()).orElse(false)) {
+          dirtySum += value;
+          dirtyN++;
+        } else {
+          cleanSum += value;
+          cleanN++;
+        }
       }
     }
-    return new Estimate[] {meanEstimate(sum[0], n[0]), meanEstimate(sum[1], n[1])};
+    return new CleanDirty(meanEstimate(cleanSum, cleanN), meanEstimate(dirtySum, dirtyN));
   }
 
   /**

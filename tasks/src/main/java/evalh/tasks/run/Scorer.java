@@ -95,20 +95,21 @@ final class Scorer {
     }
     cacheHits = cached;
     uniqueRequests = llKeys.size() + rollingKeys.size();
-    List<int[]> llBatches = pending(llKeys, llBatch);
-    List<int[]> rollingBatches = pending(rollingKeys, rollingBatch);
+    List<Span> llBatches = pending(llKeys, llBatch);
+    List<Span> rollingBatches = pending(rollingKeys, rollingBatch);
     if (!llBatches.isEmpty()) {
       List<ContinuationRequest> reqs = new ArrayList<>(ll.values());
-      long total = llBatches.stream().mapToLong(b -> b[1] - b[0]).sum();
+      long total = llBatches.stream().mapToLong(Span::size).sum();
       try (ScoringProgress bar = ScoringProgress.start("loglikelihood", total, progressBar)) {
-        for (int[] b : llBatches) {
-          List<LoglikelihoodResult> res = evaluator.loglikelihood(reqs.subList(b[0], b[1]), bar);
+        for (Span b : llBatches) {
+          List<LoglikelihoodResult> res =
+              evaluator.loglikelihood(reqs.subList(b.from(), b.to()), bar);
           List<String> keys = new ArrayList<>();
           List<RequestCache.Entry> entries = new ArrayList<>();
           for (int i = 0; i < res.size(); i++) {
             LoglikelihoodResult r = res.get(i);
             scoredTokens += r.continuationIds().length;
-            String k = llKeys.get(b[0] + i);
+            String k = llKeys.get(b.from() + i);
             requireFinite(k, r.logprob());
             if (cache.get(k) == null) {
               keys.add(k);
@@ -124,19 +125,19 @@ final class Scorer {
     }
     if (!rollingBatches.isEmpty()) {
       List<String> docs = new ArrayList<>(rolling.values());
-      long total = rollingBatches.stream().mapToLong(b -> b[1] - b[0]).sum();
+      long total = rollingBatches.stream().mapToLong(Span::size).sum();
       try (ScoringProgress bar =
           ScoringProgress.start("loglikelihood_rolling (docs)", total, progressBar)) {
-        for (int[] b : rollingBatches) {
+        for (Span b : rollingBatches) {
           Progress tokensOnly = (r, t) -> bar.advance(0, t);
           List<RollingResult> res =
-              evaluator.loglikelihoodRolling(docs.subList(b[0], b[1]), tokensOnly);
+              evaluator.loglikelihoodRolling(docs.subList(b.from(), b.to()), tokensOnly);
           List<String> keys = new ArrayList<>();
           List<RequestCache.Entry> entries = new ArrayList<>();
           for (int i = 0; i < res.size(); i++) {
             RollingResult r = res.get(i);
             scoredTokens += r.tokens();
-            String k = rollingKeys.get(b[0] + i);
+            String k = rollingKeys.get(b.from() + i);
             requireFinite(k, r.logprob());
             if (cache.get(k) == null) {
               keys.add(k);
@@ -171,14 +172,21 @@ final class Scorer {
     }
   }
 
-  /** {@code [from, to)} of each fixed-size batch that has a request the cache lacks. */
-  private List<int[]> pending(List<String> keys, int size) {
-    List<int[]> out = new ArrayList<>();
+  /** The requests {@code [from, to)} of one batch. */
+  private record Span(int from, int to) {
+    int size() {
+      return to - from;
+    }
+  }
+
+  /** Each fixed-size batch that has a request the cache lacks. */
+  private List<Span> pending(List<String> keys, int size) {
+    List<Span> out = new ArrayList<>();
     for (int from = 0; from < keys.size(); from += size) {
       int to = Math.min(keys.size(), from + size);
       for (int i = from; i < to; i++) {
         if (cache.get(keys.get(i)) == null) {
-          out.add(new int[] {from, to});
+          out.add(new Span(from, to));
           break;
         }
       }
