@@ -9,8 +9,11 @@ package evalh.harness.engine;
  *     as lm-eval &gt;= 0.4.9.2); {@code true}/{@code false} force it
  * @param maxLength context window for left truncation; 0 means the checkpoint's {@code
  *     max_position_embeddings}
- * @param batchTokens token budget of one forward batch (padded tokens); 0 or less sizes it from the
- *     free memory ({@code --batch-size auto})
+ * @param batchTokens token budget of one forward batch (padded tokens, {@code --batch-tokens}); 0
+ *     or less: none when {@code batchSequences} is set, else sized from the free memory ({@code
+ *     --batch-size auto})
+ * @param batchSequences at most this many sequences (rows) per forward batch, as lm-eval's {@code
+ *     --batch-size N}; 0 or less: no limit
  * @param rollingPrefix the token that starts the first rolling window
  * @param sharePrefixes run long common prefixes (few-shot blocks) once and reuse their keys and
  *     values for every request that continues them
@@ -21,6 +24,7 @@ public record EngineOptions(
     Boolean addBos,
     int maxLength,
     int batchTokens,
+    int batchSequences,
     RollingPrefix rollingPrefix,
     boolean sharePrefixes) {
 
@@ -36,37 +40,46 @@ public record EngineOptions(
 
   public static EngineOptions defaults() {
     return new EngineOptions(
-        "auto", "auto", null, 0, DEFAULT_BATCH_TOKENS, RollingPrefix.BOS, true);
+        "auto", "auto", null, 0, DEFAULT_BATCH_TOKENS, 0, RollingPrefix.BOS, true);
   }
 
   public EngineOptions withDevice(String d) {
     return new EngineOptions(
-        d, dtype, addBos, maxLength, batchTokens, rollingPrefix, sharePrefixes);
+        d, dtype, addBos, maxLength, batchTokens, batchSequences, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withDtype(String d) {
     return new EngineOptions(
-        device, d, addBos, maxLength, batchTokens, rollingPrefix, sharePrefixes);
+        device, d, addBos, maxLength, batchTokens, batchSequences, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withAddBos(Boolean b) {
     return new EngineOptions(
-        device, dtype, b, maxLength, batchTokens, rollingPrefix, sharePrefixes);
+        device, dtype, b, maxLength, batchTokens, batchSequences, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withMaxLength(int n) {
-    return new EngineOptions(device, dtype, addBos, n, batchTokens, rollingPrefix, sharePrefixes);
+    return new EngineOptions(
+        device, dtype, addBos, n, batchTokens, batchSequences, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withBatchTokens(int n) {
-    return new EngineOptions(device, dtype, addBos, maxLength, n, rollingPrefix, sharePrefixes);
+    return new EngineOptions(
+        device, dtype, addBos, maxLength, n, batchSequences, rollingPrefix, sharePrefixes);
+  }
+
+  public EngineOptions withBatchSequences(int n) {
+    return new EngineOptions(
+        device, dtype, addBos, maxLength, batchTokens, n, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withSharePrefixes(boolean b) {
-    return new EngineOptions(device, dtype, addBos, maxLength, batchTokens, rollingPrefix, b);
+    return new EngineOptions(
+        device, dtype, addBos, maxLength, batchTokens, batchSequences, rollingPrefix, b);
   }
 
   public EngineOptions withRollingPrefix(RollingPrefix p) {
-    return new EngineOptions(device, dtype, addBos, maxLength, batchTokens, p, sharePrefixes);
+    return new EngineOptions(
+        device, dtype, addBos, maxLength, batchTokens, batchSequences, p, sharePrefixes);
   }
 }

@@ -50,11 +50,16 @@ public final class LoglikelihoodEngine implements Evaluator {
     }
     this.addBos = options.addBos() != null ? options.addBos() : tokenizer.addsBos();
     this.encoder = new RequestEncoder(tokenizer, addBos, prefixToken(), maxLength);
-    this.batchTokens =
-        options.batchTokens() > 0
-            ? options.batchTokens()
-            : autoBatchTokens(c, runtime.freeMemoryBytes(), runtime.computeDtype());
-    this.scorer = new TokenScorer(model, maxLength, batchTokens, options.sharePrefixes());
+    if (options.batchTokens() > 0) {
+      this.batchTokens = options.batchTokens();
+    } else if (options.batchSequences() > 0) {
+      this.batchTokens = Integer.MAX_VALUE; // N sequences, as long as they are (lm-eval)
+    } else {
+      this.batchTokens = autoBatchTokens(c, runtime.freeMemoryBytes(), runtime.computeDtype());
+    }
+    this.scorer =
+        new TokenScorer(
+            model, maxLength, batchTokens, options.batchSequences(), options.sharePrefixes());
   }
 
   /**
@@ -266,10 +271,15 @@ public final class LoglikelihoodEngine implements Evaluator {
     m.put("prefix_token_id", prefixToken());
     m.put("rolling_prefix", options.rollingPrefix().name().toLowerCase(java.util.Locale.ROOT));
     m.put("max_length", maxLength);
-    m.put("batch_tokens", batchTokens);
-    m.put("batch_tokens_auto", options.batchTokens() <= 0);
+    if (options.batchSequences() > 0) {
+      m.put("batch_size", options.batchSequences());
+    }
+    m.put("batch_tokens", batchTokens == Integer.MAX_VALUE ? null : batchTokens);
+    m.put("batch_tokens_auto", options.batchTokens() <= 0 && options.batchSequences() <= 0);
     TokenScorer.Budget budget = scorer.budget();
-    m.put("batch_tokens_after_oom", budget.batchTokens());
+    m.put(
+        "batch_tokens_after_oom",
+        budget.batchTokens() == Integer.MAX_VALUE ? null : budget.batchTokens());
     m.put("oom_budget_cuts", budget.cuts());
     m.put("prefix_sharing", options.sharePrefixes());
     TokenScorer.Counters counters = counters();

@@ -24,6 +24,7 @@ public final class TokenScorer {
   private final ScoringModel model;
   private final int maxLength;
   private final boolean sharePrefixes;
+  private final int maxRows;
   private int budget;
   private long tokensScored;
   private long forwardTokens;
@@ -41,9 +42,25 @@ public final class TokenScorer {
    *     to their cached keys/values; false scores every row in full
    */
   public TokenScorer(ScoringModel model, int maxLength, int batchTokens, boolean sharePrefixes) {
+    this(model, maxLength, batchTokens, 0, sharePrefixes);
+  }
+
+  /**
+   * @param batchTokens padded tokens per forward batch
+   * @param batchSequences at most this many rows per forward batch (lm-eval's {@code --batch-size
+   *     N}); 0 or less: as many as the token budget allows
+   * @param sharePrefixes as above
+   */
+  public TokenScorer(
+      ScoringModel model,
+      int maxLength,
+      int batchTokens,
+      int batchSequences,
+      boolean sharePrefixes) {
     this.model = model;
     this.maxLength = maxLength;
     this.budget = Math.max(1, batchTokens);
+    this.maxRows = batchSequences > 0 ? batchSequences : Integer.MAX_VALUE;
     this.sharePrefixes = sharePrefixes;
   }
 
@@ -83,7 +100,7 @@ public final class TokenScorer {
     return List.of(out);
   }
 
-  /** Longest rows first, as many per batch as the current budget allows. */
+  /** Longest rows first, as many per batch as the current budget and the row limit allow. */
   private void runAll(
       List<Row> rows, ScoringModel.Prefix prefix, TokenScores[] out, Progress progress) {
     List<Row> sorted = new ArrayList<>(rows);
@@ -91,7 +108,9 @@ public final class TokenScorer {
     int i = 0;
     while (i < sorted.size()) {
       int longest = sorted.get(i).row().length();
-      int n = Math.min(sorted.size() - i, Math.max(1, budget / Math.max(1, longest)));
+      int n =
+          Math.min(
+              Math.min(sorted.size() - i, maxRows), Math.max(1, budget / Math.max(1, longest)));
       Batch batch = new Batch(List.copyOf(sorted.subList(i, i + n)));
       try {
         run(batch, prefix, out, progress);

@@ -60,6 +60,23 @@ class TokenScorerTest {
     return out;
   }
 
+  /**
+   * lm-eval's --batch-size N: N sequences per batch, the last one the remainder (23 = 5+5+5+5+3).
+   */
+  @Test
+  void batchSequencesMeansRowsPerBatchNotTokens() {
+    FakeModel m = new FakeModel(Integer.MAX_VALUE);
+    TokenScorer s = new TokenScorer(m, 512, Integer.MAX_VALUE, 5, false);
+    List<TokenScorer.TokenScores> got = s.score(requests(23, 10), Progress.NONE);
+    assertThat(got).hasSize(23);
+    assertThat(m.batchSizes).containsExactly(5 * 11, 5 * 11, 5 * 11, 5 * 11, 3 * 11);
+
+    // With a token budget as well, whichever is smaller bounds a batch: 33 tokens = 3 rows.
+    FakeModel both = new FakeModel(Integer.MAX_VALUE);
+    new TokenScorer(both, 512, 33, 5, false).score(requests(7, 10), Progress.NONE);
+    assertThat(both.batchSizes).containsExactly(3 * 11, 3 * 11, 1 * 11);
+  }
+
   @Test
   void budgetHalvesOnOutOfMemoryAndEveryRequestIsAnswered() {
     FakeModel m = new FakeModel(100);

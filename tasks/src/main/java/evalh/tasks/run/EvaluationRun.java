@@ -286,6 +286,16 @@ public final class EvaluationRun {
     return out;
   }
 
+  /** lm-eval's {@code batch_size}: N (sequences) or "auto"; a token budget is said as such. */
+  private static Object batchSizeConfig(EngineOptions e) {
+    if (e.batchSequences() > 0) {
+      return e.batchTokens() > 0
+          ? e.batchSequences() + " (at most " + e.batchTokens() + " tokens)"
+          : e.batchSequences();
+    }
+    return e.batchTokens() <= 0 ? "auto" : e.batchTokens() + " tokens";
+  }
+
   private static Map<String, Object> config(Options o, Map<String, Object> meta) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("model", "evalh");
@@ -299,9 +309,7 @@ public final class EvaluationRun {
             + meta.get("add_bos")
             + ",max_length="
             + meta.get("max_length"));
-    c.put(
-        "batch_size",
-        o.engine().batchTokens() <= 0 ? "auto" : o.engine().batchTokens() + " tokens");
+    c.put("batch_size", batchSizeConfig(o.engine()));
     c.put("device", meta.get("device"));
     c.put("use_cache", o.cacheFile() != null);
     c.put("limit", o.limit() < 0 ? null : o.limit());

@@ -33,7 +33,6 @@ import picocli.CommandLine.Option;
       "Example: evalh run --task mmlu-science --ckpt demo"
     })
 public final class RunCommand implements Callable<Integer> {
-  static final int DEFAULT_BATCH_UNIT_TOKENS = 2048;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -70,11 +69,9 @@ public final class RunCommand implements Callable<Integer> {
       paramLabel = "N|auto",
       defaultValue = "auto",
       description =
-          "Forward batch size: N means N x "
-              + DEFAULT_BATCH_UNIT_TOKENS
-              + " padded tokens; auto uses the engine default ("
-              + EngineOptions.DEFAULT_BATCH_TOKENS
-              + " tokens). Default: ${DEFAULT-VALUE}.")
+          "Sequences per forward batch, as lm-eval's --batch-size N (each batch padded to its"
+              + " longest row; an out-of-memory batch is split). auto: a token budget sized from"
+              + " the free memory. Default: ${DEFAULT-VALUE}.")
   String batchSize;
 
   @Option(
@@ -86,7 +83,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--batch-tokens",
       paramLabel = "N",
-      description = "Exact token budget of one forward batch (overrides --batch-size).")
+      description =
+          "Token budget of one forward batch (padded tokens), instead of auto; with --batch-size N,"
+              + " a batch holds at most N sequences and at most this many tokens.")
   Integer batchTokens;
 
   @Option(
@@ -247,6 +246,7 @@ public final class RunCommand implements Callable<Integer> {
             .withDtype(dtype)
             .withMaxLength(maxLength == null ? 0 : maxLength)
             .withBatchTokens(batchTokens())
+            .withBatchSequences(batchSequences())
             .withAddBos(addBos())
             .withRollingPrefix(rollingPrefix())
             .withSharePrefixes(!noPrefixCache);
@@ -312,25 +312,32 @@ public final class RunCommand implements Callable<Integer> {
     return name.replaceAll("[^A-Za-z0-9._+-]", "_");
   }
 
+  /** {@code --batch-tokens}, or 0: none (with {@code --batch-size N}) or sized from free memory. */
   private int batchTokens() {
-    if (batchTokens != null) {
-      if (batchTokens < 1) {
-        throw usage("--batch-tokens must be >= 1");
-      }
-      return batchTokens;
+    if (batchTokens == null) {
+      return 0;
     }
+    if (batchTokens < 1) {
+      throw usage("--batch-tokens must be >= 1");
+    }
+    return batchTokens;
+  }
+
+  /** {@code --batch-size N}: sequences per batch; 0 for auto. */
+  private int batchSequences() {
     if ("auto".equals(batchSize)) {
-      return 0; // the engine sizes the budget from free memory
+      return 0;
     }
+    int n;
     try {
-      int n = Integer.parseInt(batchSize);
-      if (n < 1) {
-        throw usage("--batch-size must be >= 1 or auto");
-      }
-      return Math.multiplyExact(n, DEFAULT_BATCH_UNIT_TOKENS);
-    } catch (NumberFormatException | ArithmeticException e) {
+      n = Integer.parseInt(batchSize);
+    } catch (NumberFormatException e) {
       throw usage("--batch-size must be a positive integer or auto, got '" + batchSize + "'");
     }
+    if (n < 1) {
+      throw usage("--batch-size must be >= 1 or auto");
+    }
+    return n;
   }
 
   private Boolean addBos() {

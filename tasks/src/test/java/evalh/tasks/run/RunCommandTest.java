@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import evalh.harness.engine.EngineOptions;
 import evalh.tasks.BenchmarkItem;
 import evalh.tasks.BenchmarkItems;
 import evalh.tasks.data.DataRoot;
@@ -243,6 +244,60 @@ class RunCommandTest {
         JSON.readTree(Files.readAllLines(o.resolve("samples_mmlu-anatomy-cloze.jsonl")).get(0));
     assertThat(s.at("/arguments/gen_args_0/arg_1").asText())
         .isEqualTo(" " + s.at("/doc/choices/0").asText());
+  }
+
+  /** lm-eval's meaning: --batch-size N is N sequences per batch, never N x 2048 tokens. */
+  @Test
+  void batchSizeIsSequencesPerBatchAndBatchTokensIsTheTokenBudget() throws Exception {
+    List<EngineOptions> seen = new ArrayList<>();
+    CommandLine cl =
+        new CommandLine(
+            new RunCommand(
+                (c, o) -> {
+                  seen.add(o);
+                  return fake;
+                }));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    Path o = tmp.resolve("bs");
+    assertThat(
+            cl.execute(
+                "--task",
+                "mmlu-anatomy",
+                "--ckpt",
+                "demo",
+                "--batch-size",
+                "4",
+                "-o",
+                o.toString()))
+        .isZero();
+    assertThat(seen.get(0).batchSequences()).isEqualTo(4);
+    assertThat(seen.get(0).batchTokens()).isEqualTo(0);
+    assertThat(results(o).at("/config/batch_size").asInt()).isEqualTo(4);
+
+    Path o2 = tmp.resolve("bt");
+    assertThat(
+            cl.execute(
+                "--task",
+                "mmlu-anatomy",
+                "--ckpt",
+                "demo",
+                "--batch-tokens",
+                "4096",
+                "-o",
+                o2.toString()))
+        .isZero();
+    assertThat(seen.get(1).batchSequences()).isEqualTo(0);
+    assertThat(seen.get(1).batchTokens()).isEqualTo(4096);
+    assertThat(results(o2).at("/config/batch_size").asText()).isEqualTo("4096 tokens");
+
+    Path o3 = tmp.resolve("auto");
+    assertThat(cl.execute("--task", "mmlu-anatomy", "--ckpt", "demo", "-o", o3.toString()))
+        .isZero();
+    assertThat(seen.get(2).batchSequences()).isEqualTo(0);
+    assertThat(seen.get(2).batchTokens()).isEqualTo(0);
+    assertThat(results(o3).at("/config/batch_size").asText()).isEqualTo("auto");
+    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "--batch-size", "0")).isEqualTo(2);
   }
 
   @Test
