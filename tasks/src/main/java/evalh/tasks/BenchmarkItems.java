@@ -4,6 +4,7 @@ import evalh.tasks.data.DataRoot;
 import evalh.tasks.data.Loaded;
 import evalh.tasks.data.MmluData;
 import evalh.tasks.data.MmluDoc;
+import evalh.tasks.registry.DatasetKind;
 import evalh.tasks.registry.OutputType;
 import evalh.tasks.registry.RegistryException;
 import evalh.tasks.registry.TaskRegistry;
@@ -32,9 +33,13 @@ public final class BenchmarkItems {
       if (t.outputType() != OutputType.MULTIPLE_CHOICE) {
         continue;
       }
-      if (!"mmlu".equals(t.datasetKind())) {
+      if (t.datasetKind() != DatasetKind.MMLU) {
         throw new RegistryException(
-            "task " + t.name() + ": dataset kind '" + t.datasetKind() + "' has no item reader");
+            "task "
+                + t.name()
+                + ": dataset kind '"
+                + t.datasetKind().yamlName()
+                + "' has no item reader");
       }
       Loaded<MmluDoc> loaded = MmluData.load(root, t.dataset().get("subject"), t.testSplit());
       for (MmluDoc d : loaded.docs()) {

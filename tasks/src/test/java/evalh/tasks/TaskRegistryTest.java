@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import evalh.tasks.registry.OutputType;
+import evalh.tasks.registry.PromptFormat;
 import evalh.tasks.registry.RegistryException;
 import evalh.tasks.registry.Selection;
 import evalh.tasks.registry.TaskRegistry;
@@ -60,7 +61,7 @@ class TaskRegistryTest {
   void clozeVariantMirrorsEveryGroup() {
     assertThat(registry.leaves("mmlu-science-cloze"))
         .hasSize(16)
-        .allSatisfy(t -> assertThat(t.prompt()).isEqualTo("cloze"));
+        .allSatisfy(t -> assertThat(t.prompt()).isEqualTo(PromptFormat.CLOZE));
     assertThat(registry.leaves("mmlu-cloze")).hasSize(57);
     assertThat(registry.task("mmlu-anatomy-cloze").orElseThrow().metrics())
         .containsExactly("acc", "acc_norm", "acc_bytes");
@@ -149,5 +150,78 @@ class TaskRegistryTest {
         """);
     assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
         .hasMessageContaining("unknown task or group 'mmlu-nope'");
+  }
+
+  /** Issue 14: a name that becomes a file name cannot leave the output directory. */
+  @Test
+  void namesThatWouldEscapeTheOutputAreRefusedWithFileAndEntry(@TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("evil.yaml"),
+        """
+        suite: evil
+        members:
+          a: {}
+        variants:
+          - suffix: ""
+            task:
+              name: "x/../../.."
+              output_type: loglikelihood_rolling
+              dataset: {kind: c4, variant: en}
+              test_split: validation
+              metrics: [bits_per_byte]
+        """);
+    assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("evil.yaml: variants[0] (task x/../../..)")
+        .hasMessageContaining("task name 'x/../../..' may contain only letters, digits");
+    Files.writeString(
+        dir.resolve("evil.yaml"),
+        """
+        groups:
+          - name: ok
+            tasks: [mmlu-anatomy]
+          - name: ".."
+            tasks: [mmlu-anatomy]
+        """);
+    assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
+        .hasMessageContaining("evil.yaml: groups[1]: group name '..' would name a directory");
+    Files.writeString(
+        dir.resolve("evil.yaml"),
+        """
+        suite: "a b"
+        groups: []
+        """);
+    assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
+        .hasMessageContaining("evil.yaml: suite name 'a b' may contain only");
+  }
+
+  @Test
+  void promptFormatAndDatasetKindAreCheckedWhenTheRegistryLoads(@TempDir Path dir)
+      throws Exception {
+    String template =
+        """
+        suite: s
+        members:
+          anatomy: {}
+        variants:
+          - task:
+              name: "s-{member}"
+              output_type: multiple_choice
+              dataset: {kind: %s, subject: "{member}"}
+              test_split: test
+              prompt: %s
+              metrics: [acc]
+        """;
+    Files.writeString(dir.resolve("s.yaml"), template.formatted("mmlu", "letters"));
+    assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
+        .hasMessageContaining("s.yaml: variants[0].task: prompt")
+        .hasMessageContaining("prompt must be 'mmlu' or 'cloze', got 'letters'");
+    Files.writeString(dir.resolve("s.yaml"), template.formatted("arc", "cloze"));
+    assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
+        .hasMessageContaining("s.yaml: variants[0] (task s-anatomy): dataset kind 'arc'");
+    Files.writeString(dir.resolve("s.yaml"), template.formatted("mmlu", "cloze"));
+    TaskSpec t = TaskRegistry.withIncludes(List.of(dir)).task("s-anatomy").orElseThrow();
+    assertThat(t.prompt()).isEqualTo(PromptFormat.CLOZE);
+    assertThat(t.datasetKind()).isEqualTo(evalh.tasks.registry.DatasetKind.MMLU);
   }
 }

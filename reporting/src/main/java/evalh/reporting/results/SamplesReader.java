@@ -1,5 +1,6 @@
 package evalh.reporting.results;
 
+import evalh.core.io.SafeNames;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +54,9 @@ public final class SamplesReader {
 
   /** The samples file of {@code task} in {@code runDir}, if the run logged samples. */
   public static Optional<Path> find(Path runDir, String task) {
+    if (!SafeNames.isSafe(task)) {
+      return Optional.empty(); // a task name of results.json must not lead outside the run
+    }
     Path exact = runDir.resolve("samples_" + task + ".jsonl");
     if (Files.isRegularFile(exact)) {
       return Optional.of(exact);

@@ -1,5 +1,6 @@
 package evalh.tasks.data;
 
+import evalh.tasks.registry.DatasetKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,12 +33,13 @@ public final class TextData {
 
   public static Loaded<TextDoc> load(
       DataRoot root, Map<String, String> dataset, String split, String field, int limit) {
-    String kind = dataset.get("kind");
+    DatasetKind kind = DatasetKind.parse(dataset.get("kind"));
     return switch (kind) {
-      case "paloma" -> paloma(root, dataset.get("source"), split, field, limit);
-      case "c4" -> c4(root, dataset.getOrDefault("variant", "en"), split, field, limit);
-      case "wikitext" -> wikitext(root, dataset.get("config"), split, limit);
-      default -> throw new IllegalArgumentException("unknown text dataset kind '" + kind + "'");
+      case PALOMA -> paloma(root, dataset.get("source"), split, field, limit);
+      case C4 -> c4(root, dataset.getOrDefault("variant", "en"), split, field, limit);
+      case WIKITEXT -> wikitext(root, dataset.get("config"), split, limit);
+      case MMLU ->
+          throw new IllegalArgumentException("dataset kind 'mmlu' has items, not documents");
     };
   }
 

@@ -1,6 +1,7 @@
 package evalh.tasks.prompt;
 
 import evalh.tasks.data.MmluDoc;
+import evalh.tasks.registry.PromptFormat;
 import evalh.tasks.registry.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class MultipleChoicePrompts {
   /** lm-eval's {@code doc_to_text} of the task's prompt format. */
   public String docToText(MmluDoc doc) {
     String q = PyStr.strip(doc.question());
-    if ("cloze".equals(task.prompt())) {
+    if (task.prompt() == PromptFormat.CLOZE) {
       return "Question: " + q + "\nAnswer:";
     }
     List<String> c = doc.choices();
@@ -83,6 +84,6 @@ public final class MultipleChoicePrompts {
 
   /** lm-eval's {@code doc_to_choice}. */
   public List<String> choices(MmluDoc doc) {
-    return "cloze".equals(task.prompt()) ? doc.choices() : LETTERS;
+    return task.prompt() == PromptFormat.CLOZE ? doc.choices() : LETTERS;
   }
 }

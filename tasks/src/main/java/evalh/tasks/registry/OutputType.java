@@ -13,17 +13,19 @@ public enum OutputType {
     this.yamlName = yamlName;
   }
 
+  @com.fasterxml.jackson.annotation.JsonValue
   public String yamlName() {
     return yamlName;
   }
 
-  static OutputType parse(String s, String where) {
+  @com.fasterxml.jackson.annotation.JsonCreator
+  static OutputType parse(String s) {
     for (OutputType t : values()) {
       if (t.yamlName.equals(s)) {
         return t;
       }
     }
-    throw new RegistryException(
-        where + ": output_type '" + s + "' is not one of multiple_choice, loglikelihood_rolling");
+    throw new IllegalArgumentException(
+        "output_type '" + s + "' is not one of multiple_choice, loglikelihood_rolling");
   }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import evalh.core.io.SafeNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +29,7 @@ import java.util.stream.Stream;
  */
 public final class TaskRegistry {
   private static final String BUNDLED = "evalh/tasks/registry/";
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper YAML = TaskYaml.MAPPER;
 
   private final Map<String, TaskSpec> tasks = new LinkedHashMap<>();
   private final Map<String, GroupSpec> groups = new LinkedHashMap<>();
@@ -176,241 +175,247 @@ public final class TaskRegistry {
 
   // ---------------------------------------------------------------------------------------------
 
+  /**
+   * Adds one file: binds it to {@link TaskYaml.SuiteFile}, expands every member through every
+   * variant into a task, then adds the groups (per variant where they are built from members or
+   * groups). Every name that will name files is checked here, before anything is scored.
+   */
   private void addFile(JsonNode root, String file) {
     if (root == null || !root.isObject()) {
       throw new RegistryException(file + ": expected a mapping at the top level");
     }
-    checkKeys(root, file, "suite", "members", "variants", "groups");
-    String suite = root.hasNonNull("suite") ? text(root, "suite", file) : null;
+    TaskYaml.SuiteFile f = TaskYaml.bind(root, TaskYaml.SuiteFile.class, file);
+    String suite = f.suite();
+    if (suite != null) {
+      if (suite.isEmpty()) {
+        throw new RegistryException(file + ": missing 'suite'");
+      }
+      checkName(file, "suite", suite);
+    }
     Map<String, Map<String, String>> members = new LinkedHashMap<>();
-    if (root.has("members")) {
-      JsonNode m = root.get("members");
-      if (!m.isObject()) {
-        throw new RegistryException(file + ": members must be a mapping");
-      }
-      for (Map.Entry<String, JsonNode> e : m.properties()) {
-        Map<String, String> attrs = new LinkedHashMap<>();
-        JsonNode v = e.getValue();
-        if (v != null && !v.isNull()) {
-          if (!v.isObject()) {
-            throw new RegistryException(
-                file + ": members." + e.getKey() + " must be a mapping of attributes");
-          }
-          for (Map.Entry<String, JsonNode> a : v.properties()) {
-            attrs.put(a.getKey(), a.getValue().asText());
-          }
-        }
-        members.put(e.getKey(), attrs);
-      }
+    if (f.members() != null) {
+      f.members().forEach((k, v) -> members.put(k, v == null ? Map.of() : Map.copyOf(v)));
     }
-    List<String> suffixes = new ArrayList<>();
-    Map<String, List<String>> taskNamesByVariant = new LinkedHashMap<>();
-    if (root.has("variants")) {
-      if (suite == null) {
-        throw new RegistryException(file + ": variants need a 'suite' name");
-      }
-      JsonNode vs = root.get("variants");
-      if (!vs.isArray()) {
-        throw new RegistryException(file + ": variants must be a list");
-      }
-      int i = 0;
-      for (JsonNode v : vs) {
-        String where = file + ": variants[" + i + "]";
-        checkKeys(v, where, "suffix", "task");
-        String suffix = v.hasNonNull("suffix") ? v.get("suffix").asText() : "";
-        if (suffixes.contains(suffix)) {
-          throw new RegistryException(where + ": duplicate suffix '" + suffix + "'");
-        }
-        suffixes.add(suffix);
-        JsonNode template = v.get("task");
-        if (template == null || !template.isObject()) {
-          throw new RegistryException(where + ": missing 'task' mapping");
-        }
-        List<String> names = new ArrayList<>();
-        for (Map.Entry<String, Map<String, String>> m : members.entrySet()) {
-          JsonNode expanded = substitute(template, m.getKey(), m.getValue());
-          TaskSpec t = parseTask(expanded, suite, m.getKey(), m.getValue(), where, file);
-          if (tasks.containsKey(t.name()) || groups.containsKey(t.name())) {
-            throw new RegistryException(where + ": task '" + t.name() + "' is defined twice");
-          }
-          tasks.put(t.name(), t);
-          names.add(t.name());
-        }
-        taskNamesByVariant.put(suffix, names);
-        i++;
-      }
+    Map<String, Map<String, String>> variantTasks = addVariants(f, suite, members, file);
+    addGroups(f, members, variantTasks, file);
+  }
+
+  /** Adds the tasks of every (variant, member); returns per variant suffix, member to task name. */
+  private Map<String, Map<String, String>> addVariants(
+      TaskYaml.SuiteFile f, String suite, Map<String, Map<String, String>> members, String file) {
+    Map<String, Map<String, String>> byVariant = new LinkedHashMap<>();
+    if (f.variants() == null) {
+      return byVariant;
     }
-    if (suffixes.isEmpty()) {
-      suffixes.add("");
+    if (suite == null) {
+      throw new RegistryException(file + ": variants need a 'suite' name");
     }
-    if (root.has("groups")) {
-      JsonNode gs = root.get("groups");
-      if (!gs.isArray()) {
-        throw new RegistryException(file + ": groups must be a list");
+    for (int i = 0; i < f.variants().size(); i++) {
+      TaskYaml.Variant v = f.variants().get(i);
+      String where = file + ": variants[" + i + "]";
+      String suffix = v.suffix() == null ? "" : v.suffix();
+      if (byVariant.containsKey(suffix)) {
+        throw new RegistryException(where + ": duplicate suffix '" + suffix + "'");
       }
-      int i = 0;
-      for (JsonNode g : gs) {
-        String where = file + ": groups[" + i + "]";
-        checkKeys(g, where, "name", "where", "members", "groups", "tasks");
-        String name = text(g, "name", where);
-        for (String suffix : suffixes) {
-          List<String> children = new ArrayList<>();
-          if (g.has("where")) {
-            JsonNode w = g.get("where");
-            for (Map.Entry<String, Map<String, String>> m : members.entrySet()) {
-              boolean ok = true;
-              for (Map.Entry<String, JsonNode> cond : w.properties()) {
-                ok &= cond.getValue().asText().equals(m.getValue().get(cond.getKey()));
-              }
-              if (ok) {
-                children.add(memberTask(taskNamesByVariant, suffix, members, m.getKey(), where));
-              }
-            }
-            if (children.isEmpty()) {
-              throw new RegistryException(where + ": 'where' matches no member");
-            }
-          }
-          if (g.has("members")) {
-            for (JsonNode m : g.get("members")) {
-              if (!members.containsKey(m.asText())) {
-                throw new RegistryException(
-                    where + ": member '" + m.asText() + "' is not in this file's members");
-              }
-              children.add(memberTask(taskNamesByVariant, suffix, members, m.asText(), where));
-            }
-          }
-          if (g.has("groups")) {
-            for (JsonNode sub : g.get("groups")) {
-              String subName = sub.asText() + suffix;
-              if (!groups.containsKey(subName)) {
-                throw new RegistryException(
-                    where + ": group '" + subName + "' must be defined before it is used");
-              }
-              children.add(subName);
-            }
-          }
-          if (g.has("tasks")) {
-            for (JsonNode t : g.get("tasks")) {
-              String tn = t.asText();
-              if (!tasks.containsKey(tn) && !groups.containsKey(tn)) {
-                throw new RegistryException(where + ": unknown task or group '" + tn + "'");
-              }
-              children.add(tn);
-            }
-          }
-          if (children.isEmpty()) {
-            throw new RegistryException(where + ": group '" + name + "' lists no tasks");
-          }
-          String gname = name + suffix;
-          if (tasks.containsKey(gname) || groups.containsKey(gname)) {
-            throw new RegistryException(where + ": '" + gname + "' is defined twice");
-          }
-          groups.put(gname, new GroupSpec(gname, List.copyOf(children), file));
-          if (!g.has("where") && !g.has("members") && !g.has("groups")) {
-            break; // plain groups over named tasks are not repeated per variant
-          }
+      if (v.task() == null) {
+        throw new RegistryException(where + ": missing 'task' mapping");
+      }
+      Map<String, String> names = new LinkedHashMap<>();
+      for (Map.Entry<String, Map<String, String>> m : members.entrySet()) {
+        JsonNode expanded = substitute(v.task(), m.getKey(), m.getValue());
+        TaskSpec t = parseTask(expanded, suite, m.getKey(), m.getValue(), where, file);
+        if (tasks.containsKey(t.name()) || groups.containsKey(t.name())) {
+          throw new RegistryException(where + ": task '" + t.name() + "' is defined twice");
         }
-        i++;
+        tasks.put(t.name(), t);
+        names.put(m.getKey(), t.name());
+      }
+      byVariant.put(suffix, names);
+    }
+    return byVariant;
+  }
+
+  private void addGroups(
+      TaskYaml.SuiteFile f,
+      Map<String, Map<String, String>> members,
+      Map<String, Map<String, String>> variantTasks,
+      String file) {
+    if (f.groups() == null) {
+      return;
+    }
+    List<String> suffixes =
+        variantTasks.isEmpty() ? List.of("") : List.copyOf(variantTasks.keySet());
+    for (int i = 0; i < f.groups().size(); i++) {
+      TaskYaml.GroupEntry g = f.groups().get(i);
+      String where = file + ": groups[" + i + "]";
+      if (g.name() == null || g.name().isEmpty()) {
+        throw new RegistryException(where + ": missing 'name'");
+      }
+      // A plain group of named tasks exists once; it keeps the first variant's suffix.
+      List<String> repeats = g.repeatsPerVariant() ? suffixes : suffixes.subList(0, 1);
+      for (String suffix : repeats) {
+        List<String> children = groupChildren(g, suffix, members, variantTasks.get(suffix), where);
+        String gname = g.name() + suffix;
+        checkName(where, "group", gname);
+        if (children.isEmpty()) {
+          throw new RegistryException(where + ": group '" + g.name() + "' lists no tasks");
+        }
+        if (tasks.containsKey(gname) || groups.containsKey(gname)) {
+          throw new RegistryException(where + ": '" + gname + "' is defined twice");
+        }
+        groups.put(gname, new GroupSpec(gname, List.copyOf(children), file));
       }
     }
   }
 
-  private static String memberTask(
-      Map<String, List<String>> byVariant,
+  /**
+   * The children of {@code g} for one variant: members matching {@code where}, listed members (as
+   * this variant's tasks), listed groups (this variant's), named tasks.
+   *
+   * @param memberTasks this variant's member-to-task names; null when the file defines no tasks
+   */
+  private List<String> groupChildren(
+      TaskYaml.GroupEntry g,
       String suffix,
       Map<String, Map<String, String>> members,
-      String member,
+      Map<String, String> memberTasks,
       String where) {
-    List<String> names = byVariant.get(suffix);
-    if (names == null) {
+    List<String> children = new ArrayList<>();
+    if (g.where() != null) {
+      for (Map.Entry<String, Map<String, String>> m : members.entrySet()) {
+        boolean ok = true;
+        for (Map.Entry<String, String> cond : g.where().entrySet()) {
+          ok &= String.valueOf(cond.getValue()).equals(m.getValue().get(cond.getKey()));
+        }
+        if (ok) {
+          children.add(memberTask(memberTasks, m.getKey(), where));
+        }
+      }
+      if (children.isEmpty()) {
+        throw new RegistryException(where + ": 'where' matches no member");
+      }
+    }
+    if (g.members() != null) {
+      for (String m : g.members()) {
+        if (!members.containsKey(m)) {
+          throw new RegistryException(where + ": member '" + m + "' is not in this file's members");
+        }
+        children.add(memberTask(memberTasks, m, where));
+      }
+    }
+    if (g.groups() != null) {
+      for (String sub : g.groups()) {
+        String subName = sub + suffix;
+        if (!groups.containsKey(subName)) {
+          throw new RegistryException(
+              where + ": group '" + subName + "' must be defined before it is used");
+        }
+        children.add(subName);
+      }
+    }
+    if (g.tasks() != null) {
+      for (String tn : g.tasks()) {
+        if (!tasks.containsKey(tn) && !groups.containsKey(tn)) {
+          throw new RegistryException(where + ": unknown task or group '" + tn + "'");
+        }
+        children.add(tn);
+      }
+    }
+    return children;
+  }
+
+  private static String memberTask(Map<String, String> memberTasks, String member, String where) {
+    if (memberTasks == null) {
       throw new RegistryException(where + ": this file defines no tasks to group");
     }
-    int idx = new ArrayList<>(members.keySet()).indexOf(member);
-    return names.get(idx);
+    return memberTasks.get(member);
+  }
+
+  /** A name that becomes part of file names (samples_<task>.jsonl, ...) must be safe as one. */
+  private static void checkName(String where, String what, String name) {
+    SafeNames.problem(name)
+        .ifPresent(
+            p -> {
+              throw new RegistryException(where + ": " + what + " name " + p);
+            });
   }
 
   private static TaskSpec parseTask(
-      JsonNode t,
+      JsonNode node,
       String suite,
       String member,
       Map<String, String> attrs,
       String where,
       String file) {
-    checkKeys(
-        t,
-        where + ".task",
-        "name",
-        "lm_eval_name",
-        "output_type",
-        "dataset",
-        "test_split",
-        "fewshot_split",
-        "num_fewshot",
-        "prompt",
-        "description",
-        "target_delimiter",
-        "fewshot_delimiter",
-        "metrics",
-        "text_field",
-        "detokenizer",
-        "version");
-    String name = text(t, "name", where + ".task");
+    TaskYaml.TaskEntry t = TaskYaml.bind(node, TaskYaml.TaskEntry.class, where + ".task");
+    String name = required(t.name(), "name", where + ".task");
     String w = where + " (task " + name + ")";
-    OutputType type = OutputType.parse(text(t, "output_type", w), w);
-    JsonNode ds = t.get("dataset");
-    if (ds == null || !ds.isObject() || !ds.hasNonNull("kind")) {
+    checkName(w, "task", name);
+    OutputType type = t.outputType();
+    if (type == null) {
+      throw new RegistryException(w + ": missing 'output_type'");
+    }
+    Map<String, String> dataset = t.dataset();
+    if (dataset == null || dataset.get("kind") == null) {
       throw new RegistryException(w + ": dataset must be a mapping with a 'kind'");
     }
-    Map<String, String> dataset = new LinkedHashMap<>();
-    ds.properties().forEach(e -> dataset.put(e.getKey(), e.getValue().asText()));
-    List<String> metrics = new ArrayList<>();
-    JsonNode ms = t.get("metrics");
-    if (ms == null || !ms.isArray() || ms.isEmpty()) {
+    try {
+      DatasetKind.parse(dataset.get("kind"));
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(w + ": " + e.getMessage(), e);
+    }
+    List<String> metrics = t.metrics();
+    if (metrics == null || metrics.isEmpty()) {
       throw new RegistryException(w + ": metrics must be a non-empty list");
     }
     Set<String> allowed =
         type == OutputType.MULTIPLE_CHOICE
             ? Set.of("acc", "acc_norm", "acc_bytes")
             : Set.of("word_perplexity", "byte_perplexity", "bits_per_byte", "token_perplexity");
-    for (JsonNode m : ms) {
-      if (!allowed.contains(m.asText())) {
+    for (String m : metrics) {
+      if (!allowed.contains(m)) {
         throw new RegistryException(
-            w + ": metric '" + m.asText() + "' is not one of " + new java.util.TreeSet<>(allowed));
+            w + ": metric '" + m + "' is not one of " + new java.util.TreeSet<>(allowed));
       }
-      metrics.add(m.asText());
     }
-    String prompt = t.hasNonNull("prompt") ? t.get("prompt").asText() : null;
-    if (type == OutputType.MULTIPLE_CHOICE && !"mmlu".equals(prompt) && !"cloze".equals(prompt)) {
-      throw new RegistryException(w + ": prompt must be 'mmlu' or 'cloze', got '" + prompt + "'");
+    if (type == OutputType.MULTIPLE_CHOICE && t.prompt() == null) {
+      throw new RegistryException(w + ": prompt must be 'mmlu' or 'cloze', got 'null'");
     }
-    String detok = t.hasNonNull("detokenizer") ? t.get("detokenizer").asText() : null;
+    String detok = t.detokenizer();
     if (detok != null && !detok.equals("wikitext")) {
       throw new RegistryException(w + ": detokenizer must be 'wikitext', got '" + detok + "'");
     }
-    int shots = t.has("num_fewshot") ? t.get("num_fewshot").asInt() : 0;
+    int shots = t.numFewshot() == null ? 0 : t.numFewshot();
     if (shots < 0) {
       throw new RegistryException(w + ": num_fewshot must be >= 0");
     }
     return new TaskSpec(
         name,
-        t.hasNonNull("lm_eval_name") ? t.get("lm_eval_name").asText() : name,
+        t.lmEvalName() != null ? t.lmEvalName() : name,
         suite,
         member,
         Map.copyOf(attrs),
         type,
-        java.util.Collections.unmodifiableMap(dataset),
-        text(t, "test_split", w),
-        t.hasNonNull("fewshot_split") ? t.get("fewshot_split").asText() : null,
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dataset)),
+        required(t.testSplit(), "test_split", w),
+        t.fewshotSplit(),
         shots,
-        prompt,
-        t.hasNonNull("description") ? t.get("description").asText() : "",
-        t.hasNonNull("target_delimiter") ? t.get("target_delimiter").asText() : " ",
-        t.hasNonNull("fewshot_delimiter") ? t.get("fewshot_delimiter").asText() : "\n\n",
+        t.prompt(),
+        t.description() != null ? t.description() : "",
+        t.targetDelimiter() != null ? t.targetDelimiter() : " ",
+        t.fewshotDelimiter() != null ? t.fewshotDelimiter() : "\n\n",
         List.copyOf(metrics),
-        t.hasNonNull("text_field") ? t.get("text_field").asText() : "text",
+        t.textField() != null ? t.textField() : "text",
         detok,
-        t.has("version") ? t.get("version").asDouble() : 1.0,
+        t.version() != null ? t.version() : 1.0,
         file);
+  }
+
+  private static String required(String value, String key, String where) {
+    if (value == null || value.isEmpty()) {
+      throw new RegistryException(where + ": missing '" + key + "'");
+    }
+    return value;
   }
 
   private static JsonNode substitute(JsonNode node, String member, Map<String, String> attrs) {
@@ -437,27 +442,6 @@ public final class TaskRegistry {
       return a;
     }
     return node;
-  }
-
-  private static void checkKeys(JsonNode node, String where, String... allowed) {
-    if (node == null || !node.isObject()) {
-      throw new RegistryException(where + ": expected a mapping");
-    }
-    List<String> ok = List.of(allowed);
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!ok.contains(k)) {
-        throw new RegistryException(where + ": unknown key '" + k + "' (allowed: " + ok + ")");
-      }
-    }
-  }
-
-  private static String text(JsonNode node, String key, String where) {
-    JsonNode v = node.get(key);
-    if (v == null || v.isNull() || !v.isValueNode() || v.asText().isEmpty()) {
-      throw new RegistryException(where + ": missing '" + key + "'");
-    }
-    return v.asText();
   }
 
   private static List<String> bundledFiles() {

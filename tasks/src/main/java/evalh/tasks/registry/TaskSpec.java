@@ -16,7 +16,7 @@ import java.util.Map;
  * @param testSplit split that is evaluated
  * @param fewshotSplit split few-shot examples come from (null: none)
  * @param numFewshot default number of few-shot examples
- * @param prompt prompt format name ({@code mmlu} or {@code cloze}; null for rolling tasks)
+ * @param prompt prompt format of multiple-choice tasks (null for rolling tasks)
  * @param description text before the few-shot examples
  * @param targetDelimiter between a prompt and its answer
  * @param fewshotDelimiter between examples
@@ -37,7 +37,7 @@ public record TaskSpec(
     String testSplit,
     String fewshotSplit,
     int numFewshot,
-    String prompt,
+    PromptFormat prompt,
     String description,
     String targetDelimiter,
     String fewshotDelimiter,
@@ -47,7 +47,8 @@ public record TaskSpec(
     double version,
     String origin) {
 
-  public String datasetKind() {
-    return dataset.get("kind");
+  /** Which reader loads the data ({@code dataset.kind}, checked when the registry loaded). */
+  public DatasetKind datasetKind() {
+    return DatasetKind.parse(dataset.get("kind"));
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import evalh.tasks.registry.GroupSpec;
 import evalh.tasks.registry.OutputType;
+import evalh.tasks.registry.PromptFormat;
 import evalh.tasks.registry.Selection;
 import evalh.tasks.registry.TaskSpec;
 import java.util.ArrayList;
@@ -254,24 +255,23 @@ final class ResultsReport {
     c.put("lm_eval_task", t.lmEvalName());
     c.put("tag", t.suite());
     Map<String, String> ds = t.dataset();
-    switch (ds.get("kind")) {
-      case "mmlu" -> {
+    switch (t.datasetKind()) {
+      case MMLU -> {
         c.put("dataset_path", "cais/mmlu");
         c.put("dataset_name", ds.get("subject"));
       }
-      case "paloma" -> {
+      case PALOMA -> {
         c.put("dataset_path", "allenai/paloma");
         c.put("dataset_name", ds.get("source"));
       }
-      case "c4" -> {
+      case C4 -> {
         c.put("dataset_path", "allenai/c4");
         c.put("dataset_name", ds.getOrDefault("variant", "en"));
       }
-      case "wikitext" -> {
+      case WIKITEXT -> {
         c.put("dataset_path", "EleutherAI/wikitext_document_level");
         c.put("dataset_name", ds.get("config"));
       }
-      default -> c.put("dataset_path", ds.get("kind"));
     }
     c.put("test_split", t.testSplit());
     if (t.fewshotSplit() != null) {
@@ -279,7 +279,7 @@ final class ResultsReport {
     }
     c.put("output_type", t.outputType().yamlName());
     if (t.outputType() == OutputType.MULTIPLE_CHOICE) {
-      if ("cloze".equals(t.prompt())) {
+      if (t.prompt() == PromptFormat.CLOZE) {
         c.put("doc_to_text", "Question: {{question.strip()}}\nAnswer:");
         c.put("doc_to_choice", "{{choices}}");
       } else {

@@ -10,6 +10,7 @@ import evalh.tasks.prompt.ChoicePrompt;
 import evalh.tasks.prompt.DescriptionStyle;
 import evalh.tasks.prompt.MultipleChoicePrompts;
 import evalh.tasks.prompt.WikitextDetokenizer;
+import evalh.tasks.registry.DatasetKind;
 import evalh.tasks.registry.OutputType;
 import evalh.tasks.registry.RegistryException;
 import evalh.tasks.registry.TaskSpec;
@@ -39,9 +40,12 @@ public final class TaskLoader {
   }
 
   private TaskPlan.Choice choice(TaskSpec t) {
-    if (!"mmlu".equals(t.datasetKind())) {
+    if (t.datasetKind() != DatasetKind.MMLU) {
       throw new RegistryException(
-          t.name() + ": multiple-choice dataset kind '" + t.datasetKind() + "' is not supported");
+          t.name()
+              + ": multiple-choice dataset kind '"
+              + t.datasetKind().yamlName()
+              + "' is not supported");
     }
     String subject = t.dataset().get("subject");
     Loaded<MmluDoc> test = MmluData.load(root, subject, t.testSplit());

@@ -300,6 +300,42 @@ class RunCommandTest {
     assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "--batch-size", "0")).isEqualTo(2);
   }
 
+  /** Issue 14: a task name from --include-path that would escape --output fails before scoring. */
+  @Test
+  void aTaskNameThatWouldEscapeTheOutputFailsBeforeAnyScoring() throws Exception {
+    Path inc = Files.createDirectories(tmp.resolve("inc"));
+    Files.writeString(
+        inc.resolve("evil.yaml"),
+        """
+        suite: evil
+        members:
+          en: {}
+        variants:
+          - task:
+              name: "x/../../../escaped"
+              output_type: loglikelihood_rolling
+              dataset: {kind: c4, variant: "{member}"}
+              test_split: validation
+              metrics: [bits_per_byte]
+        """);
+    Path o = tmp.resolve("a/b/c/out");
+    assertThat(
+            run(
+                "--task",
+                "x/../../../escaped",
+                "--ckpt",
+                "demo",
+                "--include-path",
+                inc.toString(),
+                "-o",
+                o.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("evil.yaml: variants[0]").contains("task name");
+    assertThat(fake.calls).isZero();
+    assertThat(Files.exists(tmp.resolve("escaped"))).isFalse();
+    assertThat(Files.exists(o)).isFalse();
+  }
+
   @Test
   void usageErrorsExitWith2() {
     assertThat(run("--ckpt", "demo")).isEqualTo(2);
