@@ -1,37 +1,16 @@
 package evalh.decontam.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import evalh.decontam.check.CheckItem;
 import evalh.decontam.check.CheckSettings;
-import evalh.decontam.check.ItemChecker;
-import evalh.decontam.check.ItemMatch;
-import evalh.decontam.check.Llama2Buckets;
 import evalh.decontam.corpus.CorpusFiles;
-import evalh.decontam.engine.DistributedEngine;
-import evalh.decontam.engine.DistributedEngines;
 import evalh.decontam.index.BuildOptions;
-import evalh.decontam.index.CorpusIndexer;
-import evalh.decontam.index.IndexState;
-import evalh.decontam.index.IndexTrust;
-import evalh.decontam.index.NgramIndex;
-import evalh.decontam.index.ShardManifest;
-import evalh.decontam.report.DecontamReport;
-import evalh.decontam.text.NgramScheme;
 import evalh.tasks.BenchmarkItem;
 import evalh.tasks.BenchmarkItems;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -207,110 +186,43 @@ public final class DecontamCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "no multiple-choice items for " + (task != null ? task : itemsFile));
     }
-    String spec = task != null ? task : itemsFile.getFileName().toString();
-    Path outDir = out != null ? out : Path.of("reports", "decontam-" + safe(spec));
-    OutputDirectories.requireDirectory(this.spec.commandLine(), "--out", outDir);
+    String title = task != null ? task : itemsFile.getFileName().toString();
+    Path outDir = out != null ? out : Path.of("reports", "decontam-" + safe(title));
+    OutputDirectories.requireDirectory(spec.commandLine(), "--out", outDir);
     long t0 = System.nanoTime();
-    Job job = new Job(log, items, settings, spec, outDir, t0);
     if (!engine.equals("local")) {
-      return distributed(job);
-    }
-    return checkIndex(job, resolveIndex(log));
-  }
-
-  /** One check: the items, how, and where the report goes. */
-  private record Job(
-      PrintWriter log,
-      List<CheckItem> items,
-      CheckSettings settings,
-      String spec,
-      Path outDir,
-      long t0) {}
-
-  private int checkIndex(Job job, Path indexDir) throws IOException {
-    PrintWriter log = job.log();
-    try (NgramIndex index = NgramIndex.open(indexDir)) {
-      IndexTrust trust = IndexTrust.check(indexDir, index.state(), index.numDocs(), allowPartial);
-      if (trust.partial()) {
-        log.printf(
-            Locale.ROOT,
-            "warning: partial index (--allow-partial): %d corpus file(s) not fully indexed%n",
-            trust.unfinished().size());
+      if (!mode.equals("scan") && !mode.equals("index")) {
+        throw new ParameterException(
+            spec.commandLine(), "--mode must be scan or index, got '" + mode + "'");
       }
-      log.printf(
-          Locale.ROOT,
-          "checking %d items against %s (%d documents)%n",
-          job.items().size(),
-          indexDir,
-          index.numDocs());
-      List<ItemMatch> matches = new ItemChecker(index, job.settings(), log).check(job.items());
-      DecontamReport.Builder b =
-          DecontamReport.builder().taskSpec(job.spec()).partial(trust.unfinished());
-      IndexState st = index.state();
-      b.index().put("engine", "local");
-      b.index().put("path", indexDir.toAbsolutePath().toString());
-      b.index().put("documents", index.numDocs());
-      b.index().put("files", st.files.size());
-      b.index().put("shards", index.shards());
-      putScheme(b, index.scheme());
-      writeReport(job, b, matches);
+      if (partitions < 0) {
+        throw new ParameterException(spec.commandLine(), "--partitions must be >= 0");
+      }
     }
-    return 0;
-  }
-
-  private int distributed(Job job) throws IOException {
-    PrintWriter log = job.log();
-    if (!mode.equals("scan") && !mode.equals("index")) {
-      throw new ParameterException(
-          spec.commandLine(), "--mode must be scan or index, got '" + mode + "'");
-    }
-    if (partitions < 0) {
-      throw new ParameterException(spec.commandLine(), "--partitions must be >= 0");
-    }
-    BuildOptions opts;
+    DecontamRunner.Job job = new DecontamRunner.Job(log, items, settings, title, outDir, t0);
+    DecontamRunner.Corpus where =
+        new DecontamRunner.Corpus(
+            corpus,
+            indexRoot,
+            engine,
+            master,
+            mode.equals("index"),
+            partitions,
+            shardsOut,
+            allowPartial,
+            this::buildOptions);
     try {
-      opts = scheme.build();
-    } catch (IllegalArgumentException e) {
+      return new DecontamRunner(job, where).run();
+    } catch (DecontamRunner.BadOption e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    try (DistributedEngine eng = DistributedEngines.start(engine, master, partitions, log)) {
-      if (mode.equals("index")) {
-        String target =
-            shardsOut != null
-                ? shardsOut
-                : indexRoot.resolve(indexName(opts) + "-shards").toAbsolutePath().toString();
-        String manifest = eng.index(corpus, opts, target, log);
-        Path local = localPath(manifest);
-        if (local == null) {
-          log.println(
-              "shards and manifest written to "
-                  + manifest
-                  + "; copy that directory to this machine and run: evalh decontam --corpus <dir>"
-                  + " --task ...");
-          return 0;
-        }
-        return checkIndex(job, local);
-      }
-      log.printf(
-          Locale.ROOT, "scanning for %d items with %s%n", job.items().size(), eng.describe());
-      ItemChecker.QueryPlan plan = ItemChecker.plan(job.items(), opts.scheme(), job.settings());
-      DistributedEngine.CorpusScan scan = eng.scan(corpus, opts, plan, cap, log);
-      List<ItemMatch> matches =
-          new ItemChecker(scan.matches(), job.settings(), log).check(job.items());
-      DecontamReport.Builder b = DecontamReport.builder().taskSpec(job.spec());
-      b.index().put("engine", eng.describe());
-      b.index().put("mode", "scan");
-      ArrayNode paths = b.index().putArray("corpus");
-      corpus.forEach(paths::add);
-      b.index().put("documents", scan.documents());
-      b.index().put("files", scan.files());
-      b.index().put("partitions", scan.partitions());
-      b.index().put("tokens", scan.tokens());
-      b.index().put("bytes", scan.bytes());
-      b.index().put("scan_seconds", Math.round(scan.seconds() * 10) / 10.0);
-      putScheme(b, opts.scheme());
-      writeReport(job, b, matches);
-      return 0;
+  }
+
+  private BuildOptions buildOptions() {
+    try {
+      return scheme.build();
+    } catch (IllegalArgumentException e) {
+      throw new DecontamRunner.BadOption(e.getMessage(), e);
     }
   }
 
@@ -322,109 +234,12 @@ public final class DecontamCommand implements Callable<Integer> {
     return CorpusFiles.hasScheme(location) ? null : Path.of(location);
   }
 
-  private static void putScheme(DecontamReport.Builder b, NgramScheme s) {
-    b.index().put("normalization", s.normalization().id());
-    b.index().put("n", s.n());
-    b.index().put("stride", s.stride());
-    b.index().put("hash", s.hash());
-    b.index().put("guaranteed_run", s.guaranteedRun());
-  }
-
-  private void writeReport(Job job, DecontamReport.Builder b, List<ItemMatch> matches)
-      throws IOException {
-    PrintWriter log = job.log();
-    b.settings().put("boilerplate_cap", cap);
-    b.settings().put("top_docs", topDocs);
-    b.settings().put("leak_docs", leakDocs);
-    b.settings().put("short_items_scanned", !noShortScan);
-    b.settings().put("llama2_clean_below", Llama2Buckets.CLEAN_BELOW);
-    b.settings().put("llama2_dirty_from", Llama2Buckets.DIRTY_FROM);
-    b.settings()
-        .put(
-            "checked_text", "question + newline-separated choices; gold answer checked separately");
-    LinkedHashSet<String> tasks = new LinkedHashSet<>();
-    job.items().forEach(i -> tasks.add(i.task()));
-    b.group(job.spec(), new ArrayList<>(tasks));
-    b.addAll(matches);
-    DecontamReport report = b.build();
-    report.write(job.outDir());
-    JsonNode s = report.json().get("summary");
-    log.printf(
-        Locale.ROOT,
-        "%d items in %d task(s): %d dirty (%.2f%%), %d answer leaks, %d short; %.1f s%n",
-        s.get("n_items").asInt(),
-        tasks.size(),
-        s.get("n_dirty").asInt(),
-        s.get("percent").get("dirty").asDouble(),
-        s.get("n_answer_leak").asInt(),
-        s.get("n_short").asInt(),
-        (System.nanoTime() - job.t0()) / 1e9);
-    log.println(
-        "wrote "
-            + job.outDir().resolve("decontam.json")
-            + " and "
-            + job.outDir().resolve("decontam.md"));
-  }
-
   private List<CheckItem> registryItems() {
     List<CheckItem> out = new ArrayList<>();
     for (BenchmarkItem i : BenchmarkItems.load(task, dataDir)) {
       out.add(CheckItem.multipleChoice(i.task(), i.docId(), i.question(), i.choices(), i.gold()));
     }
     return out;
-  }
-
-  private Path resolveIndex(PrintWriter log) throws IOException {
-    if (corpus.size() == 1) {
-      Path p = Path.of(corpus.get(0));
-      if (ShardManifest.locate(p) != null
-          || (Files.isDirectory(p) && CorpusIndexer.existing(p) != null)) {
-        return p;
-      }
-    }
-    BuildOptions opts;
-    List<Path> files;
-    try {
-      opts = scheme.build();
-      files = CorpusFiles.expand(corpus);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
-    Path dir = indexRoot.resolve(indexName(opts));
-    log.println(
-        (Files.isDirectory(dir) ? "updating index " : "building index ")
-            + dir
-            + " over "
-            + files.size()
-            + " corpus file(s)");
-    IndexCommand.print(log, dir, new CorpusIndexer(dir, opts, log).build(files));
-    return dir;
-  }
-
-  private String indexName(BuildOptions opts) {
-    List<String> abs =
-        corpus.stream()
-            .map(c -> Path.of(c).toAbsolutePath().normalize().toString())
-            .sorted()
-            .toList();
-    String key =
-        String.join("\n", abs)
-            + "\n"
-            + opts.scheme()
-            + "\n"
-            + opts.textFields()
-            + "\n"
-            + opts.idField();
-    String first =
-        Path.of(abs.get(0)).getFileName() == null
-            ? "corpus"
-            : Path.of(abs.get(0)).getFileName().toString();
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return safe(first) + "-" + HexFormat.of().formatHex(h, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   static String safe(String s) {

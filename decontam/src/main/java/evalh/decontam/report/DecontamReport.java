@@ -1,15 +1,17 @@
 package evalh.decontam.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import evalh.core.io.AtomicFiles;
+import evalh.decontam.check.CheckSettings;
 import evalh.decontam.check.DocHit;
 import evalh.decontam.check.ItemMatch;
+import evalh.decontam.check.Llama2Buckets;
 import evalh.decontam.schema.DecontamJson;
+import evalh.decontam.text.NgramScheme;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,11 @@ public final class DecontamReport {
   static final int MD_DIRTY_ITEMS_PER_TASK = 25;
 
   private final ObjectNode root;
+  private final String taskSpec;
+  private final CorpusSource source;
+  private final CheckSettings settings;
+  private final List<String> unfinished;
+  private final LabelCounts all;
   private final Map<String, List<ItemMatch>> byTask;
   private final Map<String, LabelCounts> taskCounts;
   private final Map<String, LabelCounts> groupCounts;
@@ -39,11 +46,21 @@ public final class DecontamReport {
 
   private DecontamReport(
       ObjectNode root,
+      String taskSpec,
+      CorpusSource source,
+      CheckSettings settings,
+      List<String> unfinished,
+      LabelCounts all,
       Map<String, List<ItemMatch>> byTask,
       Map<String, LabelCounts> taskCounts,
       Map<String, LabelCounts> groupCounts,
       Map<String, List<String>> groups) {
     this.root = root;
+    this.taskSpec = taskSpec;
+    this.source = source;
+    this.settings = settings;
+    this.unfinished = unfinished;
+    this.all = all;
     this.byTask = byTask;
     this.taskCounts = taskCounts;
     this.groupCounts = groupCounts;
@@ -57,25 +74,27 @@ public final class DecontamReport {
   /** Collects metadata and item facts. */
   public static final class Builder {
     private String taskSpec = "";
-    private final ObjectNode index = JsonNodeFactory.instance.objectNode();
-    private final ObjectNode settings = JsonNodeFactory.instance.objectNode();
+    private CorpusSource source;
+    private CheckSettings settings = CheckSettings.defaults();
+    private List<String> unfinished = List.of();
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private final Map<String, List<ItemMatch>> byTask = new LinkedHashMap<>();
-    private List<String> unfinished = List.of();
 
     public Builder taskSpec(String spec) {
       this.taskSpec = spec;
       return this;
     }
 
-    /** Free-form description of the index (path, scheme, document count). */
-    public ObjectNode index() {
-      return index;
+    /** What the items were checked against. */
+    public Builder source(CorpusSource s) {
+      this.source = s;
+      return this;
     }
 
-    /** Free-form description of the query settings. */
-    public ObjectNode settings() {
-      return settings;
+    /** How they were checked. */
+    public Builder settings(CheckSettings s) {
+      this.settings = s;
+      return this;
     }
 
     /**
@@ -104,6 +123,9 @@ public final class DecontamReport {
     }
 
     public DecontamReport build() {
+      if (source == null) {
+        throw new IllegalStateException("the report needs the corpus source");
+      }
       Map<String, LabelCounts> tc = new LinkedHashMap<>();
       byTask.forEach(
           (t, ms) -> {
@@ -122,8 +144,8 @@ public final class DecontamReport {
       root.put("schema", SCHEMA);
       root.put("created", Instant.now().toString());
       root.put("task_spec", taskSpec);
-      root.set("index", index);
-      root.set("settings", settings);
+      root.set("index", source.toJson());
+      root.set("settings", settingsJson(settings));
       LabelCounts all = new LabelCounts();
       tc.values().forEach(all::add);
       ObjectNode summary = all.toJson();
@@ -151,8 +173,32 @@ public final class DecontamReport {
             ms.forEach(m -> items.add(item(m)));
             tasks.set(t, o);
           });
-      return new DecontamReport(root, byTask, tc, gc, groups);
+      return new DecontamReport(
+          root, taskSpec, source, settings, unfinished, all, byTask, tc, gc, groups);
     }
+  }
+
+  private static ObjectNode settingsJson(CheckSettings s) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("boilerplate_cap", s.boilerplateCap());
+    o.put("top_docs", s.topDocs());
+    o.put("leak_docs", s.leakDocs());
+    o.put("short_items_scanned", s.scanShortItems());
+    o.put("llama2_clean_below", Llama2Buckets.CLEAN_BELOW);
+    o.put("llama2_dirty_from", Llama2Buckets.DIRTY_FROM);
+    o.put("checked_text", "question + newline-separated choices; gold answer checked separately");
+    return o;
+  }
+
+  /**
+   * The counts over all items, for a console line.
+   *
+   * @param percentDirty rounded to two decimals, as in the JSON
+   */
+  public record Summary(int items, int dirty, double percentDirty, int answerLeaks, int isShort) {}
+
+  public Summary summary() {
+    return new Summary(all.items, all.dirty, all.pct(all.dirty), all.answerLeak, all.isShort);
   }
 
   /** One item as it appears in {@code decontam.json} (every per-item fact and top document). */
@@ -205,42 +251,40 @@ public final class DecontamReport {
   /** Human-readable report. */
   public String toMarkdown() {
     StringBuilder sb = new StringBuilder();
-    sb.append("# Benchmark decontamination: ")
-        .append(Markdown.escape(root.path("task_spec").asText()))
-        .append("\n\n");
-    ObjectNode idx = (ObjectNode) root.get("index");
-    if (idx.has("path")) {
-      sb.append("Index: `").append(idx.path("path").asText()).append("`");
-    } else {
-      // a scan (evalh decontam --engine spark --mode scan): no index, the corpus paths
-      List<String> paths = new ArrayList<>();
-      idx.path("corpus").forEach(c -> paths.add("`" + c.asText() + "`"));
-      sb.append("Corpus scan (")
-          .append(Markdown.escape(idx.path("engine").asText()))
-          .append("): ")
-          .append(String.join(", ", paths));
+    sb.append("# Benchmark decontamination: ").append(Markdown.escape(taskSpec)).append("\n\n");
+    switch (source) {
+      case CorpusSource.Index i -> sb.append("Index: `").append(i.path()).append("`");
+      case CorpusSource.Scan s -> {
+        // a scan (evalh decontam --engine spark --mode scan): no index, the corpus paths
+        List<String> paths = new ArrayList<>();
+        s.corpus().forEach(c -> paths.add("`" + c + "`"));
+        sb.append("Corpus scan (")
+            .append(Markdown.escape(s.engine()))
+            .append("): ")
+            .append(String.join(", ", paths));
+      }
     }
+    NgramScheme scheme = source.scheme();
     sb.append(" (")
-        .append(idx.path("documents").asLong())
+        .append(source.documents())
         .append(" documents; normalization ")
-        .append(idx.path("normalization").asText())
+        .append(scheme.normalization().id())
         .append(", n=")
-        .append(idx.path("n").asInt())
+        .append(scheme.n())
         .append(", stride=")
-        .append(idx.path("stride").asInt())
+        .append(scheme.stride())
         .append("). Boilerplate cap: n-grams in more than ")
-        .append(root.path("settings").path("boilerplate_cap").asInt())
+        .append(settings.boilerplateCap())
         .append(" documents are ignored for `dirty`.\n\n");
-    JsonNode unfinishedFiles = root.path("summary").path("unfinished_files");
-    if (root.path("summary").path("partial").asBoolean()) {
+    if (!unfinished.isEmpty()) {
       sb.append("**Partial index:** ")
-          .append(unfinishedFiles.size())
+          .append(unfinished.size())
           .append(" corpus file(s) were not fully indexed (an interrupted build, accepted with")
           .append(" `--allow-partial`); an item called clean here may still occur in them.\n\n");
     }
-    if (idx.path("stride").asInt(1) > 1) {
+    if (scheme.stride() > 1) {
       sb.append("Stride > 1: only shared runs of at least ")
-          .append(idx.path("guaranteed_run").asInt())
+          .append(scheme.guaranteedRun())
           .append(" tokens are guaranteed to be found; counts are lower bounds.\n\n");
     }
     sb.append(

@@ -1,9 +1,9 @@
 package evalh.reporting.results;
 
-import evalh.core.io.SafeNames;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import evalh.core.io.SafeNames;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;

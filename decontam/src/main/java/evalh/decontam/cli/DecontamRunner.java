@@ -1,0 +1,270 @@
+package evalh.decontam.cli;
+
+import evalh.decontam.check.CheckItem;
+import evalh.decontam.check.CheckSettings;
+import evalh.decontam.check.ItemChecker;
+import evalh.decontam.check.ItemMatch;
+import evalh.decontam.corpus.CorpusFiles;
+import evalh.decontam.engine.DistributedEngine;
+import evalh.decontam.engine.DistributedEngines;
+import evalh.decontam.index.BuildOptions;
+import evalh.decontam.index.CorpusIndexer;
+import evalh.decontam.index.IndexTrust;
+import evalh.decontam.index.NgramIndex;
+import evalh.decontam.index.ShardManifest;
+import evalh.decontam.report.CorpusSource;
+import evalh.decontam.report.DecontamReport;
+import evalh.decontam.schema.DecontamJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Runs one {@code evalh decontam} job: finds or builds the index (or starts a distributed engine),
+ * checks the items, writes the report and prints its summary. The options come parsed and checked
+ * from {@link DecontamCommand}.
+ */
+final class DecontamRunner {
+  /** An option value that turned out unusable while running: a usage error (exit 2). */
+  static final class BadOption extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    BadOption(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * What to check and where the report goes.
+   *
+   * @param spec the task spec or items file name the report is titled with
+   * @param t0 when the command started ({@link System#nanoTime()})
+   */
+  record Job(
+      PrintWriter log,
+      List<CheckItem> items,
+      CheckSettings settings,
+      String spec,
+      Path outDir,
+      long t0) {}
+
+  /**
+   * Where the corpus is and how to reach it.
+   *
+   * @param corpus {@code --corpus}
+   * @param indexRoot where indexes of raw corpus paths are built
+   * @param engine {@code local} or the name of a distributed engine
+   * @param master the distributed engine's master, or null
+   * @param indexMode with a distributed engine: build shards ({@code index}) instead of a scan
+   * @param partitions corpus partitions of a distributed engine (0: its default)
+   * @param shardsOut where shards go with {@code indexMode}, or null
+   * @param allowPartial accept an index whose build was interrupted ({@code --allow-partial})
+   * @param scheme the n-gram scheme and fields, parsed when first needed
+   */
+  record Corpus(
+      List<String> corpus,
+      Path indexRoot,
+      String engine,
+      String master,
+      boolean indexMode,
+      int partitions,
+      String shardsOut,
+      boolean allowPartial,
+      Supplier<BuildOptions> scheme) {}
+
+  private final Job job;
+  private final Corpus corpus;
+
+  DecontamRunner(Job job, Corpus corpus) {
+    this.job = job;
+    this.corpus = corpus;
+  }
+
+  int run() throws IOException {
+    if (!corpus.engine().equals("local")) {
+      return distributed();
+    }
+    return checkIndex(resolveIndex());
+  }
+
+  private int checkIndex(Path indexDir) throws IOException {
+    try (NgramIndex index = NgramIndex.open(indexDir)) {
+      IndexTrust trust =
+          IndexTrust.check(indexDir, index.state(), index.numDocs(), corpus.allowPartial());
+      if (trust.partial()) {
+        job.log()
+            .printf(
+                Locale.ROOT,
+                "warning: partial index (--allow-partial): %d corpus file(s) not fully indexed%n",
+                trust.unfinished().size());
+      }
+      job.log()
+          .printf(
+              Locale.ROOT,
+              "checking %d items against %s (%d documents)%n",
+              job.items().size(),
+              indexDir,
+              index.numDocs());
+      List<ItemMatch> matches =
+          new ItemChecker(index, job.settings(), job.log()).check(job.items());
+      CorpusSource source =
+          new CorpusSource.Index(
+              indexDir.toAbsolutePath().toString(),
+              index.numDocs(),
+              index.state().files.size(),
+              index.shards(),
+              index.scheme());
+      writeReport(source, trust.unfinished(), matches);
+    }
+    return 0;
+  }
+
+  private int distributed() throws IOException {
+    PrintWriter log = job.log();
+    BuildOptions opts = corpus.scheme().get();
+    try (DistributedEngine eng =
+        DistributedEngines.start(corpus.engine(), corpus.master(), corpus.partitions(), log)) {
+      if (corpus.indexMode()) {
+        String target =
+            corpus.shardsOut() != null
+                ? corpus.shardsOut()
+                : corpus
+                    .indexRoot()
+                    .resolve(indexName(opts) + "-shards")
+                    .toAbsolutePath()
+                    .toString();
+        String manifest = eng.index(corpus.corpus(), opts, target, log);
+        Path local = DecontamCommand.localPath(manifest);
+        if (local == null) {
+          log.println(
+              "shards and manifest written to "
+                  + manifest
+                  + "; copy that directory to this machine and run: evalh decontam --corpus <dir>"
+                  + " --task ...");
+          return 0;
+        }
+        return checkIndex(local);
+      }
+      log.printf(
+          Locale.ROOT, "scanning for %d items with %s%n", job.items().size(), eng.describe());
+      ItemChecker.QueryPlan plan = ItemChecker.plan(job.items(), opts.scheme(), job.settings());
+      DistributedEngine.CorpusScan scan =
+          eng.scan(corpus.corpus(), opts, plan, job.settings().boilerplateCap(), log);
+      List<ItemMatch> matches =
+          new ItemChecker(scan.matches(), job.settings(), log).check(job.items());
+      CorpusSource source =
+          new CorpusSource.Scan(
+              eng.describe(),
+              corpus.corpus(),
+              scan.documents(),
+              scan.files(),
+              scan.partitions(),
+              scan.tokens(),
+              scan.bytes(),
+              scan.seconds(),
+              opts.scheme());
+      writeReport(source, List.of(), matches);
+      return 0;
+    }
+  }
+
+  /** Writes decontam.json and decontam.md and prints the summary from the report's counts. */
+  private void writeReport(CorpusSource source, List<String> unfinished, List<ItemMatch> matches)
+      throws IOException {
+    LinkedHashSet<String> tasks = new LinkedHashSet<>();
+    job.items().forEach(i -> tasks.add(i.task()));
+    DecontamReport report =
+        DecontamReport.builder()
+            .taskSpec(job.spec())
+            .source(source)
+            .settings(job.settings())
+            .partial(unfinished)
+            .group(job.spec(), new ArrayList<>(tasks))
+            .addAll(matches)
+            .build();
+    report.write(job.outDir());
+    DecontamReport.Summary s = report.summary();
+    PrintWriter log = job.log();
+    log.printf(
+        Locale.ROOT,
+        "%d items in %d task(s): %d dirty (%.2f%%), %d answer leaks, %d short; %.1f s%n",
+        s.items(),
+        tasks.size(),
+        s.dirty(),
+        s.percentDirty(),
+        s.answerLeaks(),
+        s.isShort(),
+        (System.nanoTime() - job.t0()) / 1e9);
+    log.println(
+        "wrote "
+            + job.outDir().resolve(DecontamJson.FILE_NAME)
+            + " and "
+            + job.outDir().resolve("decontam.md"));
+  }
+
+  /** An existing index named by {@code --corpus}, else the one built under the index root. */
+  private Path resolveIndex() throws IOException {
+    List<String> paths = corpus.corpus();
+    if (paths.size() == 1) {
+      Path p = Path.of(paths.get(0));
+      if (ShardManifest.locate(p) != null
+          || (Files.isDirectory(p) && CorpusIndexer.existing(p) != null)) {
+        return p;
+      }
+    }
+    BuildOptions opts = corpus.scheme().get();
+    List<Path> files;
+    try {
+      files = CorpusFiles.expand(paths);
+    } catch (IllegalArgumentException e) {
+      throw new BadOption(e.getMessage(), e);
+    }
+    Path dir = corpus.indexRoot().resolve(indexName(opts));
+    PrintWriter log = job.log();
+    log.println(
+        (Files.isDirectory(dir) ? "updating index " : "building index ")
+            + dir
+            + " over "
+            + files.size()
+            + " corpus file(s)");
+    IndexCommand.print(log, dir, new CorpusIndexer(dir, opts, log).build(files));
+    return dir;
+  }
+
+  /** {@code <first corpus name>-<hash of the corpus paths and scheme>}. */
+  private String indexName(BuildOptions opts) {
+    List<String> abs =
+        corpus.corpus().stream()
+            .map(c -> Path.of(c).toAbsolutePath().normalize().toString())
+            .sorted()
+            .toList();
+    String key =
+        String.join("\n", abs)
+            + "\n"
+            + opts.scheme()
+            + "\n"
+            + opts.textFields()
+            + "\n"
+            + opts.idField();
+    String first =
+        Path.of(abs.get(0)).getFileName() == null
+            ? "corpus"
+            : Path.of(abs.get(0)).getFileName().toString();
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return DecontamCommand.safe(first) + "-" + HexFormat.of().formatHex(h, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
