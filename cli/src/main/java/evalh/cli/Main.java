@@ -2,7 +2,9 @@ package evalh.cli;
 
 import evalh.core.cli.CommandErrors;
 import evalh.core.cli.CommandProvider;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -39,7 +41,10 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
     System.exit(
-        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        execute(
+            args,
+            new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+            new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
   }
 
   /** Runs {@code evalh args} and returns the exit code (0 ok, 1 failure, 2 usage error). */

@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +82,7 @@ class OracleTest {
         dirty += m.dirty() ? 1 : 0;
         shorts += m.isShort() ? 1 : 0;
       }
-      System.out.printf("oracle n=%d: %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+      System.out.printf(Locale.ROOT, "oracle n=%d: %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
       // the generated data exercises every branch: dirty and clean, short and long, boilerplate
       assertThat(dirty).isBetween(30, 270);
       assertThat(shorts).isGreaterThan(20);

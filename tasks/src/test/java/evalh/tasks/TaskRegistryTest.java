@@ -207,19 +207,22 @@ class TaskRegistryTest {
           - task:
               name: "s-{member}"
               output_type: multiple_choice
-              dataset: {kind: %s, subject: "{member}"}
+              dataset: {kind: KIND, subject: "{member}"}
               test_split: test
-              prompt: %s
+              prompt: PROMPT
               metrics: [acc]
         """;
-    Files.writeString(dir.resolve("s.yaml"), template.formatted("mmlu", "letters"));
+    Files.writeString(
+        dir.resolve("s.yaml"), template.replace("KIND", "mmlu").replace("PROMPT", "letters"));
     assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
         .hasMessageContaining("s.yaml: variants[0].task: prompt")
         .hasMessageContaining("prompt must be 'mmlu' or 'cloze', got 'letters'");
-    Files.writeString(dir.resolve("s.yaml"), template.formatted("arc", "cloze"));
+    Files.writeString(
+        dir.resolve("s.yaml"), template.replace("KIND", "arc").replace("PROMPT", "cloze"));
     assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
         .hasMessageContaining("s.yaml: variants[0] (task s-anatomy): dataset kind 'arc'");
-    Files.writeString(dir.resolve("s.yaml"), template.formatted("mmlu", "cloze"));
+    Files.writeString(
+        dir.resolve("s.yaml"), template.replace("KIND", "mmlu").replace("PROMPT", "cloze"));
     TaskSpec t = TaskRegistry.withIncludes(List.of(dir)).task("s-anatomy").orElseThrow();
     assertThat(t.prompt()).isEqualTo(PromptFormat.CLOZE);
     assertThat(t.datasetKind()).isEqualTo(evalh.tasks.registry.DatasetKind.MMLU);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -82,7 +83,7 @@ public final class BenchCorpus {
     int nShards = (int) Math.max(1, (targetBytes + SHARD_BYTES - 1) / SHARD_BYTES);
     List<Path> shards = new ArrayList<>();
     for (int s = 0; s < nShards; s++) {
-      shards.add(dir.resolve(String.format("shard-%03d.jsonl", s)));
+      shards.add(dir.resolve(String.format(Locale.ROOT, "shard-%03d.jsonl", s)));
     }
     if (!Files.exists(done)) {
       Map<Integer, List<Integer>> plantAt = new HashMap<>();

@@ -13,8 +13,8 @@
  *   <li>{@link evalh.decontam.check.ItemChecker#check} counts, per item, matched n-grams (and those
  *       found in at most {@code boilerplateCap} documents), coverage and the longest covered run,
  *       ranks documents by votes, re-reads the best ones ({@link
- *       evalh.decontam.check.DocumentTexts}) for snippets ({@link
- *       evalh.decontam.check.DocOverlap}) and for the gold answer outside the matched text.
+ *       evalh.decontam.check.DocumentTexts}) for snippets ({@link evalh.decontam.check.DocOverlap})
+ *       and for the gold answer outside the matched text.
  *   <li>Items shorter than n have no n-gram: {@link evalh.decontam.check.ShortItemScan} compares
  *       them with every document window of their length, in one pass over the corpus.
  *   <li>The result is one {@link evalh.decontam.check.ItemMatch} per item; labels ({@code dirty},

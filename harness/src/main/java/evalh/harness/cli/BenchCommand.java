@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -161,15 +162,29 @@ public final class BenchCommand implements Callable<Integer> {
         ModelConfig c = ckpt.config();
         Transformer<?> model = Transformer.load(ckpt, rt);
         out.printf(
+            Locale.ROOT,
             "model: random Llama, %,d parameters (hidden %d, %d layers, %d/%d heads, mlp %d, vocab %d)%n",
-            c.parameterCount(), hidden, layers, heads, kvHeads, intermediate, vocab);
+            c.parameterCount(),
+            hidden,
+            layers,
+            heads,
+            kvHeads,
+            intermediate,
+            vocab);
         out.printf(
+            Locale.ROOT,
             "device %s, dtype %s, %d rows x %d tokens, batch budget %d tokens%n",
-            rt.device(), rt.computeDtype(), rows, seqLen, batchTokens);
+            rt.device(),
+            rt.computeDtype(),
+            rows,
+            seqLen,
+            batchTokens);
         double peak = rt.measureMatmulPeak(2048, 5);
         out.printf(
+            Locale.ROOT,
             "measured matmul peak (%s, 2048^3, best of 5): %.1f GFLOP/s%n",
-            rt.computeDtype(), peak / 1e9);
+            rt.computeDtype(),
+            peak / 1e9);
         out.flush();
         SplittableRandom rnd = new SplittableRandom(7);
         for (String w : workloads) {
@@ -190,6 +205,7 @@ public final class BenchCommand implements Callable<Integer> {
             String name = w.equals("fewshot") ? (share ? "fewshot/shared" : "fewshot/full") : w;
             long rssPeak = rssKb("VmHWM:");
             out.printf(
+                Locale.ROOT,
                 "%-15s %7.2f s %8.1f items/s %,9.0f fwd tok/s  %7.1f GFLOP/s  MFU %5.1f%%  padding %4.1f%%"
                     + "  peak RSS +%,d MiB over %,d MiB%n",
                 name,
@@ -203,6 +219,7 @@ public final class BenchCommand implements Callable<Integer> {
                 rssBefore / 1024);
             if (w.equals("fewshot")) {
               out.printf(
+                  Locale.ROOT,
                   "%-15s forward tokens per question %.1f = %.2fx the question's own %d tokens%n",
                   "",
                   (double) k.forwardTokens() / items,
@@ -216,9 +233,12 @@ public final class BenchCommand implements Callable<Integer> {
           }
         }
         double peak2 = rt.measureMatmulPeak(2048, 5);
-        out.printf("matmul peak re-measured after the runs: %.1f GFLOP/s%n", peak2 / 1e9);
         out.printf(
-            "peak resident memory of this process (VmHWM): %,d MiB%n", rssKb("VmHWM:") / 1024);
+            Locale.ROOT, "matmul peak re-measured after the runs: %.1f GFLOP/s%n", peak2 / 1e9);
+        out.printf(
+            Locale.ROOT,
+            "peak resident memory of this process (VmHWM): %,d MiB%n",
+            rssKb("VmHWM:") / 1024);
       }
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {

@@ -140,7 +140,10 @@ public final class CheckFixturesCommand implements Callable<Integer> {
         if (!Arrays.equals(r.continuationIds(), ints(it.path("cont_ids")))
             || !Arrays.equals(r.contextIds(), ints(it.path("ctx_ids")))) {
           out.printf(
-              "  %s %s: token split differs from the reference%n", model, it.path("name").asText());
+              Locale.ROOT,
+              "  %s %s: token split differs from the reference%n",
+              model,
+              it.path("name").asText());
           greedyFlips++;
         }
         sumErr = Math.max(sumErr, Math.abs(r.logprob() - it.path("sum_logprob").asDouble()));

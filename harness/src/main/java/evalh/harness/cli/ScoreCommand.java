@@ -11,6 +11,7 @@ import evalh.harness.engine.TokenScorer;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,14 +73,15 @@ public final class ScoreCommand implements Callable<Integer> {
         Arrays.stream(lp).forEach(l::add);
         out.println(m.writeValueAsString(o));
       } else {
-        out.printf("%5s  %7s  %-24s  %12s%n", "pos", "id", "token", "logprob");
+        out.printf(Locale.ROOT, "%5s  %7s  %-24s  %12s%n", "pos", "id", "token", "logprob");
         double sum = 0;
         for (int i = 0; i < ids.length; i++) {
-          String v = i == 0 ? "" : String.format("%12.6f", lp[i - 1]);
-          out.printf("%5d  %7d  %-24s  %12s%n", i, ids[i], printable(tokens[i]), v);
+          String v = i == 0 ? "" : String.format(Locale.ROOT, "%12.6f", lp[i - 1]);
+          out.printf(Locale.ROOT, "%5d  %7d  %-24s  %12s%n", i, ids[i], printable(tokens[i]), v);
           sum += i == 0 ? 0 : lp[i - 1];
         }
         out.printf(
+            Locale.ROOT,
             "sum of %d log-probs: %.6f (device %s, dtype %s, add_bos %s)%n",
             Math.max(0, ids.length - 1),
             sum,
@@ -110,7 +112,7 @@ public final class ScoreCommand implements Callable<Integer> {
         .forEach(
             cp -> {
               if (cp < 0x20 || cp == 0x7f) {
-                b.append(String.format("\\x%02x", cp));
+                b.append(String.format(Locale.ROOT, "\\x%02x", cp));
               } else {
                 b.appendCodePoint(cp);
               }
