@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +150,46 @@ class CommandsTest {
         .isEqualTo(2);
     assertThat(run(new DecontamCommand(), "--corpus", tmp.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("exactly one of --task or --items");
+  }
+
+  /**
+   * Issue 14: outputs are ordinary files, with the permissions the process umask gives any new file
+   * (they were 0600, from Files.createTempFile).
+   */
+  @Test
+  void reportAndIndexMetadataFollowTheUmask() throws Exception {
+    String plain =
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(Files.writeString(tmp.resolve("plain"), "x")));
+    Path index = tmp.resolve("indexes/perm");
+    assertThat(
+            run(
+                new IndexCommand(),
+                "--corpus",
+                corpus("nothing to see here").toString(),
+                "--out",
+                index.toString()))
+        .isZero();
+    Path report = tmp.resolve("reports/perm");
+    assertThat(
+            run(
+                new DecontamCommand(),
+                "--corpus",
+                index.toString(),
+                "--items",
+                items().toString(),
+                "--out",
+                report.toString()))
+        .isZero();
+    for (Path f :
+        List.of(
+            report.resolve("decontam.json"),
+            report.resolve("decontam.md"),
+            index.resolve("evalh-index.json"))) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+          .as(f.toString())
+          .isEqualTo(plain);
+    }
   }
 
   @Test

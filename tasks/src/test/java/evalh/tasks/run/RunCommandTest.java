@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -259,44 +260,25 @@ class RunCommandTest {
                 }));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    Path o = tmp.resolve("bs");
-    assertThat(
-            cl.execute(
-                "--task",
-                "mmlu-anatomy",
-                "--ckpt",
-                "demo",
-                "--batch-size",
-                "4",
-                "-o",
-                o.toString()))
-        .isZero();
-    assertThat(seen.get(0).batchSequences()).isEqualTo(4);
-    assertThat(seen.get(0).batchTokens()).isEqualTo(0);
-    assertThat(results(o).at("/config/batch_size").asInt()).isEqualTo(4);
-
-    Path o2 = tmp.resolve("bt");
-    assertThat(
-            cl.execute(
-                "--task",
-                "mmlu-anatomy",
-                "--ckpt",
-                "demo",
-                "--batch-tokens",
-                "4096",
-                "-o",
-                o2.toString()))
-        .isZero();
-    assertThat(seen.get(1).batchSequences()).isEqualTo(0);
-    assertThat(seen.get(1).batchTokens()).isEqualTo(4096);
-    assertThat(results(o2).at("/config/batch_size").asText()).isEqualTo("4096 tokens");
-
-    Path o3 = tmp.resolve("auto");
-    assertThat(cl.execute("--task", "mmlu-anatomy", "--ckpt", "demo", "-o", o3.toString()))
-        .isZero();
-    assertThat(seen.get(2).batchSequences()).isEqualTo(0);
-    assertThat(seen.get(2).batchTokens()).isEqualTo(0);
-    assertThat(results(o3).at("/config/batch_size").asText()).isEqualTo("auto");
+    // option -> (batchSequences, batchTokens, results.json config.batch_size)
+    List<List<String>> cases =
+        List.of(
+            List.of("--batch-size", "4", "4", "0", "4"),
+            List.of("--batch-tokens", "4096", "0", "4096", "4096 tokens"),
+            List.of("--batch-size", "auto", "0", "0", "auto"));
+    for (int i = 0; i < cases.size(); i++) {
+      List<String> c = cases.get(i);
+      Path o = tmp.resolve("bs" + i);
+      String[] args = {
+        "--task", "mmlu-anatomy", "--ckpt", "demo", c.get(0), c.get(1), "-o", o.toString()
+      };
+      assertThat(cl.execute(args)).as(c.toString()).isZero();
+      assertThat(seen.get(i).batchSequences())
+          .as(c.toString())
+          .isEqualTo(Integer.parseInt(c.get(2)));
+      assertThat(seen.get(i).batchTokens()).as(c.toString()).isEqualTo(Integer.parseInt(c.get(3)));
+      assertThat(results(o).at("/config/batch_size").asText()).isEqualTo(c.get(4));
+    }
     assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "--batch-size", "0")).isEqualTo(2);
   }
 
@@ -334,6 +316,21 @@ class RunCommandTest {
     assertThat(fake.calls).isZero();
     assertThat(Files.exists(tmp.resolve("escaped"))).isFalse();
     assertThat(Files.exists(o)).isFalse();
+  }
+
+  /** Issue 14: results and samples get the permissions the umask gives any new file (not 0600). */
+  @Test
+  void resultsAndSamplesFollowTheUmask() throws Exception {
+    String plain =
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(Files.writeString(tmp.resolve("plain"), "x")));
+    Path o = tmp.resolve("perm");
+    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "-o", o.toString())).isZero();
+    for (Path f : List.of(o.resolve("results.json"), o.resolve("samples_mmlu-anatomy.jsonl"))) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+          .as(f.toString())
+          .isEqualTo(plain);
+    }
   }
 
   @Test
