@@ -95,9 +95,12 @@ public final class ScoreCommand implements Callable<Integer> {
         // the values are printed above (as in any run), but a non-finite one is an error
         PrintWriter err = spec.commandLine().getErr();
         err.printf(
+            Locale.ROOT,
             "evalh: error: the log-prob of token %d (id %d) is %s: the checkpoint produces"
                 + " non-finite scores (NaN or infinite weights, or a float16 overflow)%n",
-            bad + 1, ids[bad + 1], NonFinite.kind(lp[bad]));
+            bad + 1,
+            ids[bad + 1],
+            NonFinite.kind(lp[bad]));
         err.flush();
         return 1;
       }

@@ -2,6 +2,7 @@ package evalh.harness.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +41,7 @@ class DemoCheckpointTest {
   @Test
   void aProcessThatExitsLeavesNothing() throws Exception {
     Process p = child(tmp);
-    String printed = new String(p.getInputStream().readAllBytes()).strip();
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(printed).isZero();
     assertThat(printed).contains(DemoCheckpoint.PREFIX + p.pid() + "-");

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +77,9 @@ class OutputLockTest {
       assertThat(first.isAlive()).as("refused while the first run held the lock").isTrue();
       assertThat(out.resolve("results.json")).doesNotExist();
       System.out.printf(
-          "second run refused after %.1f s (JVM start included)%n", (System.nanoTime() - t0) / 1e9);
+          Locale.ROOT,
+          "second run refused after %.1f s (JVM start included)%n",
+          (System.nanoTime() - t0) / 1e9);
     } finally {
       first.destroyForcibly(); // SIGKILL: the OS drops the lock
       first.waitFor(30, TimeUnit.SECONDS);
