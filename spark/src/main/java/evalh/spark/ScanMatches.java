@@ -1,5 +1,7 @@
 package evalh.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import evalh.decontam.check.CorpusMatches;
 import evalh.decontam.check.DocumentTexts;
 import evalh.decontam.check.ShortItemScan;
@@ -112,6 +114,7 @@ final class ScanMatches implements CorpusMatches {
   }
 
   /** A document text, or a file that could not be read (text null, warning set). */
+  @DefaultSerializer(JavaSerializer.class)
   record Fetched(String file, long position, String text, String warning) implements Serializable {}
 
   @Override

@@ -215,7 +215,7 @@ public final class DecontamCommand implements Callable<Integer> {
     if (!engine.equals("local")) {
       return distributed(job);
     }
-    return checkIndex(job, resolveIndex(log));
+    return checkIndex(job, resolveIndex(log), "local");
   }
 
   /** One check: the items, how, and where the report goes. */
@@ -227,7 +227,8 @@ public final class DecontamCommand implements Callable<Integer> {
       Path outDir,
       long t0) {}
 
-  private int checkIndex(Job job, Path indexDir) throws IOException {
+  /** Checks against an index; {@code engine} built it ("local", or the Spark engine's describe). */
+  private int checkIndex(Job job, Path indexDir, String engine) throws IOException {
     PrintWriter log = job.log();
     try (NgramIndex index = NgramIndex.open(indexDir)) {
       IndexTrust trust = IndexTrust.check(indexDir, index.state(), index.numDocs(), allowPartial);
@@ -247,7 +248,7 @@ public final class DecontamCommand implements Callable<Integer> {
       DecontamReport.Builder b =
           DecontamReport.builder().taskSpec(job.spec()).partial(trust.unfinished());
       IndexState st = index.state();
-      b.index().put("engine", "local");
+      b.index().put("engine", engine);
       b.index().put("path", indexDir.toAbsolutePath().toString());
       b.index().put("documents", index.numDocs());
       b.index().put("files", st.files.size());
@@ -289,7 +290,7 @@ public final class DecontamCommand implements Callable<Integer> {
                   + " --task ...");
           return 0;
         }
-        return checkIndex(job, local);
+        return checkIndex(job, local, eng.describe());
       }
       log.printf(
           Locale.ROOT, "scanning for %d items with %s%n", job.items().size(), eng.describe());
