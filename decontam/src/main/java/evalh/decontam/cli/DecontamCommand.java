@@ -244,9 +244,13 @@ public final class DecontamCommand implements Callable<Integer> {
           job.items().size(),
           indexDir,
           index.numDocs());
-      List<ItemMatch> matches = new ItemChecker(index, job.settings(), log).check(job.items());
+      ItemChecker checker = new ItemChecker(index, job.settings(), log);
+      List<ItemMatch> matches = checker.check(job.items());
       DecontamReport.Builder b =
-          DecontamReport.builder().taskSpec(job.spec()).partial(trust.unfinished());
+          DecontamReport.builder()
+              .taskSpec(job.spec())
+              .partial(trust.unfinished())
+              .skipped(checker.skipped());
       IndexState st = index.state();
       b.index().put("engine", engine);
       b.index().put("path", indexDir.toAbsolutePath().toString());
@@ -296,9 +300,10 @@ public final class DecontamCommand implements Callable<Integer> {
           Locale.ROOT, "scanning for %d items with %s%n", job.items().size(), eng.describe());
       ItemChecker.QueryPlan plan = ItemChecker.plan(job.items(), opts.scheme(), job.settings());
       DistributedEngine.CorpusScan scan = eng.scan(corpus, opts, plan, cap, log);
-      List<ItemMatch> matches =
-          new ItemChecker(scan.matches(), job.settings(), log).check(job.items());
-      DecontamReport.Builder b = DecontamReport.builder().taskSpec(job.spec());
+      ItemChecker checker = new ItemChecker(scan.matches(), job.settings(), log);
+      List<ItemMatch> matches = checker.check(job.items());
+      DecontamReport.Builder b =
+          DecontamReport.builder().taskSpec(job.spec()).skipped(checker.skipped());
       b.index().put("engine", eng.describe());
       b.index().put("mode", "scan");
       ArrayNode paths = b.index().putArray("corpus");

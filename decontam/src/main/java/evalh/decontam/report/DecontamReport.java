@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import evalh.decontam.check.DocHit;
 import evalh.decontam.check.ItemMatch;
+import evalh.decontam.check.SkippedCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +62,7 @@ public final class DecontamReport {
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private final Map<String, List<ItemMatch>> byTask = new LinkedHashMap<>();
     private List<String> unfinished = List.of();
+    private final List<SkippedCheck> skipped = new ArrayList<>();
 
     public Builder taskSpec(String spec) {
       this.taskSpec = spec;
@@ -83,6 +85,12 @@ public final class DecontamReport {
      */
     public Builder partial(List<String> unfinished) {
       this.unfinished = List.copyOf(unfinished);
+      return this;
+    }
+
+    /** Checks that could not be made (a corpus file not readable where the items were checked). */
+    public Builder skipped(List<SkippedCheck> s) {
+      skipped.addAll(s);
       return this;
     }
 
@@ -123,6 +131,15 @@ public final class DecontamReport {
       root.put("task_spec", taskSpec);
       root.set("index", index);
       root.set("settings", settings);
+      ArrayNode sk = root.putArray("skipped_checks");
+      for (SkippedCheck s : skipped) {
+        ObjectNode o = sk.addObject();
+        ArrayNode cs = o.putArray("checks");
+        s.checks().forEach(cs::add);
+        o.put("file", s.file());
+        o.put("reason", s.reason());
+        o.put("items", s.items());
+      }
       LabelCounts all = new LabelCounts();
       tc.values().forEach(all::add);
       ObjectNode summary = all.toJson();
@@ -241,6 +258,26 @@ public final class DecontamReport {
       sb.append("Stride > 1: only shared runs of at least ")
           .append(idx.path("guaranteed_run").asInt())
           .append(" tokens are guaranteed to be found; counts are lower bounds.\n\n");
+    }
+    JsonNode skipped = root.path("skipped_checks");
+    if (!skipped.isEmpty()) {
+      sb.append("**Skipped checks**: corpus files not readable where the items were checked; the")
+          .append(" items keep their n-gram counts and labels, but these checks were not made in")
+          .append(" these files (see `skipped_checks` in decontam.json):\n\n");
+      for (JsonNode s : skipped) {
+        List<String> checks = new ArrayList<>();
+        s.path("checks").forEach(c -> checks.add("`" + c.asText() + "`"));
+        sb.append("- ")
+            .append(String.join(", ", checks))
+            .append(" for ")
+            .append(s.path("items").asInt())
+            .append(" item(s): `")
+            .append(s.path("file").asText().replace("`", "'"))
+            .append("` ")
+            .append(Markdown.escape(s.path("reason").asText()))
+            .append('\n');
+      }
+      sb.append('\n');
     }
     sb.append(
         "| | items | dirty | clean | answer leak | short | Llama-2 clean | not clean | not dirty | Llama-2 dirty |\n");
