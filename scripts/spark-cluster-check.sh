@@ -167,6 +167,10 @@ t=$(date +%s)
 run_cluster index "" --mode index --shards-out "file://$W/shards-index" --out "$W/out/index"
 same_as_local "index on $MASTER ($(($(date +%s) - t)) s)" "$W/out/index"
 grep -q '"engine" : "spark' "$W/out/index/decontam.json" || fail "index mode's report does not name the spark engine"
+# sized from the registered executor (Spark's standalone defaults: one executor with the worker's
+# 2 cores and a 1 GB heap), not from defaultParallelism before any executor had registered
+grep -q "spark index: 1 executor(s), 2 task slot(s), 2 per executor, 1024 MB heap per executor; 6 corpus file(s) into 2 shard(s) (one per task slot, at most one per file), Lucene buffer 72 MB per task" "$W/logs/index.log" \
+  || fail "index mode did not size itself from the executor (logs/index.log)"
 grep -h "spark index: [0-9]* executor" "$W/logs/index.log" | sed 's/^/  /'
 
 KRYO="-Dspark.serializer=org.apache.spark.serializer.KryoSerializer"

@@ -1,7 +1,6 @@
 package evalh.spark;
 
 import evalh.decontam.check.ItemChecker;
-import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.engine.DistributedEngine;
 import evalh.decontam.index.BuildOptions;
 import java.io.IOException;
@@ -141,18 +140,7 @@ public final class SparkEngine implements DistributedEngine {
   @Override
   public String index(List<String> corpus, BuildOptions options, String out, PrintWriter log)
       throws IOException {
-    String master = jsc.master();
-    if (!SparkMaster.isLocal(master) && !CorpusFiles.hasScheme(out)) {
-      throw new IllegalArgumentException(
-          "--shards-out "
-              + out
-              + " is a path on this machine, but with --master "
-              + master
-              + " every executor would write its shards to its own disk and the manifest would"
-              + " name shards that are not here: give a URI every executor and this machine can"
-              + " reach (hdfs://..., s3a://..., or file:///... on a file system mounted at the"
-              + " same path everywhere)");
-    }
+    SparkMaster.requireSharedShardsOut(jsc.master(), out);
     SerializableConf conf = new SerializableConf(jsc.hadoopConfiguration());
     List<CorpusListing.Entry> files = CorpusListing.expand(corpus, conf.get());
     ExecutorSizing sz = sizing();

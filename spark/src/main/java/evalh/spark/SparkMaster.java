@@ -1,5 +1,6 @@
 package evalh.spark;
 
+import evalh.decontam.corpus.CorpusFiles;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +115,26 @@ final class SparkMaster {
       return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jar") ? p : null;
     } catch (URISyntaxException | IllegalArgumentException e) {
       return null;
+    }
+  }
+
+  /**
+   * Refuses a plain (local) {@code --shards-out} path with a cluster master: every executor would
+   * write its shards to its own disk and the driver the manifest to its own, naming shards that are
+   * not next to it. A URI ({@code hdfs://}, {@code s3a://}, or {@code file:///} for a file system
+   * mounted at the same path everywhere) says the location is shared.
+   */
+  static void requireSharedShardsOut(String master, String out) {
+    if (!isLocal(master) && !CorpusFiles.hasScheme(out)) {
+      throw new IllegalArgumentException(
+          "--shards-out "
+              + out
+              + " is a path on this machine, but with --master "
+              + master
+              + " every executor would write its shards to its own disk and the manifest would"
+              + " name shards that are not here: give a URI every executor and this machine can"
+              + " reach (hdfs://..., s3a://..., or file:///... on a file system mounted at the"
+              + " same path everywhere)");
     }
   }
 
