@@ -12,7 +12,8 @@
 #   which one executor JVM is killed (SIGKILL, by its PID): the retried result must still be
 #   identical.
 # - A local --shards-out with the cluster master must be refused (exit 1, nothing written).
-# - Every listening socket of the cluster's JVMs must be on 127.0.0.1.
+# - Every listening socket of the master, worker, executor and driver JVMs (checked while a job
+#   runs) must be on 127.0.0.1.
 # - No shard scratch folder may be left in the executors' local dirs once the application ended.
 # - Optional: SPARK_CHECK_BENCH_GB=0.5 also runs bench-decontam at local[2] and at the cluster on
 #   a generated corpus of that size (throughput per executor core, same per-item results).
@@ -133,7 +134,7 @@ while IFS= read -r text; do
     '{task:"cluster-check",doc_id:$d,question:$q,choices:["alpha","beta","gamma","delta"],gold:($d%4)}' >>"$ITEMS"
   n=$((n + 1))
 done < <(awk 'NR % 1500 == 7' "$W"/corpus/part-*.jsonl | jq -r .text | head -n 30)
-say "corpus: $(ls "$W/corpus" | wc -l) files, $(du -sh "$W/corpus" | cut -f1); $(wc -l <"$ITEMS") items"
+say "corpus ($(($(date +%s) - T0)) s in): $(ls "$W/corpus" | wc -l) files, $(du -sh "$W/corpus" | cut -f1); $(wc -l <"$ITEMS") items"
 
 tasks_of() { jq -S -c '.tasks' "$1/decontam.json"; }
 
@@ -208,6 +209,17 @@ for _ in $(seq 300); do
 done
 [ -n "$EXEC_PID" ] || fail "no executor JVM to kill (logs/kill.log)"
 sleep 2
+# Only 127.0.0.1, while a job runs: every listening socket of the master, the worker, the
+# executor and the driver.
+checked=0
+for p in "$MASTER_PID" "$WORKER_PID" "$EXEC_PID" "$DRIVER_PID"; do
+  socks="$(ss -ltnpH | grep "pid=$p," | awk '{print $4}' || true)"
+  [ -n "$socks" ] || fail "pid $p has no listening socket: the check would prove nothing"
+  bad="$(echo "$socks" | grep -v -e '^127\.0\.0\.1:' -e '^\[::ffff:127\.0\.0\.1\]:' || true)"
+  [ -z "$bad" ] || fail "pid $p listens on $bad"
+  checked=$((checked + $(echo "$socks" | wc -l)))
+done
+say "all $checked listening sockets of master, worker, executor and driver are on 127.0.0.1"
 grep -q "shard(s), .* documents" "$W/logs/kill.log" && fail "the index job ended before the kill: make the corpus larger"
 kill -9 "$EXEC_PID"
 say "killed executor JVM $EXEC_PID mid-run ($(($(date +%s) - t)) s in)"
@@ -216,17 +228,12 @@ grep -q "Executor app-.* finished with state\|Removing executor" "$W/logs/master
   || fail "the master never saw the executor die"
 same_as_local "index with KryoSerializer and executor $EXEC_PID killed ($(($(date +%s) - t)) s)" "$W/out/kill"
 
-# Only 127.0.0.1: every listening socket of the master, the worker and the executors.
-for p in "$MASTER_PID" "$WORKER_PID" $(ps -o pid= --ppid "$WORKER_PID"); do
-  bad="$(ss -ltnpH | grep "pid=$p," | awk '{print $4}' | grep -v -e '^127\.0\.0\.1:' -e '^\[::ffff:127\.0\.0\.1\]:' || true)"
-  [ -z "$bad" ] || fail "pid $p listens on $bad"
-done
-say "every listening socket of the cluster's JVMs is on 127.0.0.1"
-
 if [ -n "${SPARK_CHECK_BENCH_GB:-}" ]; then
+  t=$(date +%s)
   EVALH_JAVA_OPTS="$DRIVER_OPTS" ./evalh bench-decontam --work "$W/bench" --size-gb "$SPARK_CHECK_BENCH_GB" \
     --strides 1 --compare-mb 0 --spark-masters "local[2],$MASTER" --spark-index \
     | tee "$W/logs/bench.log" || fail "bench-decontam (logs/bench.log)"
+  BENCH_S=$(($(date +%s) - t))
 fi
 
 # Stop the cluster (the trap does the same on failure), then: no scratch shard folder left in
@@ -238,4 +245,4 @@ done
 left="$(find "$W/local" -name 'evalh-shard-*' 2>/dev/null | head -n 3)"
 [ -z "$left" ] || fail "shard scratch folders left behind: $left"
 say "no shard scratch folder left under the executors' local dirs"
-say "passed in $(($(date +%s) - T0)) s"
+say "passed in $(($(date +%s) - T0)) s${BENCH_S:+ (bench-decontam: $BENCH_S s of it)}"
