@@ -208,7 +208,15 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 [ -n "$EXEC_PID" ] || fail "no executor JVM to kill (logs/kill.log)"
-sleep 2
+# kill while the index tasks are building their shards: in the executor's Spark-managed local dirs
+SCRATCH=""
+for _ in $(seq 300); do
+  SCRATCH="$(find "$W/local" -name 'evalh-shard-*' -print -quit 2>/dev/null)"
+  [ -n "$SCRATCH" ] && break
+  sleep 0.1
+done
+[ -n "$SCRATCH" ] || fail "no shard scratch folder appeared under the executors' local dirs ($W/local)"
+say "index tasks build in the executor's local dir: ${SCRATCH#"$W"/}"
 # Only 127.0.0.1, while a job runs: every listening socket of the master, the worker, the
 # executor and the driver.
 checked=0
