@@ -37,6 +37,10 @@ record ExecutorSizing(int executors, int slots, int slotsPerExecutor, long execu
       int slots = Math.max(1, sc.defaultParallelism() / taskCpus);
       return new ExecutorSizing(1, slots, slots, Runtime.getRuntime().maxMemory() >> 20);
     }
+    if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+      // executors come when tasks wait for them: size from the configured ceiling instead
+      return configured(conf, sc.executorMemory(), taskCpus);
+    }
     long deadline =
         System.nanoTime()
             + conf.getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s")
@@ -79,6 +83,21 @@ record ExecutorSizing(int executors, int slots, int slotsPerExecutor, long execu
         Math.max(1, cores / taskCpus),
         Math.max(1, perExecutorCores / taskCpus),
         sc.executorMemory());
+  }
+
+  /**
+   * With dynamic allocation: {@code spark.dynamicAllocation.maxExecutors} × {@code
+   * spark.executor.cores} task slots (at least one executor with one core when either is unset),
+   * since waiting for executors that are only requested once tasks are pending would never end.
+   */
+  static ExecutorSizing configured(SparkConf conf, long heapMb, int taskCpus) {
+    int cores = Math.max(1, conf.getInt("spark.executor.cores", 1));
+    int max = conf.getInt("spark.dynamicAllocation.maxExecutors", Integer.MAX_VALUE);
+    int executors = max == Integer.MAX_VALUE ? 1 : Math.max(1, max);
+    int perExecutor = Math.max(1, cores / taskCpus);
+    long slots = (long) executors * perExecutor;
+    return new ExecutorSizing(
+        executors, (int) Math.min(Integer.MAX_VALUE, slots), perExecutor, heapMb);
   }
 
   /** Executors registered, not counting the driver. */

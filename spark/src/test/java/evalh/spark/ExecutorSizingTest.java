@@ -28,6 +28,22 @@ class ExecutorSizingTest {
   }
 
   @Test
+  void dynamicAllocationSizesFromTheConfiguredCeiling() {
+    org.apache.spark.SparkConf c =
+        new org.apache.spark.SparkConf(false)
+            .set("spark.dynamicAllocation.maxExecutors", "25")
+            .set("spark.executor.cores", "4");
+    ExecutorSizing s = ExecutorSizing.configured(c, 6144, 1);
+    assertThat(s.executors()).isEqualTo(25);
+    assertThat(s.slots()).isEqualTo(100);
+    assertThat(s.slotsPerExecutor()).isEqualTo(4);
+    // no ceiling, no cores: one executor with one core, rather than waiting forever
+    ExecutorSizing none = ExecutorSizing.configured(new org.apache.spark.SparkConf(false), 1024, 1);
+    assertThat(none.slots()).isEqualTo(1);
+    assertThat(none.slotsPerExecutor()).isEqualTo(1);
+  }
+
+  @Test
   void bufferIsHalfTheUserMemoryPerTaskCappedAtTheRequest() {
     // standalone defaults: one executor with the worker's 2 cores and a 1 GB heap:
     // user memory (1024 - 300) * (1 - 0.6) = 289.6 MB, half of it over 2 tasks = 72.4 MB
