@@ -7,13 +7,13 @@ cd "$ROOT"
 
 for c in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
   if [ -n "$c" ] && [ -x "$c/bin/java" ] \
-      && [ "$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')" -ge 21 ]; then
+      && [ "$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')" -ge 25 ]; then
     export JAVA_HOME="$c"
     break
   fi
 done
 if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version >/dev/null 2>&1; then
-  echo "test.sh: no JDK >= 21 found; install Temurin 25 under /usr/lib/jvm or set JAVA_HOME" >&2
+  echo "test.sh: no JDK >= 25 found (evalh is compiled for Java 25); install Temurin 25 under /usr/lib/jvm or set JAVA_HOME" >&2
   exit 1
 fi
 

@@ -1,5 +1,7 @@
 package evalh.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import evalh.decontam.corpus.CorpusFiles;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ final class CorpusListing {
   private CorpusListing() {}
 
   /** A corpus file: URI and size in bytes. */
+  @DefaultSerializer(JavaSerializer.class)
   record Entry(String uri, long size) implements java.io.Serializable {}
 
   static List<Entry> expand(List<String> specs, Configuration conf) throws IOException {

@@ -1,5 +1,7 @@
 package evalh.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.index.BuildOptions;
@@ -21,22 +23,37 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.lucene.util.IOUtils;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.Utils;
 import scala.Tuple2;
 
 /**
- * The {@code index} mode: each partition indexes its corpus files into a Lucene shard on the
- * worker's local disk with the local engine's {@link CorpusIndexer} (same analyzer, same stored
- * provenance), then publishes it to {@code <out>/shard-NNNNN} through the Hadoop file system API
- * (copy to {@code <out>/_tmp}, then rename, so a retried task never leaves half a shard). The
- * driver writes {@value ShardManifest#FILE} last: a manifest exists only for a complete set.
+ * The {@code index} mode: each partition indexes its corpus files into a Lucene shard in one of the
+ * executor's Spark-managed local directories with the local engine's {@link CorpusIndexer} (same
+ * analyzer, same stored provenance), then publishes it to {@code <out>/shard-NNNNN} through the
+ * Hadoop file system API (copy to {@code <out>/_tmp}, then rename, so a retried task never leaves
+ * half a shard). The driver writes {@value ShardManifest#FILE} last: a manifest exists only for a
+ * complete set.
  */
 final class IndexJob {
   private IndexJob() {}
 
-  /** One published shard. */
-  record Shard(String name, int files, long documents, long tokens, double seconds, String log)
+  /**
+   * One published shard.
+   *
+   * @param scratch where the executor built it before publishing (deleted since)
+   */
+  @DefaultSerializer(JavaSerializer.class)
+  record Shard(
+      String name,
+      int files,
+      long documents,
+      long tokens,
+      double seconds,
+      String log,
+      String scratch)
       implements Serializable {}
 
   /** The manifest's location and the shards. */
@@ -115,7 +132,8 @@ final class IndexJob {
       SerializableConf conf)
       throws IOException {
     String name = String.format(Locale.ROOT, "shard-%05d", number);
-    java.nio.file.Path local = Files.createTempDirectory("evalh-" + name + "-");
+    java.nio.file.Path local =
+        Files.createTempDirectory(scratchRoot(), SCRATCH_PREFIX + name + "-");
     try {
       StringWriter log = new StringWriter();
       List<CorpusFile> cfs = new ArrayList<>();
@@ -137,9 +155,36 @@ final class IndexJob {
         throw new IOException("cannot move " + tmp + " to " + dst);
       }
       return new Shard(
-          name, files.size(), br.totalDocs(), br.tokens(), br.seconds(), log.toString());
+          name,
+          files.size(),
+          br.totalDocs(),
+          br.tokens(),
+          br.seconds(),
+          log.toString(),
+          local.toString());
     } finally {
+      // also when the task fails; a killed executor's folder goes with the application's local
+      // directories
       IOUtils.rm(local);
     }
+  }
+
+  /** Prefix of the folders shards are built in. */
+  static final String SCRATCH_PREFIX = "evalh-";
+
+  /**
+   * Where an executor builds a shard: one of its Spark-managed local directories ({@code
+   * spark.local.dir}; on standalone, YARN and Kubernetes the application's own directories, removed
+   * with the application), not the system temp directory, where a killed executor's half-built
+   * shard would stay.
+   */
+  static java.nio.file.Path scratchRoot() throws IOException {
+    SparkEnv env = SparkEnv.get();
+    if (env == null) {
+      throw new IllegalStateException("IndexJob runs inside a Spark executor");
+    }
+    java.nio.file.Path p = java.nio.file.Path.of(Utils.getLocalDir(env.conf()));
+    Files.createDirectories(p);
+    return p;
   }
 }

@@ -1,5 +1,7 @@
 package evalh.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import evalh.decontam.analysis.NgramAnalyzer;
 import evalh.decontam.analysis.NgramTerms;
 import evalh.decontam.check.ShortItemScan;
@@ -37,12 +39,14 @@ final class ScanJob {
   private ScanJob() {}
 
   /** A matched document's provenance (what an index stores per document). */
+  @DefaultSerializer(JavaSerializer.class)
   record DocRef(String file, long position, long byteOffset, String id) implements Serializable {}
 
   /**
    * Documents containing one n-gram: their number, and themselves while that number is at most the
    * boilerplate cap (beyond it only the count matters, as with an index lookup).
    */
+  @DefaultSerializer(JavaSerializer.class)
   static final class Postings implements Serializable {
     private static final long serialVersionUID = 1L;
     long count;
@@ -73,14 +77,24 @@ final class ScanJob {
   }
 
   /** What one file contributed. */
+  @DefaultSerializer(JavaSerializer.class)
   record FileReport(String uri, long bytes, FileStats stats) implements Serializable {}
 
   /** One partition's output. */
+  @DefaultSerializer(JavaSerializer.class)
   static final class PartitionResult implements Serializable {
     private static final long serialVersionUID = 1L;
     final HashMap<Long, Postings> postings = new HashMap<>();
     final List<FileReport> files = new ArrayList<>();
     ShortItemScan shortItems;
+
+    /** The same result without its postings (they travel through the shuffle). */
+    PartitionResult withoutPostings() {
+      PartitionResult r = new PartitionResult();
+      r.files.addAll(files);
+      r.shortItems = shortItems;
+      return r;
+    }
   }
 
   /** The reduced result on the driver. */
@@ -96,11 +110,14 @@ final class ScanJob {
       int cap,
       SerializableConf conf) {
     Broadcast<long[]> hashes = jsc.broadcast(itemHashes);
-    Broadcast<ShortItemScan> shortTemplate = jsc.broadcast(shortItems);
+    Broadcast<JavaSerialized<ShortItemScan>> shortTemplate =
+        jsc.broadcast(new JavaSerialized<>(shortItems));
     JavaRDD<PartitionResult> results =
         jsc.parallelize(groups, groups.size())
             .mapPartitions(
-                it -> scanPartition(it, hashes.value(), shortTemplate.value(), options, cap, conf))
+                it ->
+                    scanPartition(
+                        it, hashes.value(), shortTemplate.value().value(), options, cap, conf))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<Long, Postings> postings =
@@ -115,10 +132,10 @@ final class ScanJob {
                   .collectAsMap());
       List<ShortItemScan> shorts = new ArrayList<>();
       List<FileReport> files = new ArrayList<>();
-      for (Tuple2<ShortItemScan, List<FileReport>> t :
-          results.map(r -> new Tuple2<>(r.shortItems, r.files)).collect()) {
-        shorts.add(t._1());
-        files.addAll(t._2());
+      for (JavaSerialized<PartitionResult> t :
+          results.map(r -> new JavaSerialized<>(r.withoutPostings())).collect()) {
+        shorts.add(t.value().shortItems);
+        files.addAll(t.value().files);
       }
       return new Result(postings, shorts, files);
     } finally {

@@ -1,5 +1,7 @@
 package evalh.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import evalh.decontam.check.CorpusMatches;
 import evalh.decontam.check.DocumentTexts;
 import evalh.decontam.check.ShortItemScan;
@@ -35,6 +37,7 @@ final class ScanMatches implements CorpusMatches {
   private final JavaSparkContext jsc;
   private final BuildOptions options;
   private final SerializableConf conf;
+  private final List<Unread> unread = new ArrayList<>();
 
   ScanMatches(
       JavaSparkContext jsc,
@@ -111,8 +114,9 @@ final class ScanMatches implements CorpusMatches {
     };
   }
 
-  /** A document text, or a file that could not be read (text null, warning set). */
-  record Fetched(String file, long position, String text, String warning) implements Serializable {}
+  /** A document text, or a file that could not be read (text null, reason set). */
+  @DefaultSerializer(JavaSerializer.class)
+  record Fetched(String file, long position, String text, String reason) implements Serializable {}
 
   @Override
   public void fetchTexts(Map<String, TreeMap<Long, Long>> wanted, TextSink sink, PrintWriter log) {
@@ -130,7 +134,13 @@ final class ScanMatches implements CorpusMatches {
             .collect();
     for (Fetched f : got) {
       if (f.text() == null) {
-        log.println(f.warning());
+        unread.add(new Unread(f.file(), f.reason()));
+        log.println(
+            "warning: corpus file "
+                + f.file()
+                + " "
+                + f.reason()
+                + ": no snippets or answer_leak from it");
       } else {
         sink.accept(f.file(), f.position(), f.text());
       }
@@ -153,10 +163,14 @@ final class ScanMatches implements CorpusMatches {
           idField,
           (pos, text) -> out.add(new Fetched(file, pos, text, null)));
     } catch (IOException e) {
-      out.add(
-          new Fetched(file, -1, null, "warning: cannot re-read " + file + " for snippets: " + e));
+      out.add(new Fetched(file, -1, null, "cannot be re-read: " + e));
     }
     return out;
+  }
+
+  @Override
+  public List<Unread> unreadTexts() {
+    return List.copyOf(unread);
   }
 
   @Override

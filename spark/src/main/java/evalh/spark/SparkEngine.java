@@ -21,6 +21,7 @@ public final class SparkEngine implements DistributedEngine {
   private final boolean owned;
   private final JavaSparkContext jsc;
   private final int partitions;
+  private ExecutorSizing sizing;
 
   /**
    * Uses {@code session} (not stopped by {@link #close}).
@@ -51,8 +52,9 @@ public final class SparkEngine implements DistributedEngine {
     }
     SparkConf given = new SparkConf();
     String m = master != null ? master : given.get("spark.master", "local[*]");
+    SparkMaster.requireClusterManager(m, SparkEngine.class.getClassLoader());
     SparkSession.Builder b = SparkSession.builder().appName("evalh decontam").master(m);
-    if (m.startsWith("local")) {
+    if (SparkMaster.isLocal(m)) {
       for (String[] kv :
           new String[][] {
             {"spark.driver.bindAddress", "127.0.0.1"},
@@ -63,8 +65,19 @@ public final class SparkEngine implements DistributedEngine {
           b.config(kv[0], kv[1]);
         }
       }
+    } else if (!given.contains("spark.jars")) {
+      // spark-submit sets spark.jars to the application jar; ./evalh (java -cp) does not
+      b.config("spark.jars", SparkMaster.jarsToShip(m, SparkMaster.ownJar()));
     }
     return new SparkEngine(b.getOrCreate(), true, partitions);
+  }
+
+  /** Waits for the executors (once) and measures them. */
+  private ExecutorSizing sizing() {
+    if (sizing == null) {
+      sizing = ExecutorSizing.await(session.sparkContext());
+    }
+    return sizing;
   }
 
   private List<List<CorpusListing.Entry>> groups(List<CorpusListing.Entry> files, int dflt) {
@@ -127,19 +140,29 @@ public final class SparkEngine implements DistributedEngine {
   @Override
   public String index(List<String> corpus, BuildOptions options, String out, PrintWriter log)
       throws IOException {
+    SparkMaster.requireSharedShardsOut(jsc.master(), out);
     SerializableConf conf = new SerializableConf(jsc.hadoopConfiguration());
     List<CorpusListing.Entry> files = CorpusListing.expand(corpus, conf.get());
-    List<List<CorpusListing.Entry>> groups =
-        groups(files, Math.min(files.size(), jsc.defaultParallelism()));
+    ExecutorSizing sz = sizing();
+    double buffer =
+        sz.luceneBufferMb(
+            options.ramBufferMb(), jsc.getConf().getDouble("spark.memory.fraction", 0.6));
+    BuildOptions sized =
+        new BuildOptions(options.scheme(), options.textFields(), options.idField(), 1, buffer);
+    List<List<CorpusListing.Entry>> groups = groups(files, Math.min(files.size(), sz.slots()));
     log.printf(
         Locale.ROOT,
-        "spark index: %d corpus file(s) into %d shard(s) under %s%n",
+        "spark index: %s; %d corpus file(s) into %d shard(s)%s, Lucene buffer %.0f MB per task,"
+            + " under %s%n",
+        sz.describe(),
         files.size(),
         groups.size(),
+        partitions > 0 ? " (--partitions)" : " (one per task slot, at most one per file)",
+        buffer,
         out);
     log.flush();
     long t0 = System.nanoTime();
-    IndexJob.Result r = IndexJob.run(jsc, groups, options, out, "evalh " + describe(), conf);
+    IndexJob.Result r = IndexJob.run(jsc, groups, sized, out, "evalh " + describe(), conf);
     long docs = r.shards().stream().mapToLong(IndexJob.Shard::documents).sum();
     long tokens = r.shards().stream().mapToLong(IndexJob.Shard::tokens).sum();
     log.printf(
@@ -152,6 +175,12 @@ public final class SparkEngine implements DistributedEngine {
         r.manifest());
     log.flush();
     return r.manifest();
+  }
+
+  /** The executors' task slots (the cores tasks run on), once they have registered. */
+  @Override
+  public int cores() {
+    return sizing().slots();
   }
 
   @Override

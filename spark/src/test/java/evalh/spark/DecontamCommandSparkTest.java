@@ -101,6 +101,13 @@ class DecontamCommandSparkTest {
     assertThat(scan.get("index").get("engine").asText()).startsWith("spark 4.");
     assertThat(scan.get("index").get("documents").asLong()).isEqualTo(gc.docs().size());
     assertThat(shards.get("index").get("shards").asInt()).isEqualTo(2);
+    // issue 16 item 9: the index-mode report names the engine that built the shards
+    assertThat(shards.get("index").get("engine").asText())
+        .startsWith("spark 4.")
+        .contains("local[2]");
+    assertThat(local.get("index").get("engine").asText()).isEqualTo("local");
+    assertThat(local.get("skipped_checks")).isEmpty();
+    assertThat(shards.get("skipped_checks")).isEmpty();
     // the shared session is still usable afterwards (the command did not stop it)
     assertThat(SparkTestSession.context().parallelize(List.of(1, 2, 3)).count()).isEqualTo(3);
   }

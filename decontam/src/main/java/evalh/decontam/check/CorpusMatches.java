@@ -5,6 +5,7 @@ import evalh.decontam.index.Provenance;
 import evalh.decontam.text.NgramScheme;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -52,4 +53,17 @@ public interface CorpusMatches {
    * scan run elsewhere).
    */
   void scanShortItems(ShortItemScan scan, PrintWriter log) throws IOException;
+
+  /** A corpus file a pass could not read on this machine, and why. */
+  record Unread(String file, String reason) {}
+
+  /** Files {@link #fetchTexts} could not read so far, in the order met. */
+  default List<Unread> unreadTexts() {
+    return List.of();
+  }
+
+  /** Files {@link #scanShortItems} could not read so far, in the order met. */
+  default List<Unread> unreadForShortItems() {
+    return List.of();
+  }
 }

@@ -2,6 +2,7 @@ package evalh.decontam.check;
 
 import evalh.decontam.corpus.CorpusDoc;
 import evalh.decontam.corpus.CorpusFile;
+import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.corpus.FileStats;
 import evalh.decontam.index.CorpusReaders;
 import evalh.decontam.index.IndexState;
@@ -12,16 +13,22 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * {@link CorpusMatches} of a Lucene n-gram index (one index or several shards): postings and
  * provenance from the index, texts and the short-item pass from the indexed corpus files, which
- * must still be readable where they were indexed.
+ * must still be readable where they were indexed. A file that is not (a URI on another file system,
+ * a moved or changed file) is reported on the log and in {@link #unreadTexts} / {@link
+ * #unreadForShortItems}, so that the report can say which checks were skipped.
  */
 public final class IndexMatches implements CorpusMatches {
   private final NgramIndex index;
+  private final List<Unread> unreadTexts = new ArrayList<>();
+  private final List<Unread> unreadShort = new ArrayList<>();
 
   public IndexMatches(NgramIndex index) {
     this.index = index;
@@ -53,16 +60,21 @@ public final class IndexMatches implements CorpusMatches {
     IndexState state = index.state();
     for (Map.Entry<String, TreeMap<Long, Long>> e : wanted.entrySet()) {
       String file = e.getKey();
+      String unreadable = unreadable(file);
+      if (unreadable != null) {
+        unread(unreadTexts, log, file, unreadable, "no snippets or answer_leak from it");
+        continue;
+      }
       Path path = Path.of(file);
       IndexState.FileEntry entry = state.file(file);
       try {
-        if (!Files.isReadable(path)) {
-          log.println("warning: corpus file " + path + " is not readable: no snippets from it");
-          continue;
-        }
         if (entry != null && Files.size(path) != entry.size) {
-          log.println(
-              "warning: corpus file " + path + " changed since indexing: no snippets from it");
+          unread(
+              unreadTexts,
+              log,
+              file,
+              "changed since indexing",
+              "no snippets or answer_leak from it");
           continue;
         }
         DocumentTexts.read(
@@ -72,9 +84,43 @@ public final class IndexMatches implements CorpusMatches {
             state.idField,
             (pos, text) -> sink.accept(file, pos, text));
       } catch (IOException ex) {
-        log.println("warning: cannot re-read " + path + " for snippets: " + ex.getMessage());
+        unread(
+            unreadTexts,
+            log,
+            file,
+            "cannot be re-read: " + ex.getMessage(),
+            "no snippets or answer_leak from it");
       }
     }
+  }
+
+  /**
+   * Why a corpus file named in the index cannot be read here, or null when it can. A URI ({@code
+   * hdfs://}, {@code s3a://}, ...) is never read by the local engine (and must not go through
+   * {@link Path#of}, which would turn {@code hdfs://host/x} into {@code hdfs:/host/x}).
+   */
+  private static String unreadable(String file) {
+    if (CorpusFiles.hasScheme(file)) {
+      return "is on another file system, which this machine does not read (check with --engine"
+          + " spark, or copy the corpus here and index it)";
+    }
+    return Files.isReadable(Path.of(file)) ? null : "is not readable here (moved or deleted?)";
+  }
+
+  private static void unread(
+      List<Unread> to, PrintWriter log, String file, String reason, String consequence) {
+    to.add(new Unread(file, reason));
+    log.println("warning: corpus file " + file + " " + reason + ": " + consequence);
+  }
+
+  @Override
+  public List<Unread> unreadTexts() {
+    return List.copyOf(unreadTexts);
+  }
+
+  @Override
+  public List<Unread> unreadForShortItems() {
+    return List.copyOf(unreadShort);
   }
 
   @Override
@@ -84,12 +130,12 @@ public final class IndexMatches implements CorpusMatches {
       if (!f.done()) {
         continue;
       }
-      Path path = Path.of(f.path);
-      if (!Files.isReadable(path)) {
-        log.println(
-            "warning: corpus file " + path + " is gone: short items not checked against it");
+      String unreadable = unreadable(f.path);
+      if (unreadable != null) {
+        unread(unreadShort, log, f.path, unreadable, "short items not checked against it");
         continue;
       }
+      Path path = Path.of(f.path);
       CorpusReaders.forFile(path, st.textFields, st.idField)
           .read(
               path,

@@ -44,6 +44,7 @@ public final class ItemChecker {
   private final PrintWriter log;
   private final NgramScheme scheme;
   private final NgramAnalyzer analyzer;
+  private final List<SkippedCheck> skipped = new ArrayList<>();
 
   public ItemChecker(NgramIndex index, CheckSettings settings, PrintWriter log) {
     this(new IndexMatches(index), settings, log);
@@ -134,7 +135,16 @@ public final class ItemChecker {
                 + scheme.n()
                 + " tokens: scanning the corpus for exact whole-item matches");
         ShortItemScan scan = shortScan(shorts);
+        int unreadBefore = corpus.unreadForShortItems().size();
         corpus.scanShortItems(scan, log);
+        for (CorpusMatches.Unread u :
+            corpus
+                .unreadForShortItems()
+                .subList(unreadBefore, corpus.unreadForShortItems().size())) {
+          skipped.add(
+              new SkippedCheck(
+                  List.of("whole_item_match", "answer_leak"), u.file(), u.reason(), shorts.size()));
+        }
         for (int i = 0; i < shorts.size(); i++) {
           Work w = shorts.get(i);
           w.shortMatch = scan.matched(i);
@@ -151,6 +161,11 @@ public final class ItemChecker {
       out.add(result(w));
     }
     return out;
+  }
+
+  /** Checks {@link #check} could not make because a corpus file was not readable here. */
+  public List<SkippedCheck> skipped() {
+    return List.copyOf(skipped);
   }
 
   private List<Work> shorts(List<Work> work) {
@@ -331,6 +346,7 @@ public final class ItemChecker {
     }
     TextNormalizer norm = scheme.normalization().newNormalizer();
     TokenBuffer buf = new TokenBuffer();
+    int unreadBefore = corpus.unreadTexts().size();
     corpus.fetchTexts(
         wanted,
         (file, pos, text) -> {
@@ -351,6 +367,17 @@ public final class ItemChecker {
           }
         },
         log);
+    for (CorpusMatches.Unread u :
+        corpus.unreadTexts().subList(unreadBefore, corpus.unreadTexts().size())) {
+      int affected = 0;
+      for (Work w : work) {
+        if (w.topProv.stream().anyMatch(p -> p.file().equals(u.file()))) {
+          affected++;
+        }
+      }
+      skipped.add(
+          new SkippedCheck(List.of("snippets", "answer_leak"), u.file(), u.reason(), affected));
+    }
     // documents whose text could not be re-read still count, without a snippet
     for (Work w : work) {
       for (int i = 0; i < Math.min(settings.topDocs(), w.topProv.size()); i++) {

@@ -307,7 +307,8 @@ public final class BenchDecontamCommand implements Callable<Integer> {
     List<String> paths = corpus.shards().stream().map(Path::toString).toList();
     PrintWriter quiet = new PrintWriter(new StringWriter());
     try (DistributedEngine eng = DistributedEngines.start("spark", master, 0, quiet)) {
-      int cores = sparkCores(master);
+      // the executors' cores (task slots), not this JVM's
+      int cores = eng.cores();
       o.put("engine", eng.describe());
       o.put("cores", cores);
       ItemChecker.QueryPlan plan = ItemChecker.plan(corpus.items(), opts.scheme(), settings());
@@ -351,7 +352,9 @@ public final class BenchDecontamCommand implements Callable<Integer> {
         Path shards = work.resolve("spark-shards-" + master.replaceAll("[^A-Za-z0-9]", ""));
         IOUtils.rm(shards);
         long i0 = System.nanoTime();
-        String manifest = eng.index(paths, opts, shards.toString(), quiet);
+        // a file: URI: with a cluster master a plain path is refused (it would be each
+        // executor's own disk); here the cluster shares this machine's file system
+        String manifest = eng.index(paths, opts, shards.toUri().toString(), quiet);
         double isecs = (System.nanoTime() - i0) / 1e9;
         List<String> viaShards;
         try (NgramIndex index = NgramIndex.open(DecontamCommand.localPath(manifest))) {
@@ -380,19 +383,6 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       }
     }
     return o;
-  }
-
-  /** Cores of a local master ({@code local[N]}; {@code local[*]}, {@code local}: this machine). */
-  static int sparkCores(String master) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("local\\[(\\d+)(,\\d+)?\\]").matcher(master);
-    if (m.matches()) {
-      return Integer.parseInt(m.group(1));
-    }
-    if (master.equals("local")) {
-      return 1;
-    }
-    return Runtime.getRuntime().availableProcessors();
   }
 
   static long processCpuNanos() {

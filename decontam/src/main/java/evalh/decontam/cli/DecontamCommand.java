@@ -129,7 +129,10 @@ public final class DecontamCommand implements Callable<Integer> {
       paramLabel = "URL",
       description =
           "Spark master: local[N], spark://host:port, yarn or k8s://https://host:port (default:"
-              + " spark-submit's, else local[*]).")
+              + " spark-submit's, else local[*]). A cluster master gets the job jar in spark.jars."
+              + " yarn and k8s:// need spark-submit from a Spark distribution (the evalh launcher's"
+              + " Spark has no YARN or Kubernetes support; it prints the spark-submit line). Driver"
+              + " and executors need Java 25.")
   String master;
 
   @Option(
@@ -148,7 +151,8 @@ public final class DecontamCommand implements Callable<Integer> {
       description =
           "With --mode index: where shards and evalh-shards.json go (any Hadoop file system;"
               + " default: <index-root>/<corpus>-<hash>-shards). Items are checked right away when"
-              + " it is local.")
+              + " it is local. With a cluster master it must be a URI every executor reaches"
+              + " (hdfs://, s3a://, or file:/// on a shared mount); a plain path is refused.")
   String shardsOut;
 
   @Option(

@@ -4,6 +4,7 @@ import evalh.decontam.check.CheckItem;
 import evalh.decontam.check.CheckSettings;
 import evalh.decontam.check.ItemChecker;
 import evalh.decontam.check.ItemMatch;
+import evalh.decontam.check.SkippedCheck;
 import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.engine.DistributedEngine;
 import evalh.decontam.engine.DistributedEngines;
@@ -94,10 +95,11 @@ final class DecontamRunner {
     if (!corpus.engine().equals("local")) {
       return distributed();
     }
-    return checkIndex(resolveIndex());
+    return checkIndex(resolveIndex(), "local");
   }
 
-  private int checkIndex(Path indexDir) throws IOException {
+  /** Checks against an index; {@code engine} built it ({@code local}, or a distributed engine). */
+  private int checkIndex(Path indexDir, String engine) throws IOException {
     try (NgramIndex index = NgramIndex.open(indexDir)) {
       IndexTrust trust =
           IndexTrust.check(indexDir, index.state(), index.numDocs(), corpus.allowPartial());
@@ -115,16 +117,17 @@ final class DecontamRunner {
               job.items().size(),
               indexDir,
               index.numDocs());
-      List<ItemMatch> matches =
-          new ItemChecker(index, job.settings(), job.log()).check(job.items());
+      ItemChecker checker = new ItemChecker(index, job.settings(), job.log());
+      List<ItemMatch> matches = checker.check(job.items());
       CorpusSource source =
           new CorpusSource.Index(
+              engine,
               indexDir.toAbsolutePath().toString(),
               index.numDocs(),
               index.state().files.size(),
               index.shards(),
               index.scheme());
-      writeReport(source, trust.unfinished(), matches);
+      writeReport(source, trust.unfinished(), checker.skipped(), matches);
     }
     return 0;
   }
@@ -153,15 +156,15 @@ final class DecontamRunner {
                   + " --task ...");
           return 0;
         }
-        return checkIndex(local);
+        return checkIndex(local, eng.describe());
       }
       log.printf(
           Locale.ROOT, "scanning for %d items with %s%n", job.items().size(), eng.describe());
       ItemChecker.QueryPlan plan = ItemChecker.plan(job.items(), opts.scheme(), job.settings());
       DistributedEngine.CorpusScan scan =
           eng.scan(corpus.corpus(), opts, plan, job.settings().boilerplateCap(), log);
-      List<ItemMatch> matches =
-          new ItemChecker(scan.matches(), job.settings(), log).check(job.items());
+      ItemChecker checker = new ItemChecker(scan.matches(), job.settings(), log);
+      List<ItemMatch> matches = checker.check(job.items());
       CorpusSource source =
           new CorpusSource.Scan(
               eng.describe(),
@@ -173,13 +176,17 @@ final class DecontamRunner {
               scan.bytes(),
               scan.seconds(),
               opts.scheme());
-      writeReport(source, List.of(), matches);
+      writeReport(source, List.of(), checker.skipped(), matches);
       return 0;
     }
   }
 
   /** Writes decontam.json and decontam.md and prints the summary from the report's counts. */
-  private void writeReport(CorpusSource source, List<String> unfinished, List<ItemMatch> matches)
+  private void writeReport(
+      CorpusSource source,
+      List<String> unfinished,
+      List<SkippedCheck> skipped,
+      List<ItemMatch> matches)
       throws IOException {
     LinkedHashSet<String> tasks = new LinkedHashSet<>();
     job.items().forEach(i -> tasks.add(i.task()));
@@ -189,6 +196,7 @@ final class DecontamRunner {
             .source(source)
             .settings(job.settings())
             .partial(unfinished)
+            .skipped(skipped)
             .group(job.spec(), new ArrayList<>(tasks))
             .addAll(matches)
             .build();

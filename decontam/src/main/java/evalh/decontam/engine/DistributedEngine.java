@@ -42,6 +42,12 @@ public interface DistributedEngine extends AutoCloseable {
   String index(List<String> corpus, BuildOptions options, String out, PrintWriter log)
       throws IOException;
 
+  /**
+   * The cores (task slots) the engine's workers run tasks on, for per-core rates; waits until the
+   * workers have registered.
+   */
+  int cores();
+
   /** What the engine runs on, for the report (e.g. {@code spark 4.2.0 local[2]}). */
   String describe();
 

@@ -20,17 +20,19 @@ public sealed interface CorpusSource {
   /**
    * A Lucene index (a local one, or the shards a Spark job built).
    *
+   * @param engine what built it: {@code local}, or the distributed engine as it describes itself
    * @param path the index directory
    * @param documents its documents
    * @param files corpus files indexed
    * @param shards Lucene indexes it is made of
    */
-  record Index(String path, long documents, int files, int shards, NgramScheme scheme)
+  record Index(
+      String engine, String path, long documents, int files, int shards, NgramScheme scheme)
       implements CorpusSource {
     @Override
     public ObjectNode toJson() {
       ObjectNode o = JsonNodeFactory.instance.objectNode();
-      o.put("engine", "local");
+      o.put("engine", engine);
       o.put("path", path);
       o.put("documents", documents);
       o.put("files", files);

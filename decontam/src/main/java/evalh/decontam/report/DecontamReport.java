@@ -10,6 +10,7 @@ import evalh.decontam.check.CheckSettings;
 import evalh.decontam.check.DocHit;
 import evalh.decontam.check.ItemMatch;
 import evalh.decontam.check.Llama2Buckets;
+import evalh.decontam.check.SkippedCheck;
 import evalh.decontam.schema.DecontamJson;
 import evalh.decontam.text.NgramScheme;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class DecontamReport {
   private final CorpusSource source;
   private final CheckSettings settings;
   private final List<String> unfinished;
+  private final List<SkippedCheck> skipped;
   private final LabelCounts all;
   private final Map<String, List<ItemMatch>> byTask;
   private final Map<String, LabelCounts> taskCounts;
@@ -50,6 +52,7 @@ public final class DecontamReport {
       CorpusSource source,
       CheckSettings settings,
       List<String> unfinished,
+      List<SkippedCheck> skipped,
       LabelCounts all,
       Map<String, List<ItemMatch>> byTask,
       Map<String, LabelCounts> taskCounts,
@@ -60,6 +63,7 @@ public final class DecontamReport {
     this.source = source;
     this.settings = settings;
     this.unfinished = unfinished;
+    this.skipped = skipped;
     this.all = all;
     this.byTask = byTask;
     this.taskCounts = taskCounts;
@@ -79,6 +83,7 @@ public final class DecontamReport {
     private List<String> unfinished = List.of();
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private final Map<String, List<ItemMatch>> byTask = new LinkedHashMap<>();
+    private final List<SkippedCheck> skipped = new ArrayList<>();
 
     public Builder taskSpec(String spec) {
       this.taskSpec = spec;
@@ -103,6 +108,12 @@ public final class DecontamReport {
      */
     public Builder partial(List<String> unfinished) {
       this.unfinished = List.copyOf(unfinished);
+      return this;
+    }
+
+    /** Checks that could not be made (a corpus file not readable where the items were checked). */
+    public Builder skipped(List<SkippedCheck> s) {
+      skipped.addAll(s);
       return this;
     }
 
@@ -146,6 +157,15 @@ public final class DecontamReport {
       root.put("task_spec", taskSpec);
       root.set("index", source.toJson());
       root.set("settings", settingsJson(settings));
+      ArrayNode sk = root.putArray("skipped_checks");
+      for (SkippedCheck s : skipped) {
+        ObjectNode o = sk.addObject();
+        ArrayNode cs = o.putArray("checks");
+        s.checks().forEach(cs::add);
+        o.put("file", s.file());
+        o.put("reason", s.reason());
+        o.put("items", s.items());
+      }
       LabelCounts all = new LabelCounts();
       tc.values().forEach(all::add);
       ObjectNode summary = all.toJson();
@@ -174,7 +194,17 @@ public final class DecontamReport {
             tasks.set(t, o);
           });
       return new DecontamReport(
-          root, taskSpec, source, settings, unfinished, all, byTask, tc, gc, groups);
+          root,
+          taskSpec,
+          source,
+          settings,
+          unfinished,
+          List.copyOf(skipped),
+          all,
+          byTask,
+          tc,
+          gc,
+          groups);
     }
   }
 
@@ -286,6 +316,25 @@ public final class DecontamReport {
       sb.append("Stride > 1: only shared runs of at least ")
           .append(scheme.guaranteedRun())
           .append(" tokens are guaranteed to be found; counts are lower bounds.\n\n");
+    }
+    if (!skipped.isEmpty()) {
+      sb.append("**Skipped checks**: corpus files not readable where the items were checked; the")
+          .append(" items keep their n-gram counts and labels, but these checks were not made in")
+          .append(" these files (see `skipped_checks` in decontam.json):\n\n");
+      for (SkippedCheck s : skipped) {
+        List<String> checks = new ArrayList<>();
+        s.checks().forEach(c -> checks.add("`" + c + "`"));
+        sb.append("- ")
+            .append(String.join(", ", checks))
+            .append(" for ")
+            .append(s.items())
+            .append(" item(s): `")
+            .append(s.file().replace("`", "'"))
+            .append("` ")
+            .append(Markdown.escape(s.reason()))
+            .append('\n');
+      }
+      sb.append('\n');
     }
     sb.append(
         "| | items | dirty | clean | answer leak | short | Llama-2 clean | not clean | not dirty | Llama-2 dirty |\n");

@@ -1,0 +1,160 @@
+package evalh.spark;
+
+import evalh.decontam.corpus.CorpusFiles;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.Locale;
+
+/**
+ * What a {@code --master} URL needs before a session can start: a local master needs nothing; any
+ * other needs the job jar shipped to its executors ({@code spark.jars}); {@code yarn} and {@code
+ * k8s://} need Spark's cluster-manager module on the driver's class path, which only a Spark
+ * distribution's spark-submit has. Issue 16: without {@code spark.jars} every executor failed with
+ * {@code ClassNotFoundException}, and yarn/k8s failed with "Could not parse Master URL".
+ */
+final class SparkMaster {
+  private SparkMaster() {}
+
+  /** The kinds of master URL Spark 4.2 knows. */
+  enum Kind {
+    LOCAL,
+    STANDALONE,
+    YARN,
+    KUBERNETES,
+    OTHER
+  }
+
+  static Kind kind(String master) {
+    if (master.equals("local") || master.startsWith("local[") || master.startsWith("local-")) {
+      return Kind.LOCAL;
+    }
+    if (master.startsWith("spark://")) {
+      return Kind.STANDALONE;
+    }
+    if (master.equals("yarn")) {
+      return Kind.YARN;
+    }
+    if (master.startsWith("k8s://")) {
+      return Kind.KUBERNETES;
+    }
+    return Kind.OTHER;
+  }
+
+  static boolean isLocal(String master) {
+    return kind(master) == Kind.LOCAL;
+  }
+
+  /** The class Spark's ServiceLoader finds for the master's cluster manager, or null. */
+  static String clusterManagerClass(Kind k) {
+    return switch (k) {
+      case YARN -> "org.apache.spark.scheduler.cluster.YarnClusterManager";
+      case KUBERNETES -> "org.apache.spark.scheduler.cluster.k8s.KubernetesClusterManager";
+      default -> null;
+    };
+  }
+
+  /**
+   * Fails with the spark-submit line to use when {@code master} is YARN or Kubernetes and this JVM
+   * has no cluster manager for it ({@code ./evalh} runs on the Spark jars Maven resolved, which
+   * hold neither spark-yarn nor spark-kubernetes).
+   */
+  static void requireClusterManager(String master, ClassLoader loader) {
+    Kind k = kind(master);
+    String cls = clusterManagerClass(k);
+    if (cls == null) {
+      return;
+    }
+    try {
+      Class.forName(cls, false, loader);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException(submitHint(master, k), e);
+    }
+  }
+
+  static String submitHint(String master, Kind k) {
+    String module = k == Kind.YARN ? "spark-yarn" : "spark-kubernetes";
+    String extra =
+        k == Kind.YARN
+            ? "  (HADOOP_CONF_DIR or YARN_CONF_DIR must point at the cluster's configuration)\n"
+            : "  --conf spark.kubernetes.container.image=<Spark 4.2 image on Java 25>"
+                + " --conf spark.driver.host=<this machine's address, reachable from the pods>\n";
+    return String.format(
+        Locale.ROOT,
+        "--master %s: this JVM has no %s cluster manager (%s is not on the class path: ./evalh"
+            + " runs on the Spark jars Maven resolved, which have no YARN or Kubernetes support)."
+            + " Submit the job jar from a Spark 4.2 distribution instead, in client mode:%n"
+            + "  $SPARK_HOME/bin/spark-submit --master %s --deploy-mode client --class"
+            + " evalh.cli.Main %s decontam --engine spark ...%n%s"
+            + "(README, 'Decontamination on a Spark cluster')",
+        master,
+        k == Kind.YARN ? "YARN" : "Kubernetes",
+        module,
+        master,
+        jobJarOrPlaceholder(),
+        extra);
+  }
+
+  private static String jobJarOrPlaceholder() {
+    Path p = ownJar();
+    return p != null ? p.toString() : "cli/target/evalh-spark-job.jar";
+  }
+
+  /**
+   * The jar this class was loaded from (the job jar under {@code ./evalh} or spark-submit), or null
+   * when it was loaded from a directory (a build's classes) or its location is unknown.
+   */
+  static Path ownJar() {
+    CodeSource cs = SparkMaster.class.getProtectionDomain().getCodeSource();
+    if (cs == null || cs.getLocation() == null) {
+      return null;
+    }
+    try {
+      Path p = Path.of(cs.getLocation().toURI());
+      return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jar") ? p : null;
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Refuses a plain (local) {@code --shards-out} path with a cluster master: every executor would
+   * write its shards to its own disk and the driver the manifest to its own, naming shards that are
+   * not next to it. A URI ({@code hdfs://}, {@code s3a://}, or {@code file:///} for a file system
+   * mounted at the same path everywhere) says the location is shared.
+   */
+  static void requireSharedShardsOut(String master, String out) {
+    if (!isLocal(master) && !CorpusFiles.hasScheme(out)) {
+      throw new IllegalArgumentException(
+          "--shards-out "
+              + out
+              + " is a path on this machine, but with --master "
+              + master
+              + " every executor would write its shards to its own disk and the manifest would"
+              + " name shards that are not here: give a URI every executor and this machine can"
+              + " reach (hdfs://..., s3a://..., or file:///... on a file system mounted at the"
+              + " same path everywhere)");
+    }
+  }
+
+  /**
+   * The value {@code spark.jars} must get for a non-local master when nothing set it (spark-submit
+   * sets it to the application jar): this class's own jar. A non-local master without a jar to ship
+   * is an error: the executors would not find evalh's classes.
+   */
+  static String jarsToShip(String master, Path ownJar) {
+    if (isLocal(master)) {
+      return null;
+    }
+    if (ownJar == null) {
+      throw new IllegalStateException(
+          "--master "
+              + master
+              + ": the executors need evalh's classes, and this JVM did not load them from a jar"
+              + " to ship: run through ./evalh (it uses cli/target/evalh-spark-job.jar), or"
+              + " spark-submit that jar, or set spark.jars to it");
+    }
+    return ownJar.toAbsolutePath().toString();
+  }
+}
