@@ -7,7 +7,9 @@ import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.NgramIndex;
+import evalh.decontam.report.CorpusSource;
 import evalh.decontam.report.DecontamReport;
+import evalh.decontam.text.NgramScheme;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -26,6 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * checks were skipped, and the warning must name the file as indexed.
  */
 class SkippedChecksTest {
+  /** What the report says the items were checked against (the typed report requires one). */
+  private static final CorpusSource INDEX =
+      new CorpusSource.Index("local", "/idx", 1, 1, 1, NgramScheme.defaults());
+
   private static final String URI = "hdfs://namenode:8020/corpus/part-0.jsonl";
   private static final String QUESTION =
       "Which organelle of a plant cell converts the energy of sunlight into chemical energy that"
@@ -123,7 +129,12 @@ class SkippedChecksTest {
     assertThat(c.log()).contains("warning: corpus file " + URI + " ").doesNotContain("hdfs:/n");
 
     DecontamReport r =
-        DecontamReport.builder().taskSpec("t").skipped(c.skipped()).addAll(c.matches()).build();
+        DecontamReport.builder()
+            .taskSpec("t")
+            .source(INDEX)
+            .skipped(c.skipped())
+            .addAll(c.matches())
+            .build();
     JsonNode sk = r.json().get("skipped_checks");
     assertThat(sk).hasSize(2);
     assertThat(sk.get(0).get("file").asText()).isEqualTo(URI);
@@ -136,7 +147,7 @@ class SkippedChecksTest {
 
   @Test
   void aReportWithNothingSkippedSaysSoInItsJson() {
-    DecontamReport r = DecontamReport.builder().taskSpec("t").build();
+    DecontamReport r = DecontamReport.builder().taskSpec("t").source(INDEX).build();
     assertThat(r.json().get("skipped_checks").isArray()).isTrue();
     assertThat(r.json().get("skipped_checks")).isEmpty();
     assertThat(r.toMarkdown()).doesNotContain("Skipped checks");
