@@ -37,8 +37,10 @@ import picocli.CommandLine.Spec;
       "Compare per-token log-probs, lm-eval loglikelihoods (token splits, is_greedy) and rolling",
       "bits-per-byte on the reference fixtures (a folder with models/ and expected/) with the",
       "engine on the chosen device and dtype. float32 tolerances are the fixtures' own (2e-4 per",
-      "token, 1e-3 per summed request, 1e-5 relative bpb, no is_greedy flips); float16 ones are",
-      "3e-2, 1.5e-1 and 2e-3, with is_greedy checked only where the reference margin is > 0.05."
+      "token, 1e-3 per summed request, 1e-5 relative bpb, no is_greedy flips); bfloat16 ones are",
+      "6e-2 per token, 0.3 per summed request and 1e-2 relative bpb, with is_greedy checked where",
+      "the reference margin is > 0.1; float16 ones are 3e-2, 1.5e-1 and 2e-3, is_greedy where the",
+      "margin is > 0.05."
     })
 public final class CheckFixturesCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -55,8 +57,20 @@ public final class CheckFixturesCommand implements Callable<Integer> {
   @Option(
       names = "--dtype",
       defaultValue = "float32",
-      description = "float32|float16 (default ${DEFAULT-VALUE}).")
+      description = "float32|bfloat16|float16 (default ${DEFAULT-VALUE}).")
   String dtype;
+
+  @Option(
+      names = "--runtime",
+      defaultValue = "auto",
+      description = "auto|torch|djl (default ${DEFAULT-VALUE}).")
+  String runtime;
+
+  @Option(
+      names = "--torch",
+      paramLabel = "DIR|bundled",
+      description = "libtorch for --runtime torch (see evalh run --help).")
+  String torch;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,9 +81,11 @@ public final class CheckFixturesCommand implements Callable<Integer> {
   /** Tolerances for one compute dtype. */
   record Tolerances(double token, double sum, double bpbRel, double greedyMargin) {
     static Tolerances of(String dtype) {
-      return dtype.startsWith("float16") || dtype.equals("fp16")
-          ? new Tolerances(3e-2, 1.5e-1, 2e-3, 0.05)
-          : new Tolerances(2e-4, 1e-3, 1e-5, 0.0);
+      return switch (dtype) {
+        case "float16", "fp16", "half" -> new Tolerances(3e-2, 1.5e-1, 2e-3, 0.05);
+        case "bfloat16", "bf16" -> new Tolerances(6e-2, 3e-1, 1e-2, 0.1);
+        default -> new Tolerances(2e-4, 1e-3, 1e-5, 0.0);
+      };
     }
   }
 
@@ -94,6 +110,7 @@ public final class CheckFixturesCommand implements Callable<Integer> {
     return LoglikelihoodEngine.open(
         fixtures.resolve("models").resolve(model).toString(),
         EngineOptions.defaults()
+            .withRuntime(runtime, torch)
             .withDevice(device)
             .withDtype(dtype)
             .withMaxLength(maxLength)
@@ -110,7 +127,12 @@ public final class CheckFixturesCommand implements Callable<Integer> {
     JsonNode lp = read("logprobs-" + model + ".json");
     JsonNode ll = read("loglikelihood-" + model + ".json");
     try (LoglikelihoodEngine e = open(model, 512, EngineOptions.RollingPrefix.BOS)) {
-      where = e.metadata().get("device") + "/" + e.metadata().get("dtype");
+      where =
+          e.fingerprint().runtime()
+              + "/"
+              + e.fingerprint().device()
+              + "/"
+              + e.fingerprint().dtype();
       for (JsonNode seq : lp.path("sequences")) {
         int[] ids = ints(seq.path("input_ids"));
         if (ids.length < 2) {
