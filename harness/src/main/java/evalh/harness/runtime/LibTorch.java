@@ -77,6 +77,7 @@ final class LibTorch {
   private final MethodHandle newStableIValue; // 2.13+
   private final MethodHandle exceptionWhat; // 2.13+
   private final MethodHandle malloc;
+  private final MethodHandle blasThreadsLocal; // OpenBLAS builds only
 
   private LibTorch(LibTorchLocation location, SymbolLookup lookup, long abi) {
     this.location = location;
@@ -133,6 +134,10 @@ final class LibTorch {
             LINKER.defaultLookup().find("malloc").orElseThrow(),
             FunctionDescriptor.of(ADDRESS, JAVA_LONG));
     this.cuda = optional("cudaGetDeviceCount").isPresent();
+    this.blasThreadsLocal =
+        optional("openblas_set_num_threads_local")
+            .map(x -> LINKER.downcallHandle(x, FunctionDescriptor.of(JAVA_INT, JAVA_INT)))
+            .orElse(null);
   }
 
   /** {@code major << 56 | minor << 48}, libtorch's TORCH_ABI_VERSION layout. */
@@ -484,6 +489,33 @@ final class LibTorch {
       return "bool";
     }
     return "dtype#" + code;
+  }
+
+  /**
+   * Runs {@code op} with OpenBLAS single-threaded on this thread, for kernels that call BLAS from
+   * inside their own OpenMP loop (the CPU flash attention): a pthreads OpenBLAS would otherwise
+   * start its own threads there ("Detect OpenMP Loop and this application may hang"). No-op for
+   * libtorch builds without OpenBLAS (MKL).
+   */
+  <R> R withSingleThreadedBlas(java.util.function.Supplier<R> op) {
+    if (blasThreadsLocal == null) {
+      return op.get();
+    }
+    int before;
+    try {
+      before = (int) blasThreadsLocal.invokeExact(1);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    try {
+      return op.get();
+    } finally {
+      try {
+        int ignored = (int) blasThreadsLocal.invokeExact(before);
+      } catch (Throwable t) {
+        throw rethrow(t);
+      }
+    }
   }
 
   /** Number of CUDA devices this libtorch sees (0 for a CPU build). */

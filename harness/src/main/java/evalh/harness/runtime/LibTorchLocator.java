@@ -231,6 +231,11 @@ public final class LibTorchLocator {
     return p;
   }
 
+  /** Whether {@code l} is the bundled build (renamed, so it can share a process with DJL's). */
+  public static boolean isBundled(LibTorchLocation l) {
+    return l.library().getFileName().toString().equals(RENAMES.get("libtorch_cpu.so"));
+  }
+
   static LibTorchLocation bundled(Path cacheRoot, List<String> notes) {
     Properties v = bundledVersions();
     String name = "libtorch-" + v.getProperty("pytorch") + "-openblas-" + v.getProperty("openblas");
@@ -252,7 +257,7 @@ public final class LibTorchLocator {
         + v.getProperty("openblas")
         + " renames="
         + new java.util.TreeMap<>(RENAMES)
-        + "\n";
+        + " unique-symbols=global\n";
   }
 
   private static boolean valid(Path dir, String stamp) {
@@ -341,8 +346,23 @@ public final class LibTorchLocator {
       ByteBuffer sh = read(ch, shoff, (long) es * n);
       int link = -1;
       for (int i = 0; i < n; i++) {
-        if (sh.getInt(i * es + 4) == 6) { // SHT_DYNAMIC: sh_link is its string table
+        int type = sh.getInt(i * es + 4);
+        if (type == 6) { // SHT_DYNAMIC: sh_link is its string table
           link = sh.getInt(i * es + 40);
+        } else if (type == 11) { // SHT_DYNSYM: 24-byte entries, st_info at offset 4
+          long symOff = sh.getLong(i * es + 24);
+          ByteBuffer syms = read(ch, symOff, sh.getLong(i * es + 32));
+          boolean dirty = false;
+          for (int at = 0; at + 24 <= syms.limit(); at += 24) {
+            int info = syms.get(at + 4) & 0xff;
+            if (info >> 4 == 10) { // STB_GNU_UNIQUE -> STB_GLOBAL
+              syms.put(at + 4, (byte) ((1 << 4) | (info & 0xf)));
+              dirty = true;
+            }
+          }
+          if (dirty) {
+            ch.write(syms.position(0), symOff);
+          }
         }
       }
       if (link < 0) {

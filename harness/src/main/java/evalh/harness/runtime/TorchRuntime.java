@@ -673,19 +673,24 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
       if (maskArg != null && maskArg.causal) {
         throw new TorchException("attention: a causal marker with a prefix needs a real mask");
       }
+      Tensor kArg = kk;
+      Tensor vArg = vv;
+      boolean gqaArg = gqa;
       Tensor out =
-          op(
-              "aten::scaled_dot_product_attention",
-              "",
-              "aten::scaled_dot_product_attention " + shapes(q, kk, vv, mask),
-              arg(q),
-              arg(kk),
-              arg(vv),
-              optional(maskArg),
-              LibTorch.ofDouble(0.0),
-              LibTorch.ofBool(causal),
-              LibTorch.NONE,
-              LibTorch.ofBool(gqa));
+          lt.withSingleThreadedBlas(
+              () ->
+                  op(
+                      "aten::scaled_dot_product_attention",
+                      "",
+                      "aten::scaled_dot_product_attention " + shapes(q, kArg, vArg, mask),
+                      arg(q),
+                      arg(kArg),
+                      arg(vArg),
+                      optional(maskArg),
+                      LibTorch.ofDouble(0.0),
+                      LibTorch.ofBool(causal),
+                      LibTorch.NONE,
+                      LibTorch.ofBool(gqaArg)));
       return keep(reshape(transpose(out, 1, 2), b, t, nq * d));
     }
   }
