@@ -428,34 +428,6 @@ public final class DjlRuntime implements TensorRuntime<NDArray>, MatmulPeak {
     return a;
   }
 
-  // layerNorm and gelu: the "archs" branch (issue 13) brings DjlRuntime's versions of these two;
-  // on merge keep those and drop these.
-  @Override
-  public NDArray layerNorm(NDArray x, NDArray w, NDArray b, double eps) {
-    try (NDManager tmp = current().newSubManager()) {
-      NDArray xf = track(tmp, x.toType(DataType.FLOAT32, true));
-      NDArray wf = track(tmp, w.toType(DataType.FLOAT32, true));
-      NDArray bf =
-          b == null ? track(tmp, wf.zerosLike()) : track(tmp, b.toType(DataType.FLOAT32, true));
-      NDArray n =
-          track(
-              tmp,
-              ai.djl.nn.norm.LayerNorm.layerNorm(
-                      xf,
-                      new Shape(x.getShape().get(x.getShape().dimension() - 1)),
-                      wf,
-                      bf,
-                      (float) eps)
-                  .singletonOrThrow());
-      return own(n.toType(compute, false));
-    }
-  }
-
-  @Override
-  public NDArray gelu(NDArray x) {
-    return own(Activation.gelu(x));
-  }
-
   @Override
   public NDArray swiglu(NDArray gate, NDArray up) {
     try (NDManager tmp = current().newSubManager()) {
