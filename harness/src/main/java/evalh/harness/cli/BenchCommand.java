@@ -344,7 +344,7 @@ public final class BenchCommand implements Callable<Integer> {
     java.util.Map<String, Result> first = new java.util.LinkedHashMap<>();
     for (Result r : results) {
       if (r.runtime().equals(base)) {
-        first.put(r.workload(), r);
+        first.putIfAbsent(r.workload(), r);
       }
     }
     for (Result r : results) {
