@@ -505,11 +505,7 @@ public final class DjlRuntime implements TensorRuntime<NDArray>, MatmulPeak {
       java.lang.management.MemoryUsage m = ai.djl.util.cuda.CudaUtils.getGpuMemory(device);
       return Math.max(0, m.getMax() - m.getUsed());
     }
-    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      return sun.getFreeMemorySize();
-    }
-    return Runtime.getRuntime().maxMemory();
+    return HostMemory.availableBytes();
   }
 
   @Override
