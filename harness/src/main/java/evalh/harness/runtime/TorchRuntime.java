@@ -327,9 +327,25 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
     }
     MemorySegment h = lt.empty(shape, dtype, lt.cpu, 0);
     Tensor t = own(h);
-    long bytes = n * (dtype == lt.i64 ? 8 : dtype == lt.bool ? 1 : 4);
+    long bytes = n * elementSize(dtype);
     fill.accept(lt.dataPtr(h).reinterpret(bytes));
     return onCpu() ? t : toDevice(t, dtype);
+  }
+
+  private int elementSize(int dtype) {
+    if (dtype == lt.i64) {
+      return 8;
+    }
+    if (dtype == lt.bool) {
+      return 1;
+    }
+    if (dtype == lt.f32) {
+      return 4;
+    }
+    if (dtype == lt.bf16 || dtype == lt.f16) {
+      return 2;
+    }
+    throw new TorchException("no element size for " + lt.dtypeName(dtype));
   }
 
   // ---- TensorRuntime -----------------------------------------------------------------------
@@ -361,7 +377,7 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
     scopes.push(root);
     try {
       Tensor blob;
-      if (stored.data().address() % size == 0) {
+      if (stored.data().isNative() && stored.data().address() % size == 0) {
         // Zero-copy over the read-only mapping: never an in-place op on it.
         blob = own(lt.fromBlob(stored.data(), shape, code));
       } else {

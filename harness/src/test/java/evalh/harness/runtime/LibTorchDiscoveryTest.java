@@ -123,7 +123,9 @@ class LibTorchDiscoveryTest {
             "--ckpt",
             Fixtures.model("tiny-llama").toString(),
             "--text",
-            "Hi");
+            "Hi",
+            "--runtime",
+            "torch");
     pb.environment().put("PATH", bin.toString());
     pb.environment().remove("EVALH_TORCH");
     pb.redirectErrorStream(true);

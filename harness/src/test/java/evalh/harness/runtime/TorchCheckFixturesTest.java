@@ -11,8 +11,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
- * {@code evalh check-fixtures} on TorchRuntime with the bundled CPU libtorch, in float32 (the
- * fixtures' tolerances) and bfloat16 (6e-2 per token, 0.3 per request, 1e-2 relative bpb).
+ * {@code evalh check-fixtures} on TorchRuntime with the bundled CPU libtorch, for all five fixture
+ * families (Llama, Qwen2, Qwen3, OLMo 2, GPT-NeoX: LayerNorm, GELU, partial rotary), in float32
+ * (the fixtures' tolerances) and bfloat16 (6e-2 per token, 0.3 per request, 1e-2 relative bpb).
  */
 class TorchCheckFixturesTest {
 
@@ -38,9 +39,10 @@ class TorchCheckFixturesTest {
             dtype);
     System.out.print(out);
     assertThat(rc).as(out + "\n" + err).isZero();
-    assertThat(out.toString())
-        .contains("tiny-llama torch/cpu/" + dtype)
-        .contains("tiny-qwen2 torch/cpu/" + dtype)
-        .contains("check-fixtures: PASS");
+    for (String model :
+        new String[] {"tiny-llama", "tiny-qwen2", "tiny-qwen3", "tiny-olmo2", "tiny-gpt-neox"}) {
+      assertThat(out.toString()).containsPattern(model + "\\s+torch/cpu/" + dtype + " .* ok\\n");
+    }
+    assertThat(out.toString()).contains("check-fixtures: PASS");
   }
 }
