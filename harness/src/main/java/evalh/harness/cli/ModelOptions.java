@@ -22,9 +22,9 @@ public final class ModelOptions {
       defaultValue = "auto",
       paramLabel = "auto|torch|djl",
       description =
-          "Tensor runtime (default: ${DEFAULT-VALUE} = torch): 'torch' calls libtorch >= 2.10"
-              + " through its stable C ABI (bfloat16, float16, float32); 'djl' is DJL's PyTorch"
-              + " 2.7.1 engine (float32, float16 on CUDA).")
+          "Tensor runtime: 'torch' calls libtorch >= 2.10 through its stable C ABI (bfloat16,"
+              + " float16, float32); 'djl' is DJL's PyTorch 2.7.1 engine (float32, float16 on"
+              + " CUDA); 'auto' (default) is torch for bfloat16 or a named libtorch, else djl.")
   public String runtime;
 
   @Option(
@@ -50,7 +50,7 @@ public final class ModelOptions {
       paramLabel = "auto|float32|bfloat16|float16",
       description =
           "Compute dtype (default: ${DEFAULT-VALUE}: float32 on CPU for accuracy; on CUDA the"
-              + " checkpoint's stored dtype with --runtime torch, float16 with djl). Weights stored"
+              + " checkpoint's stored dtype with the torch runtime, float16 with djl). Weights stored"
               + " in the compute dtype are used in place (memory-mapped); a checkpoint that cannot"
               + " fit the free memory in the chosen dtype is refused before loading.")
   public String dtype;
