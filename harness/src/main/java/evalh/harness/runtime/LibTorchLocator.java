@@ -7,9 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -302,12 +299,12 @@ public final class LibTorchLocator {
       try {
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         tmp = null;
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+      } catch (IOException e) {
+        // rename(2) onto a non-empty folder fails (ENOTEMPTY, reported as a plain
+        // FileSystemException): another process extracted first, and its copy is complete.
         if (!valid(dir, stamp)) {
-          throw new TorchException("another process left an incomplete " + dir, e);
+          throw e;
         }
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new TorchException("cannot rename into " + dir + ": " + e.getMessage(), e);
       }
     } catch (IOException e) {
       throw new TorchException(
