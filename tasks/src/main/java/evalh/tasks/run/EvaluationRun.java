@@ -71,7 +71,9 @@ public final class EvaluationRun {
   /** The tasks of a run with their data read, and the decontamination labels if any. */
   private record Loaded(List<TaskPlan> plans, DecontamLabels decontam) {}
 
-  /** What the model answered: per-task scores, the engine's identity and work, the scorer's counts. */
+  /**
+   * What the model answered: per-task scores, the engine's identity and work, the scorer's counts.
+   */
   private record Scored(
       Map<String, TaskScores> scores, EngineFingerprint meta, EngineStats stats, Scorer scorer) {}
 
