@@ -7,7 +7,10 @@ import evalh.harness.engine.TokenRequest;
 import evalh.harness.engine.TokenScorer;
 import evalh.harness.model.RandomLlama;
 import evalh.harness.model.Transformer;
-import evalh.harness.runtime.DjlRuntime;
+import evalh.harness.runtime.LibTorchLocator;
+import evalh.harness.runtime.MatmulPeak;
+import evalh.harness.runtime.Runtimes;
+import evalh.harness.runtime.TensorRuntime;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +40,12 @@ import picocli.CommandLine.Spec;
       "Workloads: 'rolling' scores every position of full rows (bits-per-byte style);",
       "'mc' scores one position per row (multiple-choice style); 'fewshot' is 5-shot MMLU-shaped",
       "items (a subject's shared few-shot block, a question, four one-token choices), run with",
-      "and without prefix sharing in the same process."
+      "and without prefix sharing in the same process.",
+      "Every runtime of --runtimes (runtime[:dtype]) runs the same model and items in this process,",
+      "each against its own matmul peak in its dtype; a summary compares them as ratios.",
+      "--ckpt benchmarks an existing checkpoint instead; --write-checkpoint DIR only writes the",
+      "random checkpoint (with a tokenizer, for evalh score) and exits; --preset llama3-8b gives",
+      "Llama-3-8B's shape (about 16 GB in BF16)."
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -105,8 +113,42 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--dtype",
       defaultValue = "auto",
-      description = "auto|float32|float16 (default ${DEFAULT-VALUE}).")
+      description =
+          "Compute dtype of --runtimes entries that name none: auto|float32|bfloat16|float16"
+              + " (default ${DEFAULT-VALUE}).")
   String dtype;
+
+  @Option(
+      names = "--runtimes",
+      defaultValue = "djl:float32,torch:float32,torch:bfloat16",
+      split = ",",
+      paramLabel = "RUNTIME[:DTYPE]",
+      description = "Runtimes to compare, in order (default ${DEFAULT-VALUE}).")
+  List<String> runtimes;
+
+  @Option(
+      names = "--torch",
+      paramLabel = "DIR|bundled",
+      description = "libtorch for the torch runtime (see evalh run --help).")
+  String torch;
+
+  @Option(
+      names = "--preset",
+      paramLabel = "llama3-8b",
+      description = "A named model shape instead of --hidden ... --vocab.")
+  String preset;
+
+  @Option(
+      names = "--ckpt",
+      paramLabel = "DIR",
+      description = "Benchmark this checkpoint instead of a generated one.")
+  Path ckptDir;
+
+  @Option(
+      names = "--write-checkpoint",
+      paramLabel = "DIR",
+      description = "Write the random checkpoint (and a tokenizer) to DIR and exit.")
+  Path writeTo;
 
   @Option(
       names = "--workload",
@@ -147,108 +189,205 @@ public final class BenchCommand implements Callable<Integer> {
               + " log-likelihoods to DIR (for bench/eager_pytorch.py).")
   Path export;
 
+  private RandomLlama.Shape shape() {
+    if (preset != null) {
+      if (!preset.equals("llama3-8b")) {
+        throw new IllegalArgumentException("unknown --preset " + preset + " (llama3-8b)");
+      }
+      return new RandomLlama.Shape(4096, 32, 32, 8, 14336, 128256, 8192);
+    }
+    return new RandomLlama.Shape(
+        hidden, layers, heads, kvHeads, intermediate, vocab, Math.max(seqLen, 2048));
+  }
+
+  /** One runtime's results per workload: items/s and MFU. */
+  private record Result(String runtime, String workload, double itemsPerSec, double mfu) {}
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path dir = Files.createTempDirectory("evalh-bench-");
+    if (writeTo != null) {
+      long t0 = System.nanoTime();
+      RandomLlama.write(writeTo, shape(), 42);
+      copyDemoTokenizer(writeTo);
+      out.printf(
+          Locale.ROOT,
+          "wrote %s (%,d bytes of safetensors) in %.1f s%n",
+          writeTo,
+          Files.size(writeTo.resolve("model.safetensors")),
+          (System.nanoTime() - t0) / 1e9);
+      return 0;
+    }
+    Path dir = ckptDir;
+    Path tmp = null;
+    if (dir == null) {
+      tmp = Files.createTempDirectory("evalh-bench-");
+      dir = RandomLlama.write(tmp, shape(), 42);
+    }
+    List<Result> results = new ArrayList<>();
+    boolean djl = runtimes.stream().anyMatch(r -> r.startsWith("djl"));
+    boolean torchToo = runtimes.stream().anyMatch(r -> !r.startsWith("djl"));
+    if (djl
+        && torchToo
+        && !LibTorchLocator.isBundled(
+            LibTorchLocator.locate(torch, System.getenv(), LibTorchLocator.defaultCacheRoot()))) {
+      throw new IllegalArgumentException(
+          "--runtimes: DJL's libtorch 2.7.1 and another libtorch can share this process only when"
+              + " the other is evalh's bundled build (--torch bundled): two libtorch builds unify"
+              + " their C++ statics otherwise. Run the djl entries in a separate evalh bench.");
+    }
     try {
-      RandomLlama.write(
-          dir,
-          new RandomLlama.Shape(
-              hidden, layers, heads, kvHeads, intermediate, vocab, Math.max(seqLen, 2048)),
-          42);
-      try (Checkpoint ckpt = Checkpoint.open(dir);
-          DjlRuntime rt = DjlRuntime.open(device, dtype)) {
-        ModelConfig c = ckpt.config();
-        Transformer<?> model = Transformer.load(ckpt, rt);
-        out.printf(
-            Locale.ROOT,
-            "model: random Llama, %,d parameters (hidden %d, %d layers, %d/%d heads, mlp %d, vocab %d)%n",
-            c.parameterCount(),
-            hidden,
-            layers,
-            heads,
-            kvHeads,
-            intermediate,
-            vocab);
-        out.printf(
-            Locale.ROOT,
-            "device %s, dtype %s, %d rows x %d tokens, batch budget %d tokens%n",
-            rt.device(),
-            rt.computeDtype(),
-            rows,
-            seqLen,
-            batchTokens);
-        double peak = rt.measureMatmulPeak(2048, 5);
-        out.printf(
-            Locale.ROOT,
-            "measured matmul peak (%s, 2048^3, best of 5): %.1f GFLOP/s%n",
-            rt.computeDtype(),
-            peak / 1e9);
-        out.flush();
-        SplittableRandom rnd = new SplittableRandom(7);
-        for (String w : workloads) {
-          List<TokenRequest> reqs = requests(w, rnd);
-          int maxLen = Math.max(seqLen, shotsTokens + questionTokens + 1);
-          int items = w.equals("fewshot") ? reqs.size() / 4 : reqs.size();
-          for (boolean share :
-              w.equals("fewshot") ? new boolean[] {true, false} : new boolean[] {true}) {
-            new TokenScorer(model, maxLen, batchTokens, share)
-                .score(reqs.subList(0, Math.min(reqs.size(), 8)), Progress.NONE); // warm-up
-            TokenScorer scorer = new TokenScorer(model, maxLen, batchTokens, share);
-            long rssBefore = resetPeakRss();
-            long t0 = System.nanoTime();
-            List<TokenScorer.TokenScores> got = scorer.score(reqs, Progress.NONE);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            TokenScorer.Counters k = scorer.counters();
-            double flops = modelFlops(c, k);
-            String name = w.equals("fewshot") ? (share ? "fewshot/shared" : "fewshot/full") : w;
-            long rssPeak = rssKb("VmHWM:");
-            out.printf(
-                Locale.ROOT,
-                "%-15s %7.2f s %8.1f items/s %,9.0f fwd tok/s  %7.1f GFLOP/s  MFU %5.1f%%  padding %4.1f%%"
-                    + "  peak RSS +%,d MiB over %,d MiB%n",
-                name,
-                secs,
-                items / secs,
-                k.forwardTokens() / secs,
-                flops / secs / 1e9,
-                100 * flops / secs / peak,
-                100.0 * (k.paddedTokens() - k.forwardTokens()) / Math.max(1, k.paddedTokens()),
-                (rssPeak - rssBefore) / 1024,
-                rssBefore / 1024);
-            if (w.equals("fewshot")) {
-              out.printf(
-                  Locale.ROOT,
-                  "%-15s forward tokens per question %.1f = %.2fx the question's own %d tokens%n",
-                  "",
-                  (double) k.forwardTokens() / items,
-                  (double) k.forwardTokens() / items / questionTokens,
-                  questionTokens);
-              if (share && export != null) {
-                exportFewshot(dir, reqs, got);
-              }
-            }
-            out.flush();
-          }
+      for (String r : runtimes) {
+        String[] p = r.split(":", 2);
+        String dt = p.length > 1 ? p[1] : dtype;
+        try (Checkpoint ckpt = Checkpoint.open(dir);
+            TensorRuntime<?> rt =
+                Runtimes.open(
+                    p[0], torch, device, dt, evalh.harness.checkpoint.DType.BF16, System.err)) {
+          results.addAll(run(p[0], ckpt, rt, out));
         }
-        double peak2 = rt.measureMatmulPeak(2048, 5);
-        out.printf(
-            Locale.ROOT, "matmul peak re-measured after the runs: %.1f GFLOP/s%n", peak2 / 1e9);
-        out.printf(
-            Locale.ROOT,
-            "peak resident memory of this process (VmHWM): %,d MiB%n",
-            rssKb("VmHWM:") / 1024);
       }
+      summary(results, out);
+      out.printf(
+          Locale.ROOT,
+          "peak resident memory of this process (VmHWM): %,d MiB%n",
+          rssKb("VmHWM:") / 1024);
     } finally {
-      try (Stream<Path> s = Files.walk(dir)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      if (tmp != null) {
+        try (Stream<Path> s = Files.walk(tmp)) {
+          s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+        }
       }
     }
     return 0;
   }
 
-  private List<TokenRequest> requests(String workload, SplittableRandom rnd) {
+  private List<Result> run(String name, Checkpoint ckpt, TensorRuntime<?> rt, PrintWriter out)
+      throws java.io.IOException {
+    List<Result> results = new ArrayList<>();
+    String label = name + "/" + rt.computeDtype();
+    ModelConfig c = ckpt.config();
+    long rss0 = resetPeakRss();
+    long t0 = System.nanoTime();
+    Transformer<?> model = Transformer.load(ckpt, rt);
+    out.printf(Locale.ROOT, "== %s on %s: %s%n", label, rt.device(), rt.info().libtorchSource());
+    out.printf(
+        Locale.ROOT,
+        "model: %s, %,d parameters (hidden %d, %d layers, %d/%d heads, mlp %d, vocab %d);"
+            + " loaded in %.1f s, +%,d MiB peak RSS%n",
+        c.architecture(),
+        c.parameterCount(),
+        c.hiddenSize(),
+        c.numLayers(),
+        c.numHeads(),
+        c.numKvHeads(),
+        c.intermediateSize(),
+        c.vocabSize(),
+        (System.nanoTime() - t0) / 1e9,
+        (rssKb("VmHWM:") - rss0) / 1024);
+    out.printf(
+        Locale.ROOT, "%d rows x %d tokens, batch budget %d tokens%n", rows, seqLen, batchTokens);
+    MatmulPeak mp = (MatmulPeak) rt;
+    double peak = mp.measureMatmulPeak(2048, 5);
+    out.printf(
+        Locale.ROOT,
+        "measured matmul peak (%s, 2048^3, best of 5): %.1f GFLOP/s%n",
+        rt.computeDtype(),
+        peak / 1e9);
+    out.flush();
+    int v = c.vocabSize();
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (String w : workloads) {
+      List<TokenRequest> reqs = requests(w, rnd, v);
+      int maxLen = Math.max(seqLen, shotsTokens + questionTokens + 1);
+      int items = w.equals("fewshot") ? reqs.size() / 4 : reqs.size();
+      for (boolean share :
+          w.equals("fewshot") ? new boolean[] {true, false} : new boolean[] {true}) {
+        new TokenScorer(model, maxLen, batchTokens, share)
+            .score(reqs.subList(0, Math.min(reqs.size(), 8)), Progress.NONE); // warm-up
+        TokenScorer scorer = new TokenScorer(model, maxLen, batchTokens, share);
+        long rssBefore = resetPeakRss();
+        long t1 = System.nanoTime();
+        List<TokenScorer.TokenScores> got = scorer.score(reqs, Progress.NONE);
+        double secs = (System.nanoTime() - t1) / 1e9;
+        TokenScorer.Counters k = scorer.counters();
+        double flops = modelFlops(c, k);
+        String wname = w.equals("fewshot") ? (share ? "fewshot/shared" : "fewshot/full") : w;
+        long rssPeak = rssKb("VmHWM:");
+        out.printf(
+            Locale.ROOT,
+            "%-15s %7.2f s %8.2f items/s %,9.0f fwd tok/s  %7.1f GFLOP/s  MFU %5.1f%%  padding %4.1f%%"
+                + "  peak RSS +%,d MiB over %,d MiB%n",
+            wname,
+            secs,
+            items / secs,
+            k.forwardTokens() / secs,
+            flops / secs / 1e9,
+            100 * flops / secs / peak,
+            100.0 * (k.paddedTokens() - k.forwardTokens()) / Math.max(1, k.paddedTokens()),
+            (rssPeak - rssBefore) / 1024,
+            rssBefore / 1024);
+        results.add(new Result(label, wname, items / secs, flops / secs / peak));
+        if (w.equals("fewshot")) {
+          out.printf(
+              Locale.ROOT,
+              "%-15s forward tokens per question %.1f = %.2fx the question's own %d tokens%n",
+              "",
+              (double) k.forwardTokens() / items,
+              (double) k.forwardTokens() / items / questionTokens,
+              questionTokens);
+          if (share && export != null) {
+            exportFewshot(ckpt.dir(), reqs, got);
+          }
+        }
+        out.flush();
+      }
+    }
+    double peak2 = mp.measureMatmulPeak(2048, 5);
+    out.printf(Locale.ROOT, "matmul peak re-measured after the runs: %.1f GFLOP/s%n", peak2 / 1e9);
+    return results;
+  }
+
+  /** Items/s and MFU of every runtime per workload, as ratios to the first runtime. */
+  private static void summary(List<Result> results, PrintWriter out) {
+    if (results.isEmpty()) {
+      return;
+    }
+    String base = results.get(0).runtime();
+    out.println("== summary (ratio to " + base + ")");
+    java.util.Map<String, Result> first = new java.util.LinkedHashMap<>();
+    for (Result r : results) {
+      if (r.runtime().equals(base)) {
+        first.putIfAbsent(r.workload(), r);
+      }
+    }
+    for (Result r : results) {
+      Result b = first.get(r.workload());
+      out.printf(
+          Locale.ROOT,
+          "%-18s %-15s %8.2f items/s (x%.2f)  MFU %5.1f%% (x%.2f)%n",
+          r.runtime(),
+          r.workload(),
+          r.itemsPerSec(),
+          b == null ? Double.NaN : r.itemsPerSec() / b.itemsPerSec(),
+          100 * r.mfu(),
+          b == null ? Double.NaN : r.mfu() / b.mfu());
+    }
+  }
+
+  /** The demo checkpoint's tokenizer, so that evalh score can run on a written checkpoint. */
+  private static void copyDemoTokenizer(Path dir) throws java.io.IOException {
+    for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
+      try (java.io.InputStream in = BenchCommand.class.getResourceAsStream("/evalh/demo/" + f)) {
+        if (in == null) {
+          throw new IllegalStateException("demo tokenizer file " + f + " missing from the jar");
+        }
+        Files.copy(in, dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  private List<TokenRequest> requests(String workload, SplittableRandom rnd, int vocab) {
     List<TokenRequest> out = new ArrayList<>();
     if (workload.equals("fewshot")) {
       for (int s = 0; s < subjects; s++) {

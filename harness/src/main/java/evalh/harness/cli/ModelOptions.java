@@ -18,6 +18,26 @@ public final class ModelOptions {
   public String checkpoint;
 
   @Option(
+      names = "--runtime",
+      defaultValue = "auto",
+      paramLabel = "auto|torch|djl",
+      description =
+          "Tensor runtime: 'torch' calls libtorch >= 2.10 through its stable C ABI (bfloat16,"
+              + " float16, float32); 'djl' is DJL's PyTorch 2.7.1 engine (float32, float16 on"
+              + " CUDA); 'auto' (default) is torch for bfloat16 or a named libtorch, else djl.")
+  public String runtime;
+
+  @Option(
+      names = "--torch",
+      paramLabel = "DIR|bundled",
+      description =
+          "libtorch for --runtime torch: a torch package directory or a libtorch lib/ folder;"
+              + " 'bundled' for evalh's CPU build. Default: $EVALH_TORCH, else the torch of python3"
+              + " on the PATH if it is >= 2.10, else the bundled CPU build (extracted once to"
+              + " ~/.cache/evalh).")
+  public String torch;
+
+  @Option(
       names = "--device",
       defaultValue = "auto",
       paramLabel = "auto|cpu|cuda[:N]",
@@ -27,10 +47,12 @@ public final class ModelOptions {
   @Option(
       names = "--dtype",
       defaultValue = "auto",
-      paramLabel = "auto|float32|float16",
+      paramLabel = "auto|float32|bfloat16|float16",
       description =
-          "Compute dtype (default: ${DEFAULT-VALUE}: float32 on CPU, float16 on CUDA)."
-              + " BF16 weights are widened exactly to float32 in Java (DJL has no bfloat16).")
+          "Compute dtype (default: ${DEFAULT-VALUE}: float32 on CPU for accuracy; on CUDA the"
+              + " checkpoint's stored dtype with the torch runtime, float16 with djl). Weights stored"
+              + " in the compute dtype are used in place (memory-mapped); a checkpoint that cannot"
+              + " fit the free memory in the chosen dtype is refused before loading.")
   public String dtype;
 
   @Option(
@@ -78,6 +100,7 @@ public final class ModelOptions {
       throw usage("--batch-tokens must be >= 1");
     }
     return EngineOptions.defaults()
+        .withRuntime(runtime, torch)
         .withDevice(device)
         .withDtype(dtype)
         .withAddBos(addBos)

@@ -85,8 +85,8 @@ public final class ScoreCommand implements Callable<Integer> {
             "sum of %d log-probs: %.6f (device %s, dtype %s, add_bos %s)%n",
             Math.max(0, ids.length - 1),
             sum,
-            engine.metadata().get("device"),
-            engine.metadata().get("dtype"),
+            engine.fingerprint().device(),
+            engine.fingerprint().dtype(),
             engine.addBos());
       }
       out.flush();

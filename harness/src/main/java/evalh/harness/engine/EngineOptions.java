@@ -3,8 +3,12 @@ package evalh.harness.engine;
 /**
  * How the engine runs and which lm-eval conventions it follows.
  *
+ * @param runtime {@code auto}, {@code torch} (libtorch's stable C ABI through FFM) or {@code djl}
+ *     (DJL's PyTorch engine)
+ * @param torch the libtorch for {@code torch}: a torch package or libtorch lib/ folder, {@code
+ *     bundled}, or null to search ({@code EVALH_TORCH}, python3's torch, the bundled CPU build)
  * @param device {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}
- * @param dtype {@code auto}, {@code float32} or {@code float16} (compute dtype of the weights)
+ * @param dtype {@code auto}, {@code float32}, {@code bfloat16} or {@code float16} (compute dtype)
  * @param addBos {@code null} follows the tokenizer (prepend BOS when its post-processor adds one,
  *     as lm-eval &gt;= 0.4.9.2); {@code true}/{@code false} force it
  * @param maxLength context window for left truncation; 0 means the checkpoint's {@code
@@ -19,6 +23,8 @@ package evalh.harness.engine;
  *     values for every request that continues them
  */
 public record EngineOptions(
+    String runtime,
+    String torch,
     String device,
     String dtype,
     Boolean addBos,
@@ -40,46 +46,132 @@ public record EngineOptions(
 
   public static EngineOptions defaults() {
     return new EngineOptions(
-        "auto", "auto", null, 0, DEFAULT_BATCH_TOKENS, 0, RollingPrefix.BOS, true);
+        "auto", null, "auto", "auto", null, 0, DEFAULT_BATCH_TOKENS, 0, RollingPrefix.BOS, true);
+  }
+
+  public EngineOptions withRuntime(String r, String torchDir) {
+    return new EngineOptions(
+        r,
+        torchDir,
+        device,
+        dtype,
+        addBos,
+        maxLength,
+        batchTokens,
+        batchSequences,
+        rollingPrefix,
+        sharePrefixes);
   }
 
   public EngineOptions withDevice(String d) {
     return new EngineOptions(
-        d, dtype, addBos, maxLength, batchTokens, batchSequences, rollingPrefix, sharePrefixes);
+        runtime,
+        torch,
+        d,
+        dtype,
+        addBos,
+        maxLength,
+        batchTokens,
+        batchSequences,
+        rollingPrefix,
+        sharePrefixes);
   }
 
   public EngineOptions withDtype(String d) {
     return new EngineOptions(
-        device, d, addBos, maxLength, batchTokens, batchSequences, rollingPrefix, sharePrefixes);
+        runtime,
+        torch,
+        device,
+        d,
+        addBos,
+        maxLength,
+        batchTokens,
+        batchSequences,
+        rollingPrefix,
+        sharePrefixes);
   }
 
   public EngineOptions withAddBos(Boolean b) {
     return new EngineOptions(
-        device, dtype, b, maxLength, batchTokens, batchSequences, rollingPrefix, sharePrefixes);
+        runtime,
+        torch,
+        device,
+        dtype,
+        b,
+        maxLength,
+        batchTokens,
+        batchSequences,
+        rollingPrefix,
+        sharePrefixes);
   }
 
   public EngineOptions withMaxLength(int n) {
     return new EngineOptions(
-        device, dtype, addBos, n, batchTokens, batchSequences, rollingPrefix, sharePrefixes);
+        runtime,
+        torch,
+        device,
+        dtype,
+        addBos,
+        n,
+        batchTokens,
+        batchSequences,
+        rollingPrefix,
+        sharePrefixes);
   }
 
   public EngineOptions withBatchTokens(int n) {
     return new EngineOptions(
-        device, dtype, addBos, maxLength, n, batchSequences, rollingPrefix, sharePrefixes);
+        runtime,
+        torch,
+        device,
+        dtype,
+        addBos,
+        maxLength,
+        n,
+        batchSequences,
+        rollingPrefix,
+        sharePrefixes);
   }
 
   public EngineOptions withBatchSequences(int n) {
     return new EngineOptions(
-        device, dtype, addBos, maxLength, batchTokens, n, rollingPrefix, sharePrefixes);
+        runtime,
+        torch,
+        device,
+        dtype,
+        addBos,
+        maxLength,
+        batchTokens,
+        n,
+        rollingPrefix,
+        sharePrefixes);
   }
 
   public EngineOptions withSharePrefixes(boolean b) {
     return new EngineOptions(
-        device, dtype, addBos, maxLength, batchTokens, batchSequences, rollingPrefix, b);
+        runtime,
+        torch,
+        device,
+        dtype,
+        addBos,
+        maxLength,
+        batchTokens,
+        batchSequences,
+        rollingPrefix,
+        b);
   }
 
   public EngineOptions withRollingPrefix(RollingPrefix p) {
     return new EngineOptions(
-        device, dtype, addBos, maxLength, batchTokens, batchSequences, p, sharePrefixes);
+        runtime,
+        torch,
+        device,
+        dtype,
+        addBos,
+        maxLength,
+        batchTokens,
+        batchSequences,
+        p,
+        sharePrefixes);
   }
 }

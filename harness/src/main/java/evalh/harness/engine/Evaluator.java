@@ -1,8 +1,6 @@
 package evalh.harness.engine;
 
-import evalh.harness.tokenizer.TextTokenizer;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What tasks and metrics see of a model: lm-eval's {@code loglikelihood} and {@code
@@ -15,14 +13,11 @@ public interface Evaluator extends AutoCloseable {
 
   List<RollingResult> loglikelihoodRolling(List<String> documents, Progress progress);
 
-  /** The tokenizer the model is scored with (for byte/word/token counts in metrics). */
-  TextTokenizer tokenizer();
+  /** The checkpoint, every setting that changes a score, and the runtime (cache key, reports). */
+  EngineFingerprint fingerprint();
 
-  /**
-   * Run metadata for reports: device, compute dtype, what happened to the stored dtype, BOS policy,
-   * max length, checkpoint path and fingerprint, parameter count.
-   */
-  Map<String, Object> metadata();
+  /** Batch budget and work done so far in this process. */
+  EngineStats stats();
 
   @Override
   void close();

@@ -1,24 +1,26 @@
 package evalh.harness.engine;
 
 import evalh.harness.checkpoint.Checkpoint;
+import evalh.harness.checkpoint.DType;
 import evalh.harness.checkpoint.ModelConfig;
+import evalh.harness.checkpoint.TensorInfo;
 import evalh.harness.model.Transformer;
-import evalh.harness.runtime.DjlRuntime;
+import evalh.harness.runtime.Runtimes;
+import evalh.harness.runtime.TensorRuntime;
 import evalh.harness.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** The {@link Evaluator} for HF decoder checkpoints on DJL/PyTorch. */
+/** The {@link Evaluator} for HF decoder checkpoints on a {@link TensorRuntime}. */
 public final class LoglikelihoodEngine implements Evaluator {
   private final Checkpoint checkpoint;
-  private final DjlRuntime runtime;
+  private final TensorRuntime<?> runtime;
   private final Transformer<?> model;
   private final TextTokenizer tokenizer;
   private final EngineOptions options;
@@ -31,7 +33,7 @@ public final class LoglikelihoodEngine implements Evaluator {
 
   private LoglikelihoodEngine(
       Checkpoint checkpoint,
-      DjlRuntime runtime,
+      TensorRuntime<?> runtime,
       Transformer<?> model,
       TextTokenizer tokenizer,
       EngineOptions options,
@@ -70,10 +72,19 @@ public final class LoglikelihoodEngine implements Evaluator {
     Path dir = DemoCheckpoint.resolve(ckpt);
     Checkpoint checkpoint = Checkpoint.open(dir);
     TextTokenizer tokenizer = null;
-    DjlRuntime runtime = null;
+    TensorRuntime<?> runtime = null;
     try {
       tokenizer = TextTokenizer.load(dir);
-      runtime = DjlRuntime.open(options.device(), options.dtype());
+      runtime =
+          Runtimes.open(
+              options.runtime(),
+              options.torch(),
+              options.device(),
+              options.dtype(),
+              mainDtype(checkpoint),
+              System.err);
+      requireMemory(
+          checkpoint, runtime.computeDtype(), runtime.freeMemoryBytes(), runtime.device());
       Transformer<?> model = Transformer.load(checkpoint, runtime);
       return new LoglikelihoodEngine(checkpoint, runtime, model, tokenizer, options, ckpt);
     } catch (RuntimeException e) {
@@ -88,13 +99,70 @@ public final class LoglikelihoodEngine implements Evaluator {
     }
   }
 
+  /** The dtype most of the checkpoint's bytes are stored in. */
+  static DType mainDtype(Checkpoint c) {
+    java.util.Map<DType, Long> bytes = new java.util.EnumMap<>(DType.class);
+    for (TensorInfo t : c.tensors().values()) {
+      bytes.merge(t.dtype(), t.data().byteSize(), Long::sum);
+    }
+    return bytes.entrySet().stream()
+        .max(java.util.Map.Entry.comparingByValue())
+        .map(java.util.Map.Entry::getKey)
+        .orElse(DType.F32);
+  }
+
+  /** Bytes of weights in {@code dtype}, plus a margin for activations (5% and 512 MiB). */
+  static long neededBytes(Checkpoint c, String dtype) {
+    long elements = 0;
+    for (TensorInfo t : c.tensors().values()) {
+      elements += t.elementCount();
+    }
+    long weights = elements * (dtype.equals("float32") ? 4 : 2);
+    return weights + weights / 20 + (512L << 20);
+  }
+
+  /**
+   * Refuses, before any weight is loaded, a checkpoint that cannot fit the free memory in the
+   * chosen dtype, naming the numbers and a dtype that would fit (instead of being OOM-killed).
+   */
+  static void requireMemory(Checkpoint c, String dtype, long available, String device) {
+    long need = neededBytes(c, dtype);
+    if (need <= available) {
+      return;
+    }
+    String hint = "";
+    for (String d : List.of("bfloat16", "float16")) {
+      long n = neededBytes(c, d);
+      if (!d.equals(dtype) && n <= available && dtype.equals("float32")) {
+        hint = "; try --dtype " + d + " (needs ~" + gib(n) + ")";
+        break;
+      }
+    }
+    throw new IllegalArgumentException(
+        String.format(
+            Locale.ROOT,
+            "%s (%,d parameters) needs ~%s in %s (weights plus activations), but only %s is"
+                + " available on %s%s",
+            c.dir(),
+            c.config().parameterCount(),
+            gib(need),
+            dtype,
+            gib(available),
+            device,
+            hint));
+  }
+
+  private static String gib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+  }
+
   /**
    * {@code --batch-size auto}: a token budget that uses a quarter of the free memory for
    * activations, estimated per token as every layer's kept hidden state plus one layer's
    * temporaries (about 12 hidden and 4 MLP vectors); the budget halves on out-of-memory.
    */
   static int autoBatchTokens(ModelConfig c, long freeBytes, String dtype) {
-    long bytes = dtype.equals("float16") ? 2 : 4;
+    long bytes = dtype.equals("float32") ? 4 : 2;
     long perToken =
         bytes * ((long) (c.numLayers() + 12) * c.hiddenSize() + 4L * c.intermediateSize());
     long tokens = freeBytes / 4 / Math.max(1, perToken);
@@ -135,14 +203,9 @@ public final class LoglikelihoodEngine implements Evaluator {
     return model;
   }
 
-  @Override
+  /** The tokenizer the model is scored with. */
   public TextTokenizer tokenizer() {
     return tokenizer;
-  }
-
-  /** The encoder that maps text requests to tokens with this engine's BOS policy. */
-  public RequestEncoder encoder() {
-    return encoder;
   }
 
   @Override
@@ -248,46 +311,46 @@ public final class LoglikelihoodEngine implements Evaluator {
     return scorer.score(requests, progress);
   }
 
-  /** What was computed since open. */
-  public TokenScorer.Counters counters() {
-    return scorer.counters();
+  @Override
+  public EngineStats stats() {
+    TokenScorer.Counters k = scorer.counters();
+    TokenScorer.Budget b = scorer.budget();
+    return new EngineStats(
+        batchTokens,
+        Math.max(0, options.batchSequences()),
+        options.batchTokens() <= 0 && options.batchSequences() <= 0,
+        b.batchTokens(),
+        b.cuts(),
+        k.tokensScored(),
+        k.forwardTokens(),
+        k.paddedTokens());
   }
 
   @Override
-  public Map<String, Object> metadata() {
+  public EngineFingerprint fingerprint() {
     ModelConfig c = checkpoint.config();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("checkpoint", checkpointName);
-    m.put("checkpoint_dir", checkpoint.dir().toString());
-    m.put("checkpoint_fingerprint", checkpoint.fingerprint());
-    m.put("architecture", c.architecture());
-    m.put("parameters", c.parameterCount());
-    m.put("device", runtime.device());
-    m.put("dtype", runtime.computeDtype());
-    m.put("stored_dtypes", checkpoint.storedDtypes().stream().map(Enum::name).toList());
-    m.put("weight_conversion", runtime.conversions());
-    m.put("add_bos", addBos);
-    m.put("bos_policy", options.addBos() == null ? "tokenizer default" : "forced by --add-bos");
-    m.put("prefix_token_id", prefixToken());
-    m.put("rolling_prefix", options.rollingPrefix().name().toLowerCase(java.util.Locale.ROOT));
-    m.put("max_length", maxLength);
-    if (options.batchSequences() > 0) {
-      m.put("batch_size", options.batchSequences());
-    }
-    m.put("batch_tokens", batchTokens == Integer.MAX_VALUE ? null : batchTokens);
-    m.put("batch_tokens_auto", options.batchTokens() <= 0 && options.batchSequences() <= 0);
-    TokenScorer.Budget budget = scorer.budget();
-    m.put(
-        "batch_tokens_after_oom",
-        budget.batchTokens() == Integer.MAX_VALUE ? null : budget.batchTokens());
-    m.put("oom_budget_cuts", budget.cuts());
-    m.put("prefix_sharing", options.sharePrefixes());
-    TokenScorer.Counters counters = counters();
-    m.put("tokens_scored", counters.tokensScored());
-    m.put("forward_tokens", counters.forwardTokens());
-    m.put("padded_tokens", counters.paddedTokens());
-    m.put("padding_waste", counters.paddingWaste());
-    return m;
+    TensorRuntime.RuntimeInfo info = runtime.info();
+    return new EngineFingerprint(
+        checkpointName,
+        checkpoint.dir().toString(),
+        checkpoint.fingerprint(),
+        c.architecture(),
+        c.parameterCount(),
+        runtime.device(),
+        runtime.computeDtype(),
+        checkpoint.storedDtypes().stream().map(Enum::name).toList(),
+        runtime.conversions(),
+        addBos,
+        options.addBos() == null ? "tokenizer default" : "forced by --add-bos",
+        prefixToken(),
+        options.rollingPrefix().name().toLowerCase(Locale.ROOT),
+        maxLength,
+        options.sharePrefixes(),
+        info.runtime(),
+        info.libtorchPath(),
+        info.libtorchVersion(),
+        info.cuda(),
+        info.libtorchSource());
   }
 
   @Override

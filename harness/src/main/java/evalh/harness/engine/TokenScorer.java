@@ -32,10 +32,6 @@ public final class TokenScorer {
   private long attentionPairs;
   private int budgetCuts;
 
-  public TokenScorer(ScoringModel model, int maxLength, int batchTokens) {
-    this(model, maxLength, batchTokens, true);
-  }
-
   /**
    * @param batchTokens padded tokens per forward batch
    * @param sharePrefixes run long common prefixes (few-shot blocks) once and let every row attend

@@ -10,9 +10,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 
 /**
  * Writes a randomly initialised LlamaForCausalLM checkpoint (BF16 safetensors + config.json), so
@@ -51,35 +54,61 @@ public final class RandomLlama {
     c.put("torch_dtype", "bfloat16");
     json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), c);
     ModelConfig cfg = ModelConfig.read(dir.resolve("config.json"));
-    SplittableRandom rnd = new SplittableRandom(seed);
-    Map<String, SafetensorsWriter.Entry> tensors = new LinkedHashMap<>();
-    for (var e : Checkpoint.expectedTensors(cfg).entrySet()) {
-      boolean norm = e.getKey().endsWith("norm.weight");
-      tensors.put(
-          e.getKey(),
-          new SafetensorsWriter.Entry("BF16", e.getValue(), bf16(e.getValue(), norm, rnd)));
-    }
-    SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors);
+    Map<String, long[]> shapes = new LinkedHashMap<>(Checkpoint.expectedTensors(cfg));
+    List<String> names = new ArrayList<>(shapes.keySet());
+    SafetensorsWriter.write(
+        dir.resolve("model.safetensors"),
+        "BF16",
+        2,
+        shapes,
+        (name, shape, out) ->
+            writeBf16(out, shape, name.endsWith("norm.weight"), seed, names.indexOf(name)));
     return dir;
   }
 
-  private static byte[] bf16(long[] shape, boolean norm, SplittableRandom rnd) {
+  /** Elements per independently seeded block; blocks are generated in parallel. */
+  private static final int BLOCK = 1 << 22;
+
+  private static void writeBf16(
+      java.io.OutputStream out, long[] shape, boolean norm, long seed, int tensor)
+      throws IOException {
     long n = 1;
     for (long d : shape) {
       n *= d;
     }
-    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(n * 2)).order(ByteOrder.LITTLE_ENDIAN);
-    for (long i = 0; i < n; i++) {
-      float v = norm ? 1f : (float) (gaussian(rnd) * 0.02);
-      b.putShort((short) (Float.floatToIntBits(v) >>> 16));
+    long blocks = (n + BLOCK - 1) / BLOCK;
+    int par = Math.max(1, Runtime.getRuntime().availableProcessors()) * 2;
+    for (long b0 = 0; b0 < blocks; b0 += par) {
+      long total = n;
+      byte[][] bytes =
+          LongStream.range(b0, Math.min(blocks, b0 + par))
+              .parallel()
+              .mapToObj(b -> block(total, b, norm, seed * 1_000_003L + tensor * 65_537L + b))
+              .toArray(byte[][]::new);
+      for (byte[] x : bytes) {
+        out.write(x);
+      }
     }
-    return b.array();
   }
 
-  private static double gaussian(SplittableRandom rnd) {
-    // Box-Muller; the benchmark needs plausible scale, not a particular distribution.
-    double u = 1.0 - rnd.nextDouble();
-    double v = rnd.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  private static byte[] block(long n, long b, boolean norm, long seed) {
+    int len = (int) Math.min(BLOCK, n - b * BLOCK);
+    ByteBuffer buf = ByteBuffer.allocate(len * 2).order(ByteOrder.LITTLE_ENDIAN);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int i = 0; i < len; i += 2) {
+      // Box-Muller, both outputs; the benchmark needs plausible scale, not a distribution.
+      double u = 1.0 - rnd.nextDouble();
+      double r = norm ? 0 : Math.sqrt(-2 * Math.log(u)) * 0.02;
+      double a = 2 * Math.PI * rnd.nextDouble();
+      buf.putShort(bf16(norm ? 1f : (float) (r * Math.cos(a))));
+      if (i + 1 < len) {
+        buf.putShort(bf16(norm ? 1f : (float) (r * Math.sin(a))));
+      }
+    }
+    return buf.array();
+  }
+
+  private static short bf16(float v) {
+    return (short) (Float.floatToIntBits(v) >>> 16);
   }
 }

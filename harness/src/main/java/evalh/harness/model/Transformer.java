@@ -237,14 +237,30 @@ public final class Transformer<T> implements ScoringModel {
     }
   }
 
-  /** Full log-softmax rows of one causal sequence at {@code positions} (tests, small vocabs). */
+  /**
+   * Full log-softmax rows of one causal sequence at {@code positions}, scored with every vocabulary
+   * id as a target (tests, small vocabularies).
+   */
   public float[][] logSoftmaxAt(int[] ids, int[] positions) {
     PackedRow row = PackedRow.causal(ids, new int[0], new int[0]);
+    int v = cfg.vocabSize();
+    int[] at = new int[positions.length * v];
+    int[] targets = new int[at.length];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = positions[i / v];
+      targets[i] = i % v;
+    }
+    TargetScores ts;
     try (Scope s = rt.scope()) {
       T hidden = forward(List.of(row), ids.length, null, null);
-      T picked = norm(rt.rows(hidden, positions), finalNorm, finalNormBias);
-      return rt.logSoftmaxRows(picked, lmHead);
+      T picked = norm(rt.rows(hidden, at), finalNorm, finalNormBias);
+      ts = rt.scoreTargets(picked, lmHead, targets, headChunkRows());
     }
+    float[][] out = new float[positions.length][v];
+    for (int i = 0; i < at.length; i++) {
+      out[i / v][i % v] = (float) ts.logprob()[i];
+    }
+    return out;
   }
 
   /**

@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * float16. DJL has no bfloat16: BF16 weights are widened exactly to float32 in Java, then narrowed
  * on the device when the compute dtype is float16.
  */
-public final class DjlRuntime implements TensorRuntime<NDArray> {
+public final class DjlRuntime implements TensorRuntime<NDArray>, MatmulPeak {
   /** Default upper bound on one attention score block, in elements (float32): 64 Mi = 256 MiB. */
   public static final long ATTENTION_BLOCK_ELEMENTS = 64L << 20;
 
@@ -126,8 +126,20 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
   }
 
   /** What happened to each stored dtype on upload, e.g. {@code BF16 -> float32 (exact...)}. */
+  @Override
   public Map<String, String> conversions() {
     return new LinkedHashMap<>(conversions);
+  }
+
+  @Override
+  public RuntimeInfo info() {
+    Engine e = Engine.getEngine("PyTorch");
+    return new RuntimeInfo(
+        "djl",
+        "DJL pytorch-native " + e.getVersion(),
+        e.getVersion(),
+        e.getGpuCount() > 0,
+        "DJL PyTorch engine (JNI, libtorch " + e.getVersion() + ")");
   }
 
   private NDManager current() {
@@ -488,34 +500,12 @@ public final class DjlRuntime implements TensorRuntime<NDArray> {
   }
 
   @Override
-  public float[][] logSoftmaxRows(NDArray hidden, NDArray head) {
-    try (NDManager tmp = current().newSubManager()) {
-      NDArray logits = Linear.linear(hidden, head).singletonOrThrow();
-      logits.attach(tmp);
-      NDArray lsm = logits.toType(DataType.FLOAT32, false).logSoftmax(1);
-      lsm.attach(tmp);
-      int rows = (int) lsm.getShape().get(0);
-      int v = (int) lsm.getShape().get(1);
-      float[] all = lsm.toFloatArray();
-      float[][] out = new float[rows][v];
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(all, r * v, out[r], 0, v);
-      }
-      return out;
-    }
-  }
-
-  @Override
   public long freeMemoryBytes() {
     if (device.isGpu()) {
       java.lang.management.MemoryUsage m = ai.djl.util.cuda.CudaUtils.getGpuMemory(device);
       return Math.max(0, m.getMax() - m.getUsed());
     }
-    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      return sun.getFreeMemorySize();
-    }
-    return Runtime.getRuntime().maxMemory();
+    return HostMemory.availableBytes();
   }
 
   @Override

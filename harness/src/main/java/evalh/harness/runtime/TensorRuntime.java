@@ -1,21 +1,28 @@
 package evalh.harness.runtime;
 
 import evalh.harness.checkpoint.TensorInfo;
+import java.util.Map;
 
 /**
  * The tensor operations the transformer forward pass is written against. Implementations decide
  * device, compute dtype and memory management; {@link evalh.harness.model.Transformer} decides what
- * to compute. Shapes in the docs: B batch, T tokens, H hidden, N heads, D head dim.
+ * to compute. Shapes in the docs: B batch, T tokens, H hidden, N heads, D head dim, R rotary dims.
  *
  * @param <T> the runtime's tensor handle
  */
 public interface TensorRuntime<T> extends AutoCloseable {
 
-  /** e.g. {@code cpu()} or {@code gpu(0)}. */
+  /** e.g. {@code cpu} or {@code cuda:0}. */
   String device();
 
-  /** The compute dtype of weights and activations, {@code float32} or {@code float16}. */
+  /** The compute dtype of weights and activations: {@code float32}, {@code bfloat16}, ... */
   String computeDtype();
+
+  /** What happened to each stored dtype on upload, e.g. {@code BF16 -> bfloat16 (as stored)}. */
+  Map<String, String> conversions();
+
+  /** Which runtime and native library this is, for run metadata. */
+  RuntimeInfo info();
 
   /** Uploads a stored weight, converting it to the compute dtype; lives until {@link #close}. */
   T weight(TensorInfo stored);
@@ -88,16 +95,8 @@ public interface TensorRuntime<T> extends AutoCloseable {
    */
   TargetScores scoreTargets(T hidden, T head, int[] targets, int chunkRows);
 
-  /**
-   * Full float32 log-softmax rows [n, V] (for tests and the score command on small vocabularies).
-   */
-  float[][] logSoftmaxRows(T hidden, T head);
-
   /** Memory the next batches may use on this device, in bytes (free device or host memory). */
   long freeMemoryBytes();
-
-  /** Measured peak of a square float32 (or compute dtype) matmul on this device, in FLOP/s. */
-  double measureMatmulPeak(int n, int iterations);
 
   @Override
   void close();
@@ -110,4 +109,20 @@ public interface TensorRuntime<T> extends AutoCloseable {
 
   /** Per-target results of {@link #scoreTargets}. */
   record TargetScores(double[] logprob, int[] argmax) {}
+
+  /**
+   * A runtime's identity for run metadata and cache keys.
+   *
+   * @param runtime {@code torch} or {@code djl}
+   * @param libtorchPath the libtorch library loaded
+   * @param libtorchVersion its version, e.g. {@code 2.10.0}
+   * @param cuda whether that libtorch has CUDA
+   * @param libtorchSource how it was found ({@code --torch}, python3, the bundled build, DJL)
+   */
+  record RuntimeInfo(
+      String runtime,
+      String libtorchPath,
+      String libtorchVersion,
+      boolean cuda,
+      String libtorchSource) {}
 }

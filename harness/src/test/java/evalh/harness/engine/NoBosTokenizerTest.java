@@ -26,11 +26,10 @@ class NoBosTokenizerTest {
       assertThat(e.tokenizer().eosId()).hasValue(bos);
       assertThat(e.tokenizer().encodeWithSpecialTokens("The sun"))
           .containsExactly(e.tokenizer().encode("The sun"));
-      assertThat(e.metadata())
-          .containsEntry("prefix_token_id", bos)
-          .containsEntry("add_bos", false);
+      assertThat(e.fingerprint().prefixTokenId()).isEqualTo(bos);
+      assertThat(e.fingerprint().addBos()).isFalse();
 
-      RequestEncoder enc = e.encoder();
+      RequestEncoder enc = encoder(e);
       TokenRequest empty = enc.tokens(enc.split(new ContinuationRequest("", " The sun")));
       assertThat(empty.shared()).containsExactly(bos);
       ContinuationRequest qa = new ContinuationRequest("The capital of France is", " Paris");
@@ -43,10 +42,16 @@ class NoBosTokenizerTest {
         LoglikelihoodEngine.open(
             Fixtures.model("tiny-gpt-neox").toString(),
             EngineOptions.defaults().withDevice("cpu").withAddBos(true))) {
-      RequestEncoder enc = forced.encoder();
+      RequestEncoder enc = encoder(forced);
       TokenRequest r = enc.tokens(enc.split(new ContinuationRequest("The capital", " of")));
       assertThat(r.shared()[0]).isEqualTo(bos);
       assertThat(r.shared()).hasSize(1 + forced.tokenizer().encode("The capital").length);
     }
+  }
+
+  /** The encoder the engine scores with: its BOS policy, prefix token and max length. */
+  private static RequestEncoder encoder(LoglikelihoodEngine e) {
+    return new RequestEncoder(
+        e.tokenizer(), e.addBos(), e.fingerprint().prefixTokenId(), e.maxLength());
   }
 }

@@ -70,8 +70,8 @@ class PrefixSharingTest {
         }
         assertThat(a.get(i).greedy()).as("request %d", i).isEqualTo(b.get(i).greedy());
       }
-      long sharedTokens = shared.counters().forwardTokens();
-      long fullTokens = full.counters().forwardTokens();
+      long sharedTokens = shared.stats().forwardTokens();
+      long fullTokens = full.stats().forwardTokens();
       // Two subjects' blocks run once each instead of once per question.
       assertThat(sharedTokens).isLessThan(fullTokens / 2);
     }

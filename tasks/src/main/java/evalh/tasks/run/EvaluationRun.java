@@ -3,7 +3,9 @@ package evalh.tasks.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import evalh.core.io.AtomicFiles;
+import evalh.harness.engine.EngineFingerprint;
 import evalh.harness.engine.EngineOptions;
+import evalh.harness.engine.EngineStats;
 import evalh.harness.engine.Evaluator;
 import evalh.tasks.data.DataRoot;
 import evalh.tasks.data.Skip;
@@ -69,8 +71,11 @@ public final class EvaluationRun {
   /** The tasks of a run with their data read, and the decontamination labels if any. */
   private record Loaded(List<TaskPlan> plans, DecontamLabels decontam) {}
 
-  /** What the model answered: per-task scores, the engine's metadata and the scorer's counts. */
-  private record Scored(Map<String, TaskScores> scores, Map<String, Object> meta, Scorer scorer) {}
+  /**
+   * What the model answered: per-task scores, the engine's identity and work, the scorer's counts.
+   */
+  private record Scored(
+      Map<String, TaskScores> scores, EngineFingerprint meta, EngineStats stats, Scorer scorer) {}
 
   /**
    * Runs it. The output directory is locked for the whole run (a second run into it fails at once,
@@ -164,14 +169,14 @@ public final class EvaluationRun {
     try (Evaluator ev = factory.open(o.ckpt(), o.engine());
         RequestCache cache =
             o.cacheFile() == null ? RequestCache.inMemory() : RequestCache.open(o.cacheFile())) {
-      String scope = scope(new LinkedHashMap<>(ev.metadata()));
+      String scope = ev.fingerprint().cacheScope();
       reportResume(cache, err);
       Scorer scorer = new Scorer(ev, cache, scope, o.llBatch(), o.rollingBatch(), o.progressBar());
       scorer.scoreAll(plans);
       for (TaskPlan p : plans) {
         scores.put(p.spec().name(), TaskScores.of(p, scorer));
       }
-      return new Scored(scores, new LinkedHashMap<>(ev.metadata()), scorer);
+      return new Scored(scores, ev.fingerprint(), ev.stats(), scorer);
     }
   }
 
@@ -202,7 +207,7 @@ public final class EvaluationRun {
     try {
       Set<String> written = new HashSet<>();
       JsonNode hashes = json.path("evalh").path("task_hashes");
-      String fingerprint = String.valueOf(scored.meta().get("checkpoint_fingerprint"));
+      String fingerprint = scored.meta().checkpointFingerprint();
       if (o.logSamples()) {
         for (TaskScores s : scored.scores().values()) {
           String task = s.plan.spec().name();
@@ -245,23 +250,6 @@ public final class EvaluationRun {
     out.flush();
   }
 
-  /** Every engine setting that changes a score, with the checkpoint fingerprint. */
-  static String scope(Map<String, Object> meta) {
-    String device = String.valueOf(meta.get("device"));
-    int colon = device.indexOf(':');
-    return String.join(
-        "|",
-        "evalh-cache-v1",
-        String.valueOf(meta.get("checkpoint_fingerprint")),
-        "dtype=" + meta.get("dtype"),
-        "device=" + (colon < 0 ? device : device.substring(0, colon)),
-        "add_bos=" + meta.get("add_bos"),
-        "max_length=" + meta.get("max_length"),
-        "prefix=" + meta.get("prefix_token_id"),
-        "rolling_prefix=" + meta.get("rolling_prefix"),
-        "prefix_sharing=" + meta.get("prefix_sharing"));
-  }
-
   /**
    * Per task, a SHA-256 over what decides its requests and metrics (its config as in results.json,
    * few-shot count, limit, description style and data files): recorded in results.json and in every
@@ -296,7 +284,7 @@ public final class EvaluationRun {
     return e.batchTokens() <= 0 ? "auto" : e.batchTokens() + " tokens";
   }
 
-  private static Map<String, Object> config(Options o, Map<String, Object> meta) {
+  private static Map<String, Object> config(Options o, EngineFingerprint meta) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("model", "evalh");
     c.put(
@@ -304,13 +292,13 @@ public final class EvaluationRun {
         "pretrained="
             + o.ckpt()
             + ",dtype="
-            + meta.get("dtype")
+            + meta.dtype()
             + ",add_bos_token="
-            + meta.get("add_bos")
+            + meta.addBos()
             + ",max_length="
-            + meta.get("max_length"));
+            + meta.maxLength());
     c.put("batch_size", batchSizeConfig(o.engine()));
-    c.put("device", meta.get("device"));
+    c.put("device", meta.device());
     c.put("use_cache", o.cacheFile() != null);
     c.put("limit", o.limit() < 0 ? null : o.limit());
     c.put("num_fewshot", o.numFewshot());
@@ -324,16 +312,17 @@ public final class EvaluationRun {
 
   private static Map<String, Object> evalhSection(
       Options o, Scored scored, JsonNode configs, double wall) {
-    Map<String, Object> meta = scored.meta();
+    EngineFingerprint meta = scored.meta();
+    EngineStats stats = scored.stats();
     Map<String, TaskScores> scores = scored.scores();
     Scorer scorer = scored.scorer();
     Map<String, Object> e = new LinkedHashMap<>();
     String v = EvaluationRun.class.getPackage().getImplementationVersion();
     e.put("version", v == null ? "dev" : v);
     e.put("checkpoint", o.ckpt());
-    e.put("checkpoint_fingerprint", meta.get("checkpoint_fingerprint"));
-    e.put("device", meta.get("device"));
-    e.put("dtype", meta.get("dtype"));
+    e.put("checkpoint_fingerprint", meta.checkpointFingerprint());
+    e.put("device", meta.device());
+    e.put("dtype", meta.dtype());
     e.put("demo", "demo".equals(o.ckpt()));
     long tokens = 0;
     int requests = 0;
@@ -346,26 +335,25 @@ public final class EvaluationRun {
     }
     e.put("tokens_scored", tokens);
     e.put("requests", requests);
-    Map<String, Object> engine = new LinkedHashMap<>(meta);
-    Map<String, Object> thisRun = new LinkedHashMap<>();
-    List<String> runDependent =
-        new ArrayList<>(
-            List.of(
-                "tokens_scored",
-                "forward_tokens",
-                "padded_tokens",
-                "padding_waste",
-                "checkpoint_dir",
-                "batch_tokens_after_oom",
-                "oom_budget_cuts"));
-    if (Boolean.TRUE.equals(engine.get("batch_tokens_auto"))) {
-      runDependent.add("batch_tokens"); // sized from the free memory of this process
+    Map<String, Object> engine = meta.toMap();
+    if (stats.batchSequences() > 0) {
+      engine.put("batch_size", stats.batchSequences());
     }
-    for (String k : runDependent) {
-      Object x = engine.remove(k);
-      if (x != null) {
-        thisRun.put(k, x);
-      }
+    engine.put("batch_tokens_auto", stats.batchTokensAuto());
+    if (!stats.batchTokensAuto()) {
+      engine.put("batch_tokens", EngineStats.budgetOrNull(stats.batchTokens()));
+    }
+    // Run-dependent: what this process did, and a budget sized from its free memory.
+    Map<String, Object> thisRun = new LinkedHashMap<>();
+    thisRun.put("tokens_scored", stats.tokensScored());
+    thisRun.put("forward_tokens", stats.forwardTokens());
+    thisRun.put("padded_tokens", stats.paddedTokens());
+    thisRun.put("padding_waste", stats.paddingWaste());
+    thisRun.put("checkpoint_dir", meta.checkpointDir());
+    thisRun.put("batch_tokens_after_oom", EngineStats.budgetOrNull(stats.batchTokensAfterOom()));
+    thisRun.put("oom_budget_cuts", stats.oomBudgetCuts());
+    if (stats.batchTokensAuto()) {
+      thisRun.put("batch_tokens", stats.batchTokens());
     }
     e.put("engine", engine);
     Map<String, Object> skipped = new LinkedHashMap<>();
@@ -391,8 +379,7 @@ public final class EvaluationRun {
     // for a fresh and a resumed run.
     e.put("wall_seconds", wall);
     // throughput of the model in this process: forward tokens (inputs, not only continuations)
-    Object fwd = thisRun.get("forward_tokens");
-    double forward = fwd instanceof Number n ? n.doubleValue() : scorer.scoredTokens();
+    double forward = stats.forwardTokens() > 0 ? stats.forwardTokens() : scorer.scoredTokens();
     e.put("tokens_per_second", wall > 0 ? forward / wall : 0.0);
     if (o.cacheFile() != null) {
       thisRun.put("cache_file", o.cacheFile().toString());

@@ -104,8 +104,27 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--dtype",
       defaultValue = "auto",
-      description = "Compute dtype: auto, float32 or float16. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Compute dtype: auto, float32, bfloat16 or float16 (auto: float32 on CPU, the stored"
+              + " dtype on CUDA). Default: ${DEFAULT-VALUE}.")
   String dtype;
+
+  @Option(
+      names = "--runtime",
+      defaultValue = "auto",
+      description =
+          "Tensor runtime: torch (libtorch >= 2.10 through its stable C ABI), djl (DJL's PyTorch"
+              + " 2.7.1), or auto (torch for bfloat16 or a named libtorch, else djl)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String runtime;
+
+  @Option(
+      names = "--torch",
+      paramLabel = "DIR|bundled",
+      description =
+          "libtorch for the torch runtime: a torch package or libtorch lib/ folder, or 'bundled'."
+              + " Default: $EVALH_TORCH, else python3's torch >= 2.10, else the bundled CPU build.")
+  String torch;
 
   @Option(
       names = "--add-bos",
@@ -242,6 +261,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     EngineOptions eo =
         EngineOptions.defaults()
+            .withRuntime(runtime, torch)
             .withDevice(device)
             .withDtype(dtype)
             .withMaxLength(maxLength == null ? 0 : maxLength)

@@ -1,13 +1,13 @@
 package evalh.tasks.run;
 
 import evalh.harness.engine.ContinuationRequest;
+import evalh.harness.engine.EngineFingerprint;
+import evalh.harness.engine.EngineStats;
 import evalh.harness.engine.Evaluator;
 import evalh.harness.engine.LoglikelihoodResult;
 import evalh.harness.engine.Progress;
 import evalh.harness.engine.RollingResult;
-import evalh.harness.tokenizer.TextTokenizer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,22 +60,33 @@ final class FakeEvaluator implements Evaluator {
   }
 
   @Override
-  public TextTokenizer tokenizer() {
-    throw new UnsupportedOperationException();
+  public EngineFingerprint fingerprint() {
+    return new EngineFingerprint(
+        "fake",
+        "/fake",
+        fingerprint,
+        "FakeForCausalLM",
+        0,
+        "cpu",
+        "float32",
+        List.of(),
+        Map.of(),
+        true,
+        "tokenizer default",
+        0,
+        "bos",
+        512,
+        true,
+        "fake",
+        "",
+        "",
+        false,
+        "");
   }
 
   @Override
-  public Map<String, Object> metadata() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("checkpoint", "fake");
-    m.put("checkpoint_fingerprint", fingerprint);
-    m.put("device", "cpu");
-    m.put("dtype", "float32");
-    m.put("add_bos", true);
-    m.put("max_length", 512);
-    m.put("prefix_token_id", 0);
-    m.put("rolling_prefix", "bos");
-    return m;
+  public EngineStats stats() {
+    return EngineStats.none();
   }
 
   @Override

@@ -1,0 +1,16 @@
+package evalh.harness;
+
+import evalh.core.cli.CommandErrors;
+import picocli.CommandLine;
+
+/** A command line for one evalh command, with the error handling {@code evalh}'s main installs. */
+public final class TestCli {
+  private TestCli() {}
+
+  /** Exit 1 with the message for a failure, 2 for a usage error, as {@code evalh} does. */
+  public static CommandLine of(Object command) {
+    CommandLine cl = new CommandLine(command);
+    cl.setExecutionExceptionHandler((ex, c, p) -> CommandErrors.report(ex, c.getErr(), m -> m));
+    return cl;
+  }
+}
