@@ -97,9 +97,8 @@ evalh device kit (scripts/device-kit.sh of the evalh repository; its README, sec
   ./gpu-check.sh --cpu     the checks that need no GPU
   ./evalh --help           evalh itself: score, bench, check-fixtures, run
 Needs python3 with PyTorch (CUDA) and transformers for the HF comparisons. The kit holds no
-libtorch: evalh's libtorch runtime takes the node's (--torch DIR, EVALH_TORCH or python3's torch);
-an evalh without that runtime uses DJL, which needs PYTORCH_LIBRARY_PATH. Nothing here uses the
-network.
+libtorch: gpu-check.sh runs evalh with --runtime torch, which takes the node's (--torch DIR,
+EVALH_TORCH or python3's torch). Nothing here uses the network.
 TXT
 chmod +x "$STAGE/evalh" "$STAGE/gpu-check.sh"
 {
