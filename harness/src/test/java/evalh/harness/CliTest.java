@@ -5,24 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import evalh.harness.cli.CheckFixturesCommand;
 import evalh.harness.cli.ScoreCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
-import picocli.CommandLine;
 
 /** The harness commands as a user runs them. */
 class CliTest {
 
   private static String[] run(Object command, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(command);
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int rc = cl.execute(args);
-    return new String[] {String.valueOf(rc), out.toString(), err.toString()};
+    return TestCli.run(command, args);
   }
 
   @ParameterizedTest

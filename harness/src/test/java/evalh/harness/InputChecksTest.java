@@ -8,8 +8,6 @@ import evalh.harness.checkpoint.CheckpointException;
 import evalh.harness.checkpoint.SafetensorsFile;
 import evalh.harness.checkpoint.SafetensorsWriter;
 import evalh.harness.cli.ScoreCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,20 +15,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Bad input is named precisely, before any tensor is touched. */
 class InputChecksTest {
   @TempDir Path tmp;
 
   private static String[] run(Object command, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(command);
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int rc = cl.execute(args);
-    return new String[] {String.valueOf(rc), out.toString(), err.toString()};
+    return TestCli.run(command, args);
   }
 
   @Test

@@ -6,15 +6,12 @@ import evalh.harness.checkpoint.SafetensorsWriter;
 import evalh.harness.cli.CheckFixturesCommand;
 import evalh.harness.cli.ScoreCommand;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A checkpoint whose weights hold NaN: `score` prints the values but fails, `check-fixtures` fails.
@@ -23,13 +20,7 @@ class NonFiniteScoresTest {
   @TempDir Path tmp;
 
   private static String[] run(Object command, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(command);
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int rc = cl.execute(args);
-    return new String[] {String.valueOf(rc), out.toString(), err.toString()};
+    return TestCli.run(command, args);
   }
 
   /** A copy of the fixtures whose tiny-llama final norm weights are all BF16 NaN. */
