@@ -33,6 +33,6 @@ need() {
 # Headless Chromium renders the HTML report in the reporting module's browser test.
 need chromium chromium "the browser test"
 # A C compiler builds the stand-in libcudart of the tokenizer's simulated-CUDA-host test.
-need cc gcc "the tokenizer's CUDA-host test"
+need cc gcc "the tokenizer's CUDA-host test and the libtorch discovery test"
 
 mvn -B -ntp verify "$@"
