@@ -21,6 +21,12 @@ public final class Runtimes {
     return named || d.equals("bfloat16") || d.equals("bf16") ? "torch" : "djl";
   }
 
+  /** Whether {@code device} names a CUDA device ({@code cuda} or {@code cuda:N}). */
+  static boolean isCuda(String device) {
+    String s = device == null ? "" : device.trim().toLowerCase(Locale.ROOT);
+    return s.equals("cuda") || s.startsWith("cuda:");
+  }
+
   /**
    * Opens a runtime.
    *
@@ -47,7 +53,8 @@ public final class Runtimes {
       }
       case "torch" -> {
         LibTorchLocation where =
-            LibTorchLocator.locate(torch, System.getenv(), LibTorchLocator.defaultCacheRoot());
+            LibTorchLocator.locate(
+                torch, System.getenv(), LibTorchLocator.defaultCacheRoot(), isCuda(device));
         where.notes().forEach(n -> notes.println("evalh: note: " + n));
         yield TorchRuntime.open(where, device, dtype, stored);
       }
