@@ -885,6 +885,11 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
   }
 
   @Override
+  public long[] deviceMemoryBytes() {
+    return onCpu() ? null : lt.cudaMemory();
+  }
+
+  @Override
   public long freeMemoryBytes() {
     if (!onCpu()) {
       long[] m = lt.cudaMemory();
