@@ -189,7 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
           "Also write the checkpoint, fewshot.jsonl (each question's context, its 4 one-token"
               + " choices and evalh's log-likelihoods) and rolling.jsonl (each row's seq-len+1"
               + " tokens and evalh's summed log-likelihood of tokens[1:]) to DIR, for"
-              + " bench/hf_baseline.py.")
+              + " bench/hf_baseline.py and bench/eager_pytorch.py (fewshot only).")
   Path export;
 
   private RandomLlama.Shape shape() {
