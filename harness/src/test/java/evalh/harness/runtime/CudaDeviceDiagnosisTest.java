@@ -105,6 +105,14 @@ class CudaDeviceDiagnosisTest {
   }
 
   @Test
+  void runtimeAutoIsTorchOnCuda() {
+    assertThat(Runtimes.auto(null, "auto", null, "cuda")).isEqualTo("torch");
+    assertThat(Runtimes.auto(null, "float32", null, "cuda:1")).isEqualTo("torch");
+    assertThat(Runtimes.auto(null, "auto", null, "cpu")).isEqualTo("djl");
+    assertThat(Runtimes.auto(null, "auto", null, "auto")).isEqualTo("djl");
+  }
+
+  @Test
   void scoreOnCudaWithoutTorchExitsWith1BeforeLoadingWeights() throws Exception {
     Path bin = fakePython("echo 'evalh-torch: none'");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -119,10 +127,8 @@ class CudaDeviceDiagnosisTest {
             Fixtures.model("tiny-llama").toString(),
             "--text",
             "Hi",
-            "--runtime",
-            "torch",
             "--device",
-            "cuda");
+            "cuda"); // --runtime auto: torch on CUDA
     pb.environment().put("PATH", bin.toString());
     pb.environment().remove("EVALH_TORCH");
     pb.redirectErrorStream(true);
