@@ -17,13 +17,14 @@
 #   3     speed, same random weights and items: a random Llama of hidden 2048, 16 layers, 32/8
 #         heads, MLP 8192, vocab 128256 (1.5 B parameters with the untied head), bf16. evalh bench
 #         (rolling 2048-token rows; 5-shot MMLU-shaped items: a shared block per subject, 4
-#         one-token choices) writes the checkpoint and items (--export); bench/hf_baseline.py
-#         scores them like lm-eval's HF backend (bf16, sdpa). Reported: items/s, tokens/s, MFU
+#         one-token choices) writes the checkpoint, the items and its log-likelihoods
+#         (--export: fewshot.jsonl, rolling.jsonl); bench/hf_baseline.py scores both like lm-eval's
+#         HF backend (bf16, sdpa). Reported: items/s, tokens/s, MFU
 #         against the bf16 matmul peak evalh measures in the same run, evalh/HF items/s (goal >= 2x;
 #         MFU goals >= 50% rolling, >= 40% 5-shot) and max |d loglikelihood| (must be <= 0.25: 4 bf16
 #         rounding steps at |ll| ~ 12; lm-eval, and so the baseline, takes the log-softmax in bf16).
 #   4     an 8B-shaped bf16 checkpoint (Llama-3-8B config, random, written under --work) scored by
-#         evalh bench: peak GPU memory, tokens/s, MFU.
+#         evalh bench: peak GPU memory (in use after the workload, cudaMemGetInfo), tokens/s, MFU.
 #
 # Usage: gpu-check.sh [--cpu] [--device cuda[:N]] [--work DIR] [--only 1a,2a,...]
 #   --cpu     the checks that need no GPU: 1 on CPU in float32; 2p, hf_reference.py --from-fixtures
@@ -31,7 +32,9 @@
 #             when python3 has torch and transformers (CI runs this from the kit)
 #   --work    scratch folder (default: a new folder under $TMPDIR); logs are in DIR/logs
 # Needs: on the GPU node, python3 with torch (CUDA) and transformers; evalh finds libtorch through
-# --torch/EVALH_TORCH/python3. EVALH_JAVA_OPTS passes JVM flags (check 4 adds -Xmx).
+# --torch/EVALH_TORCH/python3 and, on --device cuda, exits 1 naming the missing piece (no torch
+# >= 2.10, a CPU-only torch, no GPU visible, a driver too old for the torch's CUDA).
+# EVALH_JAVA_OPTS passes JVM flags (check 4 adds -Xmx).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ -x "$HERE/evalh" ] && [ -d "$HERE/jre" ]; then # a device kit
@@ -163,7 +166,7 @@ if [ "$cpu" = 0 ] && wanted 3; then
   t0=$SECONDS
   if ! have_hf; then
     line 3 SKIP "speed 1.5B bf16, evalh vs HF" "$PY has no torch and transformers"
-  elif ! EVALH_JAVA_OPTS="-Djava.io.tmpdir=$work/tmp ${EVALH_JAVA_OPTS:-}" "$EVALH" bench "${RT[@]}" \
+  elif ! EVALH_JAVA_OPTS="-Djava.io.tmpdir=$work/tmp ${EVALH_JAVA_OPTS:-}" "$EVALH" bench --runtimes torch:bfloat16 \
       --device "$device" --dtype bfloat16 --hidden 2048 --layers 16 --heads 32 --kv-heads 8 \
       --intermediate 8192 --vocab 128256 --workload rolling,fewshot --seq-len 2048 --rows 128 \
       --subjects 8 --questions 64 --shots-tokens 640 --question-tokens 64 --batch-tokens 65536 \
@@ -189,12 +192,12 @@ fi
 if [ "$cpu" = 0 ] && wanted 4; then
   t0=$SECONDS
   L="$work/logs/4-evalh.log"
-  if EVALH_JAVA_OPTS="-Xmx40g -Djava.io.tmpdir=$work/tmp ${EVALH_JAVA_OPTS:-}" "$EVALH" bench "${RT[@]}" \
+  if EVALH_JAVA_OPTS="-Xmx40g -Djava.io.tmpdir=$work/tmp ${EVALH_JAVA_OPTS:-}" "$EVALH" bench --runtimes torch:bfloat16 \
       --device "$device" --dtype bfloat16 --hidden 4096 --layers 32 --heads 32 --kv-heads 8 \
       --intermediate 14336 --vocab 128256 --workload rolling --seq-len 2048 --rows 32 \
       --batch-tokens 65536 >"$L" 2>&1; then
     line 4 PASS "Llama-3-8B shape bf16 (random)" \
-      "rolling $(bench_field "$L" rolling tok) tok/s, MFU $(bench_field "$L" rolling mfu)%; $(grep -i -m1 'peak GPU' "$L" || echo 'peak GPU memory: not printed') [$((SECONDS - t0))s]"
+      "rolling $(bench_field "$L" rolling tok) tok/s, MFU $(bench_field "$L" rolling mfu)%; $(grep -i -m1 'peak GPU' "$L" | sed 's/^ *//; s/ (.*//' | grep . || echo 'peak GPU memory: not printed') [$((SECONDS - t0))s]"
   else
     line 4 FAIL "Llama-3-8B shape bf16 (random)" "evalh bench failed: $(tail -n1 "$L") [log: $L]"
   fi

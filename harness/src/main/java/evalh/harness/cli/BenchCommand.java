@@ -1,5 +1,6 @@
 package evalh.harness.cli;
 
+import evalh.core.io.AtomicFiles;
 import evalh.harness.checkpoint.Checkpoint;
 import evalh.harness.checkpoint.ModelConfig;
 import evalh.harness.engine.Progress;
@@ -185,8 +186,10 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--export",
       paramLabel = "DIR",
       description =
-          "Also write the random checkpoint, the fewshot items and evalh's"
-              + " log-likelihoods to DIR (for bench/eager_pytorch.py).")
+          "Also write the checkpoint, fewshot.jsonl (each question's context, its 4 one-token"
+              + " choices and evalh's log-likelihoods) and rolling.jsonl (each row's seq-len+1"
+              + " tokens and evalh's summed log-likelihood of tokens[1:]) to DIR, for"
+              + " bench/hf_baseline.py and bench/eager_pytorch.py (fewshot only).")
   Path export;
 
   private RandomLlama.Shape shape() {
@@ -340,6 +343,21 @@ public final class BenchCommand implements Callable<Integer> {
             exportFewshot(ckpt.dir(), reqs, got);
           }
         }
+        if (w.equals("rolling") && export != null) {
+          exportRolling(ckpt.dir(), reqs, got);
+        }
+        long[] gpu = rt.deviceMemoryBytes();
+        if (gpu != null) {
+          out.printf(
+              Locale.ROOT,
+              "%-15s peak GPU memory %,d MiB of %,d MiB on %s (in use after the workload,"
+                  + " cudaMemGetInfo: libtorch's caching allocator keeps what it reserved; other"
+                  + " processes included)%n",
+              "",
+              (gpu[1] - gpu[0]) >> 20,
+              gpu[1] >> 20,
+              rt.device());
+        }
         out.flush();
       }
     }
@@ -461,9 +479,11 @@ public final class BenchCommand implements Callable<Integer> {
     return rssKb("VmRSS:");
   }
 
-  /** The checkpoint, items and evalh's per-choice log-likelihoods, for bench/eager_pytorch.py. */
-  private void exportFewshot(Path ckpt, List<TokenRequest> reqs, List<TokenScorer.TokenScores> got)
-      throws java.io.IOException {
+  /** The checkpoint's files, copied into {@link #export} once per run. */
+  private void exportCheckpoint(Path ckpt) throws java.io.IOException {
+    if (exportedCheckpoint) {
+      return;
+    }
     Files.createDirectories(export);
     try (Stream<Path> files = Files.list(ckpt)) {
       for (Path f : files.toList()) {
@@ -471,6 +491,41 @@ public final class BenchCommand implements Callable<Integer> {
             f, export.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
+    exportedCheckpoint = true;
+  }
+
+  private boolean exportedCheckpoint;
+
+  /**
+   * rolling.jsonl for bench/hf_baseline.py: per row {@code tokens} (the row's seq-len+1 ids) and
+   * {@code loglikelihood}, evalh's summed log-likelihood of tokens[1:] given the tokens before.
+   */
+  private void exportRolling(Path ckpt, List<TokenRequest> reqs, List<TokenScorer.TokenScores> got)
+      throws java.io.IOException {
+    exportCheckpoint(ckpt);
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < reqs.size(); i++) {
+      TokenRequest r = reqs.get(i);
+      double ll = got.get(i).sum();
+      if (!Double.isFinite(ll)) {
+        throw new IllegalStateException("rolling row " + i + ": non-finite log-likelihood " + ll);
+      }
+      var o = json.createObjectNode();
+      var tokens = o.putArray("tokens");
+      Arrays.stream(r.shared()).forEach(tokens::add);
+      Arrays.stream(r.continuation()).forEach(tokens::add);
+      o.put("loglikelihood", ll);
+      sb.append(json.writeValueAsString(o)).append('\n');
+    }
+    AtomicFiles.writeString(export.resolve("rolling.jsonl"), sb.toString());
+  }
+
+  /** The checkpoint, items and evalh's per-choice log-likelihoods, for bench/hf_baseline.py. */
+  private void exportFewshot(Path ckpt, List<TokenRequest> reqs, List<TokenScorer.TokenScores> got)
+      throws java.io.IOException {
+    exportCheckpoint(ckpt);
     com.fasterxml.jackson.databind.ObjectMapper json =
         new com.fasterxml.jackson.databind.ObjectMapper();
     StringBuilder sb = new StringBuilder();
@@ -486,6 +541,6 @@ public final class BenchCommand implements Callable<Integer> {
       }
       sb.append(json.writeValueAsString(o)).append('\n');
     }
-    Files.writeString(export.resolve("fewshot.jsonl"), sb);
+    AtomicFiles.writeString(export.resolve("fewshot.jsonl"), sb.toString());
   }
 }

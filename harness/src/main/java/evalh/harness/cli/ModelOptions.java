@@ -24,7 +24,8 @@ public final class ModelOptions {
       description =
           "Tensor runtime: 'torch' calls libtorch >= 2.10 through its stable C ABI (bfloat16,"
               + " float16, float32); 'djl' is DJL's PyTorch 2.7.1 engine (float32, float16 on"
-              + " CUDA); 'auto' (default) is torch for bfloat16 or a named libtorch, else djl.")
+              + " CUDA); 'auto' (default) is torch for bfloat16, --device cuda[:N] or a named"
+              + " libtorch, else djl.")
   public String runtime;
 
   @Option(

@@ -520,8 +520,17 @@ final class LibTorch {
 
   /** Number of CUDA devices this libtorch sees (0 for a CPU build). */
   int cudaDevices() {
+    int[] r = cudaDeviceCount();
+    return r[0] == 0 ? r[1] : 0;
+  }
+
+  /**
+   * {@code cudaGetDeviceCount}: {code, count}; code is the CUDA runtime's error code (0 success),
+   * -1 for a CPU build or when the call itself failed.
+   */
+  int[] cudaDeviceCount() {
     if (!cuda) {
-      return 0;
+      return new int[] {-1, 0};
     }
     try (Arena a = Arena.ofConfined()) {
       MethodHandle h =
@@ -530,9 +539,24 @@ final class LibTorch {
               FunctionDescriptor.of(JAVA_INT, ADDRESS));
       MemorySegment n = a.allocate(JAVA_INT);
       int code = (int) h.invokeExact(n);
-      return code == 0 ? n.get(JAVA_INT, 0) : 0;
+      return new int[] {code, code == 0 ? n.get(JAVA_INT, 0) : 0};
     } catch (Throwable t) {
-      return 0;
+      return new int[] {-1, 0};
+    }
+  }
+
+  /** {@code cudaGetErrorString(code)}, or null where the CUDA runtime does not say. */
+  String cudaErrorString(int code) {
+    Optional<MemorySegment> f = optional("cudaGetErrorString");
+    if (f.isEmpty()) {
+      return null;
+    }
+    try {
+      MethodHandle h = LINKER.downcallHandle(f.get(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+      MemorySegment p = (MemorySegment) h.invokeExact(code);
+      return p.equals(MemorySegment.NULL) ? null : p.reinterpret(1024).getString(0);
+    } catch (Throwable t) {
+      return null;
     }
   }
 

@@ -65,6 +65,20 @@ public final class LibTorchLocator {
    */
   public static LibTorchLocation locate(
       String torchOption, Map<String, String> env, Path cacheRoot) {
+    return locate(torchOption, env, cacheRoot, false);
+  }
+
+  /**
+   * Resolves the libtorch to use; for a CUDA device ({@code forCuda}), a clear error instead of the
+   * bundled CPU-only build, before anything is extracted or loaded.
+   *
+   * @param torchOption {@code --torch} (null when not given)
+   * @param env the environment ({@code EVALH_TORCH}, {@code PATH})
+   * @param cacheRoot where the bundled build is extracted (normally {@code ~/.cache/evalh})
+   * @param forCuda whether {@code --device cuda[:N]} was asked for
+   */
+  public static LibTorchLocation locate(
+      String torchOption, Map<String, String> env, Path cacheRoot, boolean forCuda) {
     List<String> notes = new ArrayList<>();
     String explicit = torchOption;
     String how = "--torch " + torchOption;
@@ -74,16 +88,39 @@ public final class LibTorchLocator {
     }
     if (explicit != null && !explicit.isBlank()) {
       if (explicit.trim().equals(BUNDLED)) {
+        if (forCuda) {
+          throw new TorchException(
+              how
+                  + ": the bundled libtorch (org.bytedeco:pytorch:"
+                  + bundledVersions().getProperty("pytorch")
+                  + ") is a CPU-only build: it has no CUDA. "
+                  + CUDA_HINT);
+        }
         return bundled(cacheRoot, notes);
       }
       return new LibTorchLocation(inDirectory(Path.of(explicit.trim()), how), how, notes);
     }
-    LibTorchLocation py = python(env, notes);
+    List<String> looked = new ArrayList<>();
+    LibTorchLocation py = python(env, notes, looked);
     if (py != null) {
       return py;
     }
+    if (forCuda) {
+      throw new TorchException(
+          "--device cuda needs a CUDA build of PyTorch >= 2.10, and evalh found none: --torch is"
+              + " not given, EVALH_TORCH is not set, "
+              + String.join("; ", looked)
+              + " (the bundled libtorch is CPU-only). "
+              + CUDA_HINT);
+    }
     return bundled(cacheRoot, notes);
   }
+
+  /** How to point evalh at the CUDA PyTorch a machine already has. */
+  static final String CUDA_HINT =
+      "Point --torch DIR or EVALH_TORCH=DIR at a CUDA build of PyTorch >= 2.10 (its torch package"
+          + " directory, python3 -c 'import torch, os; print(os.path.dirname(torch.__file__))',"
+          + " or a libtorch lib/ folder), or put the python3 that has it first on PATH.";
 
   /** The default cache root, {@code ~/.cache/evalh}. */
   public static Path defaultCacheRoot() {
@@ -124,9 +161,11 @@ public final class LibTorchLocator {
           "import os, torch",
           "print('evalh-torch: ' + torch.__version__ + '\\t' + os.path.dirname(torch.__file__))");
 
-  private static LibTorchLocation python(Map<String, String> env, List<String> notes) {
+  private static LibTorchLocation python(
+      Map<String, String> env, List<String> notes, List<String> looked) {
     Path python = onPath("python3", env.getOrDefault("PATH", ""));
     if (python == null) {
+      looked.add("there is no python3 on PATH");
       return null;
     }
     List<String> out;
@@ -143,6 +182,7 @@ public final class LibTorchLocator {
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
           p.destroyForcibly();
           notes.add("python3 (" + python + ") took over 120 s to import torch; not used");
+          looked.add("python3 (" + python + ") took over 120 s to import torch");
           return null;
         }
         out = new String(o.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
@@ -150,6 +190,7 @@ public final class LibTorchLocator {
       }
       code = p.exitValue();
     } catch (IOException e) {
+      looked.add("python3 (" + python + ") does not run");
       return null; // not runnable: treated like no python3
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -170,6 +211,7 @@ public final class LibTorchLocator {
     }
     String v = line.substring("evalh-torch: ".length());
     if (v.equals("none")) {
+      looked.add("python3 (" + python + ") has no torch package");
       return null;
     }
     String[] parts = v.split("\t", 2);
@@ -180,6 +222,7 @@ public final class LibTorchLocator {
               + version
               + " is older than 2.10 (evalh needs the stable C ABI of 2.10); using the"
               + " next libtorch");
+      looked.add("python3 (" + python + ") has torch " + version + ", older than 2.10");
       return null;
     }
     Path dir = Path.of(parts.length > 1 ? parts[1] : "");

@@ -10,15 +10,21 @@ public final class Runtimes {
 
   /**
    * {@code --runtime auto}: {@code torch} when it is the only runtime that can do what was asked
-   * (bfloat16) or a libtorch was named ({@code --torch}, {@code EVALH_TORCH}); {@code djl}
-   * otherwise, until TorchRuntime is measured within 10% of DJL's float32 throughput (README,
-   * Tensor runtimes).
+   * (bfloat16; a CUDA device with the PyTorch the machine has, DJL's CUDA build being a download)
+   * or a libtorch was named ({@code --torch}, {@code EVALH_TORCH}); {@code djl} otherwise, until
+   * TorchRuntime is measured within 10% of DJL's float32 throughput (README, Tensor runtimes).
    */
-  static String auto(String torch, String dtype, String envTorch) {
+  static String auto(String torch, String dtype, String envTorch, String device) {
     String d = dtype == null ? "" : dtype.trim().toLowerCase(Locale.ROOT);
     boolean named =
         (torch != null && !torch.isBlank()) || (envTorch != null && !envTorch.isBlank());
-    return named || d.equals("bfloat16") || d.equals("bf16") ? "torch" : "djl";
+    return named || d.equals("bfloat16") || d.equals("bf16") || isCuda(device) ? "torch" : "djl";
+  }
+
+  /** Whether {@code device} names a CUDA device ({@code cuda} or {@code cuda:N}). */
+  static boolean isCuda(String device) {
+    String s = device == null ? "" : device.trim().toLowerCase(Locale.ROOT);
+    return s.equals("cuda") || s.startsWith("cuda:");
   }
 
   /**
@@ -35,7 +41,7 @@ public final class Runtimes {
       String runtime, String torch, String device, String dtype, DType stored, PrintStream notes) {
     String r = runtime == null ? "auto" : runtime.trim().toLowerCase(Locale.ROOT);
     if (r.equals("auto")) {
-      r = auto(torch, dtype, System.getenv("EVALH_TORCH"));
+      r = auto(torch, dtype, System.getenv("EVALH_TORCH"), device);
     }
     return switch (r) {
       case "djl" -> {
@@ -47,7 +53,8 @@ public final class Runtimes {
       }
       case "torch" -> {
         LibTorchLocation where =
-            LibTorchLocator.locate(torch, System.getenv(), LibTorchLocator.defaultCacheRoot());
+            LibTorchLocator.locate(
+                torch, System.getenv(), LibTorchLocator.defaultCacheRoot(), isCuda(device));
         where.notes().forEach(n -> notes.println("evalh: note: " + n));
         yield TorchRuntime.open(where, device, dtype, stored);
       }

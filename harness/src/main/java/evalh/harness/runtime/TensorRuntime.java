@@ -98,6 +98,11 @@ public interface TensorRuntime<T> extends AutoCloseable {
   /** Memory the next batches may use on this device, in bytes (free device or host memory). */
   long freeMemoryBytes();
 
+  /** Free and total bytes of this runtime's GPU ({@code cudaMemGetInfo}), or null on the CPU. */
+  default long[] deviceMemoryBytes() {
+    return null;
+  }
+
   @Override
   void close();
 

@@ -96,15 +96,24 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("unknown --device " + device + " (auto, cpu, cuda:N)");
       }
-      if (index >= gpus) {
-        throw new IllegalArgumentException(
+      if (!lt.cuda) {
+        throw new TorchException(
             "--device "
                 + device
                 + ": "
                 + lt
-                + " sees "
-                + gpus
-                + " CUDA device(s); point --torch or EVALH_TORCH at a CUDA build of PyTorch >= 2.10");
+                + " has no CUDA: it is a CPU-only build. "
+                + LibTorchLocator.CUDA_HINT);
+      }
+      if (index >= gpus) {
+        int[] count = lt.cudaDeviceCount();
+        throw new TorchException(
+            "--device "
+                + device
+                + ": "
+                + lt
+                + ": "
+                + noGpu(count[0], count[1], index, lt.cudaErrorString(count[0])));
       }
       type = lt.cudaDevice;
     } else {
@@ -130,6 +139,49 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
                   "unknown --dtype " + dtype + " (auto, float32, bfloat16, float16)");
         };
     return new TorchRuntime(lt, type, index, code);
+  }
+
+  /**
+   * Why a CUDA build of libtorch cannot use device {@code index}, from {@code cudaGetDeviceCount}'s
+   * error code (the CUDA runtime's {@code cudaError_t}) and count.
+   */
+  static String noGpu(int code, int count, int index, String cudaText) {
+    String said = cudaText == null ? "" : " (\"" + cudaText + "\")";
+    return switch (code) {
+      case 0 ->
+          count == 0
+              ? "it sees no GPU (cudaGetDeviceCount: 0 devices). Check nvidia-smi and"
+                  + " CUDA_VISIBLE_DEVICES."
+              : "it sees "
+                  + count
+                  + " GPU(s), so there is no cuda:"
+                  + index
+                  + " (devices are cuda:0 to cuda:"
+                  + (count - 1)
+                  + "; CUDA_VISIBLE_DEVICES renumbers them).";
+      case 100 ->
+          "it sees no GPU (CUDA error 100, cudaErrorNoDevice"
+              + said
+              + "). Check nvidia-smi and CUDA_VISIBLE_DEVICES.";
+      case 35 ->
+          "the NVIDIA driver is too old for this torch's CUDA runtime (CUDA error 35,"
+              + " cudaErrorInsufficientDriver"
+              + said
+              + "). Update the driver, or use a PyTorch built for the CUDA version nvidia-smi"
+              + " shows.";
+      case 34 ->
+          "no NVIDIA driver is installed: libcuda.so is the CUDA toolkit's stub (CUDA error 34,"
+              + " cudaErrorStubLibrary"
+              + said
+              + ").";
+      case -1 -> "its CUDA runtime could not be asked for the device count (cudaGetDeviceCount).";
+      default ->
+          "cudaGetDeviceCount failed with CUDA error "
+              + code
+              + said
+              + ". Possible causes: no GPU visible (nvidia-smi, CUDA_VISIBLE_DEVICES), an NVIDIA"
+              + " driver too old for this torch's CUDA, or a broken driver install.";
+    };
   }
 
   @Override
@@ -830,6 +882,11 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
       }
     }
     return new TargetScores(lp, am);
+  }
+
+  @Override
+  public long[] deviceMemoryBytes() {
+    return onCpu() ? null : lt.cudaMemory();
   }
 
   @Override

@@ -114,7 +114,8 @@ public final class RunCommand implements Callable<Integer> {
       defaultValue = "auto",
       description =
           "Tensor runtime: torch (libtorch >= 2.10 through its stable C ABI), djl (DJL's PyTorch"
-              + " 2.7.1), or auto (torch for bfloat16 or a named libtorch, else djl)."
+              + " 2.7.1), or auto (torch for bfloat16, --device cuda[:N] or a named libtorch,"
+              + " else djl)."
               + " Default: ${DEFAULT-VALUE}.")
   String runtime;
 
