@@ -7,9 +7,7 @@ import evalh.harness.Fixtures;
 import evalh.harness.checkpoint.DType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,19 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CudaDeviceDiagnosisTest {
   @TempDir Path tmp;
 
-  /** A script named python3 in its own folder, for a PATH holding only it. */
-  private Path fakePython(String body) throws IOException {
-    Path dir = Files.createDirectories(tmp.resolve("bin"));
-    Path py = dir.resolve("python3");
-    Files.writeString(py, "#!/bin/sh\n" + body + "\n");
-    Files.setPosixFilePermissions(py, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return dir;
-  }
-
   @Test
   void noTorchFoundSaysWhereEvalhLookedAndExtractsNothing() throws IOException {
     Path cache = tmp.resolve("cache");
-    Path bin = fakePython("echo 'evalh-torch: none'");
+    Path bin = FakePython.in(tmp, "echo 'evalh-torch: none'");
     assertThatThrownBy(
             () -> LibTorchLocator.locate(null, Map.of("PATH", bin.toString()), cache, true))
         .isInstanceOf(TorchException.class)
@@ -48,7 +37,8 @@ class CudaDeviceDiagnosisTest {
                 LibTorchLocator.locate(
                     null, Map.of("PATH", tmp.resolve("empty").toString()), cache, true))
         .hasMessageContaining("there is no python3 on PATH");
-    Path old = fakePython("echo 'evalh-torch: 2.4.1\t/usr/lib/python3/dist-packages/torch'");
+    Path old =
+        FakePython.in(tmp, "echo 'evalh-torch: 2.4.1\t/usr/lib/python3/dist-packages/torch'");
     assertThatThrownBy(
             () -> LibTorchLocator.locate(null, Map.of("PATH", old.toString()), cache, true))
         .hasMessageContaining("has torch 2.4.1, older than 2.10");
@@ -114,7 +104,7 @@ class CudaDeviceDiagnosisTest {
 
   @Test
   void scoreOnCudaWithoutTorchExitsWith1BeforeLoadingWeights() throws Exception {
-    Path bin = fakePython("echo 'evalh-torch: none'");
+    Path bin = FakePython.in(tmp, "echo 'evalh-torch: none'");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb =
         new ProcessBuilder(

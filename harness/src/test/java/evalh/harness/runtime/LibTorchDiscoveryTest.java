@@ -12,7 +12,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,15 +37,6 @@ class LibTorchDiscoveryTest {
     System.arraycopy(extra, 0, args, base.length, extra.length);
     int rc = cl.execute(args);
     return new String[] {String.valueOf(rc), out.toString(), err.toString()};
-  }
-
-  /** A script named python3 in its own folder, for a PATH holding only it. */
-  private Path fakePython(String body) throws IOException {
-    Path dir = Files.createDirectories(tmp.resolve("bin"));
-    Path py = dir.resolve("python3");
-    Files.writeString(py, "#!/bin/sh\n" + body + "\n");
-    Files.setPosixFilePermissions(py, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return dir;
   }
 
   @Test
@@ -97,7 +87,8 @@ class LibTorchDiscoveryTest {
   @Test
   void aPythonWhoseTorchDoesNotImportIsAClearError() throws IOException {
     Path bin =
-        fakePython(
+        FakePython.in(
+            tmp,
             "echo 'Traceback (most recent call last):' >&2\n"
                 + "echo 'ImportError: libcudnn.so.9: cannot open shared object file' >&2\n"
                 + "exit 1");
@@ -111,7 +102,7 @@ class LibTorchDiscoveryTest {
 
   @Test
   void aPythonWhoseTorchDoesNotImportExitsWith1() throws Exception {
-    Path bin = fakePython("echo 'ImportError: broken torch' >&2; exit 1");
+    Path bin = FakePython.in(tmp, "echo 'ImportError: broken torch' >&2; exit 1");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -138,7 +129,8 @@ class LibTorchDiscoveryTest {
 
   @Test
   void anOlderPythonTorchIsSkippedWithANote() throws IOException {
-    Path bin = fakePython("echo 'evalh-torch: 1.13.1\t/usr/lib/python3/dist-packages/torch'");
+    Path bin =
+        FakePython.in(tmp, "echo 'evalh-torch: 1.13.1\t/usr/lib/python3/dist-packages/torch'");
     LibTorchLocation l =
         LibTorchLocator.locate(
             null, Map.of("PATH", bin.toString()), LibTorchLocator.defaultCacheRoot());
@@ -148,7 +140,7 @@ class LibTorchDiscoveryTest {
 
   @Test
   void noPythonTorchIsQuiet() throws IOException {
-    Path bin = fakePython("echo 'evalh-torch: none'");
+    Path bin = FakePython.in(tmp, "echo 'evalh-torch: none'");
     for (Map<String, String> env :
         List.of(Map.of("PATH", bin.toString()), Map.of("PATH", tmp.resolve("empty").toString()))) {
       LibTorchLocation l = LibTorchLocator.locate(null, env, LibTorchLocator.defaultCacheRoot());
@@ -161,7 +153,8 @@ class LibTorchDiscoveryTest {
   void aPythonTorch210OrNewerIsUsed() throws IOException {
     Path pkg = Files.createDirectories(tmp.resolve("site").resolve("torch").resolve("lib"));
     Files.writeString(pkg.resolve("libtorch.so"), "");
-    Path bin = fakePython("printf 'evalh-torch: 2.11.0+cu130\\t" + pkg.getParent() + "\\n'");
+    Path bin =
+        FakePython.in(tmp, "printf 'evalh-torch: 2.11.0+cu130\\t" + pkg.getParent() + "\\n'");
     LibTorchLocation l = LibTorchLocator.locate(null, Map.of("PATH", bin.toString()), tmp);
     assertThat(l.source()).isEqualTo("python3 torch 2.11.0+cu130");
     assertThat(l.library()).isEqualTo(pkg.resolve("libtorch.so"));
@@ -171,7 +164,7 @@ class LibTorchDiscoveryTest {
   void explicitChoiceWinsOverEverything() throws IOException {
     Path lib = Files.createDirectories(tmp.resolve("libtorch").resolve("lib"));
     Files.writeString(lib.resolve("libtorch.so"), "");
-    Path bin = fakePython("exit 1");
+    Path bin = FakePython.in(tmp, "exit 1");
     Map<String, String> env = Map.of("PATH", bin.toString(), "EVALH_TORCH", lib.toString());
     assertThat(LibTorchLocator.locate(null, env, tmp).source()).isEqualTo("EVALH_TORCH=" + lib);
     assertThat(LibTorchLocator.locate(lib.getParent().toString(), env, tmp).library())
