@@ -18,13 +18,13 @@ public final class BenchmarkItems {
   private BenchmarkItems() {}
 
   /**
-   * Expands a task/group spec ("mmlu-science", "arc_easy,sciq") via the YAML registry and loads
-   * the test-split items of every multiple-choice leaf task, whatever its dataset: the question is
-   * the task's {@code doc_to_decontamination_query} (else its {@code doc_to_text}), the choices its
-   * {@code doc_to_decontamination_choices} (else {@code doc_to_choice}), the gold the index of
-   * its {@code doc_to_target} in {@code doc_to_choice} (-1 when it is not there). {@code dataDir} null means {@code $EVALH_DATA}, or the bundled sample
-   * data when that is not set. Items that the run skips are left out here too, so doc ids always
-   * match {@code samples_*.jsonl}.
+   * Expands a task/group spec ("mmlu-science", "arc_easy,sciq") via the YAML registry and loads the
+   * test-split items of every multiple-choice leaf task, whatever its dataset: the question is the
+   * task's {@code doc_to_decontamination_query} (else its {@code doc_to_text}), the choices its
+   * {@code doc_to_decontamination_choices} (else {@code doc_to_choice}), the gold the index of its
+   * {@code doc_to_target} in {@code doc_to_choice} (-1 when it is not there). {@code dataDir} null
+   * means {@code $EVALH_DATA}, or the bundled sample data when that is not set. Items that the run
+   * skips are left out here too, so doc ids always match {@code samples_*.jsonl}.
    */
   public static List<BenchmarkItem> load(String taskSpec, Path dataDir) {
     return load(TaskRegistry.bundled(), taskSpec, resolveRoot(dataDir));
@@ -37,7 +37,8 @@ public final class BenchmarkItems {
         continue;
       }
       Loaded<? extends Doc> loaded = TaskLoader.docs(root, t, t.testSplit());
-      MultipleChoicePrompts p = new MultipleChoicePrompts(t, DescriptionStyle.DEFAULT, List.of(), 0);
+      MultipleChoicePrompts p =
+          new MultipleChoicePrompts(t, DescriptionStyle.DEFAULT, List.of(), 0);
       for (Doc d : loaded.docs()) {
         List<String> choices = p.choices(d);
         Object target = p.target(d);
@@ -47,11 +48,7 @@ public final class BenchmarkItems {
                 : choices.indexOf((String) target);
         out.add(
             new BenchmarkItem(
-                t.name(),
-                d.docId(),
-                p.decontaminationQuery(d),
-                p.decontaminationChoices(d),
-                gold));
+                t.name(), d.docId(), p.decontaminationQuery(d), p.decontaminationChoices(d), gold));
       }
     }
     return out;

@@ -228,8 +228,7 @@ class TaskRegistryTest {
         .hasMessageContaining("s.yaml: variants[0] (task s-anatomy): doc_to_text:")
         .hasMessageContaining("statements and comments are not supported");
     Files.writeString(
-        dir.resolve("s.yaml"),
-        template.replace("KIND", "arc").replace("TEXT", "{{question}}"));
+        dir.resolve("s.yaml"), template.replace("KIND", "arc").replace("TEXT", "{{question}}"));
     assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
         .hasMessageContaining("s.yaml: variants[0] (task s-anatomy): dataset kind 'arc'");
     Files.writeString(

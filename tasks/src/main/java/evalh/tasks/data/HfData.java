@@ -67,7 +67,12 @@ public final class HfData {
     }
     if (docs.isEmpty()) {
       throw new DataFormatException(
-          path + (name != null ? " " + name : "") + " split '" + split + "' has no rows in " + files);
+          path
+              + (name != null ? " " + name : "")
+              + " split '"
+              + split
+              + "' has no rows in "
+              + files);
     }
     return new Loaded<>(List.copyOf(docs), List.of(), files.stream().map(Path::toString).toList());
   }

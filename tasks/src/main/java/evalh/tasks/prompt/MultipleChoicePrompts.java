@@ -17,17 +17,17 @@ import java.util.List;
  * {@code doc_to_choice(doc)} ({@code fd}: few-shot delimiter, {@code td}: target delimiter).
  *
  * <p>The shots come from the task's few-shot split ({@link TaskSpec#fewshotSource()}), by its
- * {@code fewshot_config.sampler}: {@code first_n} takes the first n in split order (MMLU);
- * {@code default} draws {@code random.Random(1234).sample(pool, n)} afresh for each evaluated
- * document, from one generator per task in document order, as lm-eval's {@code ContextSampler}
- * seeded with its default {@code fewshot_random_seed}. So {@link #build} must be called once per
- * evaluated document, in order. When the few-shot split is the test split, a sampled copy of the
- * document itself is left out (lm-eval samples n + 1 and drops it).
+ * {@code fewshot_config.sampler}: {@code first_n} takes the first n in split order (MMLU); {@code
+ * default} draws {@code random.Random(1234).sample(pool, n)} afresh for each evaluated document,
+ * from one generator per task in document order, as lm-eval's {@code ContextSampler} seeded with
+ * its default {@code fewshot_random_seed}. So {@link #build} must be called once per evaluated
+ * document, in order. When the few-shot split is the test split, a sampled copy of the document
+ * itself is left out (lm-eval samples n + 1 and drops it).
  *
  * <p>Template values follow lm-eval's rules: a {@code doc_to_*} string naming a document field is
- * that field; {@code doc_to_target} renders to an index when it is all digits, else it is an
- * answer string looked up in the choices; a few-shot answer is {@code choices[target]} for an index
- * and the string itself otherwise.
+ * that field; {@code doc_to_target} renders to an index when it is all digits, else it is an answer
+ * string looked up in the choices; a few-shot answer is {@code choices[target]} for an index and
+ * the string itself otherwise.
  */
 public final class MultipleChoicePrompts {
   /** lm-eval's default {@code fewshot_random_seed}. */
@@ -77,7 +77,8 @@ public final class MultipleChoicePrompts {
       String answer;
       if (target instanceof Long i) {
         if (i >= choices.size()) {
-          throw error(s, "doc_to_target", "index " + i + " but only " + choices.size() + " choices");
+          throw error(
+              s, "doc_to_target", "index " + i + " but only " + choices.size() + " choices");
         }
         answer = choices.get((int) (long) i);
       } else {
@@ -156,8 +157,8 @@ public final class MultipleChoicePrompts {
 
   /**
    * lm-eval's {@code doc_to_decontamination_query}, else {@code doc_to_text}: the text
-   * decontamination searches for. (lm-eval passes a rendered query through {@code ast.literal_eval},
-   * which fails on plain text; evalh uses the rendered text.)
+   * decontamination searches for. (lm-eval passes a rendered query through {@code
+   * ast.literal_eval}, which fails on plain text; evalh uses the rendered text.)
    */
   public String decontaminationQuery(Doc doc) {
     TaskField q = tpl.decontaminationQuery();
@@ -173,7 +174,10 @@ public final class MultipleChoicePrompts {
     return choices(doc, tpl.docToChoice(), "doc_to_choice");
   }
 
-  /** The answer texts decontamination checks: {@code doc_to_decontamination_choices}, else {@link #choices}. */
+  /**
+   * The answer texts decontamination checks: {@code doc_to_decontamination_choices}, else {@link
+   * #choices}.
+   */
   public List<String> decontaminationChoices(Doc doc) {
     TaskField f = tpl.decontaminationChoices();
     return f == null ? choices(doc) : choices(doc, f, "doc_to_decontamination_choices");
@@ -257,6 +261,14 @@ public final class MultipleChoicePrompts {
 
   private DataFormatException error(Doc doc, String field, String what) {
     return new DataFormatException(
-        doc.location() + ": task " + task.name() + " (" + task.origin() + ") " + field + ": " + what);
+        doc.location()
+            + ": task "
+            + task.name()
+            + " ("
+            + task.origin()
+            + ") "
+            + field
+            + ": "
+            + what);
   }
 }

@@ -21,7 +21,8 @@ public final class PyRandom {
     if (seed < 0) {
       throw new IllegalArgumentException("seed must be >= 0");
     }
-    int[] key = seed >>> 32 == 0 ? new int[] {(int) seed} : new int[] {(int) seed, (int) (seed >>> 32)};
+    int[] key =
+        seed >>> 32 == 0 ? new int[] {(int) seed} : new int[] {(int) seed, (int) (seed >>> 32)};
     initByArray(key);
   }
 

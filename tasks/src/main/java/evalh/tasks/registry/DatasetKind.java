@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Which reader loads a task's data: {@code hf} for tasks given by {@code dataset_path}, else the
- * {@code kind} of the task's {@code dataset} mapping (datasets whose layouts need their own reader).
+ * {@code kind} of the task's {@code dataset} mapping (datasets whose layouts need their own
+ * reader).
  */
 public enum DatasetKind {
   /**

@@ -226,7 +226,8 @@ public final class TaskRegistry {
       Map<String, String> names = new LinkedHashMap<>();
       for (Map.Entry<String, Map<String, String>> m : members.entrySet()) {
         JsonNode expanded = substitute(v.task(), m.getKey(), m.getValue());
-        TaskSpec t = parseTask(expanded, suite, m.getKey(), m.getValue(), where, where + ".task", file);
+        TaskSpec t =
+            parseTask(expanded, suite, m.getKey(), m.getValue(), where, where + ".task", file);
         if (tasks.containsKey(t.name()) || groups.containsKey(t.name())) {
           throw new RegistryException(where + ": task '" + t.name() + "' is defined twice");
         }

@@ -82,8 +82,8 @@ public record TaskSpec(
   }
 
   /**
-   * The split few-shot examples come from: {@code fewshot_split}, else {@code training_split},
-   * else {@code validation_split}, else the test split (lm-eval's {@code fewshot_docs}).
+   * The split few-shot examples come from: {@code fewshot_split}, else {@code training_split}, else
+   * {@code validation_split}, else the test split (lm-eval's {@code fewshot_docs}).
    */
   public String fewshotSource() {
     if (fewshotSplit != null) {

@@ -3,9 +3,8 @@ package evalh.tasks.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import evalh.tasks.registry.GroupSpec;
-import evalh.tasks.registry.OutputType;
 import evalh.tasks.registry.ChoiceTemplates;
+import evalh.tasks.registry.GroupSpec;
 import evalh.tasks.registry.Selection;
 import evalh.tasks.registry.TaskSpec;
 import java.util.ArrayList;
@@ -249,6 +248,11 @@ final class ResultsReport {
     return TaskSpec.higherIsBetter(metric);
   }
 
+  /**
+   * A task's entry under {@code configs}, with lm-eval's keys for what decides the requests and
+   * scores (the decontamination keys are left out: they change no number, and the config is hashed
+   * into {@code evalh.task_hashes}).
+   */
   private static ObjectNode taskConfig(TaskSpec t, TaskPlan plan) {
     ObjectNode c = JSON.createObjectNode();
     c.put("task", t.name());
@@ -272,10 +276,6 @@ final class ResultsReport {
       c.put("doc_to_text", (String) ch.docToText().yaml());
       c.set("doc_to_choice", JSON.valueToTree(ch.docToChoice().yaml()));
       c.set("doc_to_target", JSON.valueToTree(ch.docToTarget().yaml()));
-      if (ch.decontaminationQuery() != null) {
-        c.put("should_decontaminate", true);
-        c.put("doc_to_decontamination_query", (String) ch.decontaminationQuery().yaml());
-      }
       c.put("description", t.description());
       c.put("target_delimiter", t.targetDelimiter());
       c.put("fewshot_delimiter", t.fewshotDelimiter());

@@ -1,10 +1,10 @@
 package evalh.tasks.run;
 
 import evalh.tasks.data.DataRoot;
-import evalh.tasks.data.Loaded;
-import evalh.tasks.data.MmluData;
 import evalh.tasks.data.Doc;
 import evalh.tasks.data.HfData;
+import evalh.tasks.data.Loaded;
+import evalh.tasks.data.MmluData;
 import evalh.tasks.data.TextData;
 import evalh.tasks.data.TextDoc;
 import evalh.tasks.prompt.ChoicePrompt;

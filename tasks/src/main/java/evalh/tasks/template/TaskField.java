@@ -4,10 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One {@code doc_to_*} value of a task, resolved per document as lm-eval's {@code
- * ConfigurableTask} does: a YAML integer or list is a constant; a string that names a field of the
- * document is that field's value; any other string is a {@link Template} rendered over the
- * document.
+ * One {@code doc_to_*} value of a task, resolved per document as lm-eval's {@code ConfigurableTask}
+ * does: a YAML integer or list is a constant; a string that names a field of the document is that
+ * field's value; any other string is a {@link Template} rendered over the document.
  *
  * @param yaml the value as written in the task file (String, Long or List of String), for
  *     results.json's {@code configs}
@@ -19,7 +18,9 @@ public record TaskField(Object yaml, Template template) {
     return new TaskField(value, Template.compile(value));
   }
 
-  /** A constant: an integer ({@code doc_to_target: 3}) or a list ({@code doc_to_choice: [A, B]}). */
+  /**
+   * A constant: an integer ({@code doc_to_target: 3}) or a list ({@code doc_to_choice: [A, B]}).
+   */
   public static TaskField constant(Object value) {
     if (!(value instanceof Long || value instanceof List<?>)) {
       throw new IllegalArgumentException("constant must be an integer or a list: " + value);

@@ -9,13 +9,13 @@ import java.util.Map;
  * renders it ({@code jinja2.Environment(undefined=StrictUndefined, keep_trailing_newline=True)}):
  * text is copied as written, {@code {{ expression }}} prints Python's {@code str()} of its value.
  *
- * <p>Expressions: a document field ({@code question}), a string ({@code 'a'}, {@code "a"}) or
- * integer literal, a list literal ({@code [a, b]}), attribute and item access ({@code
- * choices.label}, {@code choices[0]}, {@code s[-1]}), and the methods {@code strip}, {@code lstrip},
- * {@code rstrip} (Python whitespace, or the given characters) and list {@code index}. Everything
- * else (statements {@code {% %}}, comments, filters, whitespace control, other methods, operators)
- * is refused when the template is compiled, so a task file fails when it is read, not half-way
- * through a run.
+ * <p>Expressions: a document field ({@code question}), a string ({@code 'a'}, {@code "a"}), integer
+ * or float literal, a list literal ({@code [a, b]}), attribute and item access ({@code
+ * choices.label}, {@code choices[0]}, {@code s[-1]}), and the methods {@code strip}, {@code
+ * lstrip}, {@code rstrip} (Python whitespace, or the given characters) and list {@code index}.
+ * Everything else (statements {@code {% %}}, comments, filters, whitespace control, other methods,
+ * operators) is refused when the template is compiled, so a task file fails when it is read, not
+ * half-way through a run.
  */
 public final class Template {
   private final String source;
@@ -257,6 +257,10 @@ public final class Template {
 
   // ---------------------------------------------------------------------------------------------
 
+  /** An integer or float literal (Jinja's, without digit separators). */
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
   /** Recursive-descent parser of one expression. */
   private static final class Parser {
     private final String s;
@@ -342,18 +346,19 @@ public final class Template {
         return new Literal(string(c));
       }
       if (c == '-' || Character.isDigit(c)) {
-        int start = pos;
-        pos++;
-        while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
-          pos++;
+        java.util.regex.Matcher m = NUMBER.matcher(s).region(pos, s.length());
+        if (!m.lookingAt()) {
+          throw error("bad number");
         }
-        if (pos < s.length() && (s.charAt(pos) == '.' || s.charAt(pos) == 'e')) {
-          throw error("only integer number literals are supported");
-        }
+        String lit = m.group();
+        pos = m.end();
         try {
-          return new Literal(Long.parseLong(s.substring(start, pos)));
+          return new Literal(
+              m.group(1) == null && m.group(2) == null
+                  ? (Object) Long.parseLong(lit)
+                  : (Object) Double.parseDouble(lit));
         } catch (NumberFormatException e) {
-          throw error("bad number '" + s.substring(start, pos) + "'");
+          throw error("bad number '" + lit + "'");
         }
       }
       if (c == '(') {
@@ -452,8 +457,13 @@ public final class Template {
 
     private TemplateException error(String what) {
       return new TemplateException(
-          what + " in '{{" + s + "}}' (offset " + (base + pos) + "; supported: fields, 'strings',"
-              + " integers, [lists], .attr, [index], .strip() .lstrip() .rstrip() .index(x))");
+          what
+              + " in '{{"
+              + s
+              + "}}' (offset "
+              + (base + pos)
+              + "; supported: fields, 'strings',"
+              + " numbers, [lists], .attr, [index], .strip() .lstrip() .rstrip() .index(x))");
     }
   }
 }
