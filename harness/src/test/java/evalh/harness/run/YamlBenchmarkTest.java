@@ -49,6 +49,7 @@ class YamlBenchmarkTest {
           output_type: multiple_choice
           dataset_path: acme/tiny_csv
           test_split: test
+          description: "Quiz {{points}}.\\n"
           doc_to_text: "{{question}} ({{points}} points)"
           doc_to_choice: ["yes", "no", "maybe"]
           doc_to_target: "{{['Y', 'N', 'M'].index(answer)}}"
@@ -127,7 +128,7 @@ class YamlBenchmarkTest {
     List<JsonNode> csv = samples(o, "tiny_csv");
     assertThat(csv).hasSize(2);
     assertThat(csv.get(0).at("/arguments/gen_args_0/arg_0").asText())
-        .isEqualTo("Is water wet, really? (3 points)");
+        .isEqualTo("Quiz 3.\nIs water wet, really? (3 points)");
     assertThat(csv.get(0).at("/arguments/gen_args_2/arg_1").asText()).isEqualTo("\nAnswer: maybe");
     assertThat(csv.get(1).get("target").asInt()).isEqualTo(1);
     assertThat(csv.get(1).at("/doc/points").isIntegralNumber()).isTrue();

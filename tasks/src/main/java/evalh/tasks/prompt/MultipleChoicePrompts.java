@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Builds multiple-choice requests exactly as lm-eval's {@code ConfigurableTask}: the context is
- * {@code description + shot_1 + fd + ... + shot_n + fd + doc_to_text(doc)}, each shot {@code
+ * {@code description(doc) + shot_1 + fd + ... + shot_n + fd + doc_to_text(doc)}, each shot {@code
  * doc_to_text(shot) + td + answer(shot)}, and the continuations are {@code td + choice} for each of
  * {@code doc_to_choice(doc)} ({@code fd}: few-shot delimiter, {@code td}: target delimiter).
  *
@@ -35,7 +35,7 @@ public final class MultipleChoicePrompts {
 
   private final TaskSpec task;
   private final ChoiceTemplates tpl;
-  private final String description;
+  private final DescriptionStyle style;
   private final List<Doc> pool;
   private final int numFewshot;
   private final PyRandom rnd;
@@ -62,7 +62,7 @@ public final class MultipleChoicePrompts {
     }
     this.task = task;
     this.tpl = task.choice();
-    this.description = style.apply(task.description());
+    this.style = style;
     this.pool = List.copyOf(fewshotPool);
     this.numFewshot = numFewshot;
     this.rnd = new PyRandom(FEWSHOT_SEED);
@@ -70,7 +70,8 @@ public final class MultipleChoicePrompts {
 
   /** The requests of the next evaluated document. */
   public ChoicePrompt build(Doc doc) {
-    StringBuilder ctx = new StringBuilder(description);
+    String description = PyValues.str(resolve(doc, tpl.description(), "description"));
+    StringBuilder ctx = new StringBuilder(style.apply(description));
     for (Doc s : shots(doc)) {
       List<String> choices = choices(s);
       Object target = target(s);

@@ -5,6 +5,8 @@ import evalh.tasks.template.TaskField;
 /**
  * What makes a multiple-choice task's requests, in lm-eval's {@code ConfigurableTask} terms.
  *
+ * @param description the text before the examples ({@code description}), a field name or a
+ *     template as the {@code doc_to_*} strings (lm-eval renders it per document)
  * @param docToText the question part of the prompt ({@code doc_to_text})
  * @param docToChoice the answer strings ({@code doc_to_choice}): a list, a field, or one {@code {{
  *     expression }}} giving a list
@@ -19,6 +21,7 @@ import evalh.tasks.template.TaskField;
  *     or {@code first_n}
  */
 public record ChoiceTemplates(
+    TaskField description,
     TaskField docToText,
     TaskField docToChoice,
     TaskField docToTarget,

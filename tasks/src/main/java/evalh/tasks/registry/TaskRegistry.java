@@ -537,7 +537,8 @@ public final class TaskRegistry {
       throw new RegistryException(
           w + ": fewshot_config.sampler must be 'default' or 'first_n', got '" + sampler + "'");
     }
-    return new ChoiceTemplates(text, choice, target, query, decontamChoices, sampler);
+    TaskField description = field(w, "description", t.description() != null ? t.description() : "");
+    return new ChoiceTemplates(description, text, choice, target, query, decontamChoices, sampler);
   }
 
   private static TaskField choiceField(JsonNode v, String key, String w) {
