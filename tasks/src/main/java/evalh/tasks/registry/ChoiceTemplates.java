@@ -5,8 +5,8 @@ import evalh.tasks.template.TaskField;
 /**
  * What makes a multiple-choice task's requests, in lm-eval's {@code ConfigurableTask} terms.
  *
- * @param description the text before the examples ({@code description}), a field name or a
- *     template as the {@code doc_to_*} strings (lm-eval renders it per document)
+ * @param description the text before the examples ({@code description}), a field name or a template
+ *     as the {@code doc_to_*} strings (lm-eval renders it per document)
  * @param docToText the question part of the prompt ({@code doc_to_text})
  * @param docToChoice the answer strings ({@code doc_to_choice}): a list, a field, or one {@code {{
  *     expression }}} giving a list
