@@ -120,7 +120,7 @@ public final class MultipleChoicePrompts {
     if (!sameSplit) {
       return rnd.sample(pool, numFewshot);
     }
-    List<Doc> res = withoutDoc(rnd.sample(pool, Math.min(numFewshot + 1, pool.size())), doc);
+    List<Doc> res = withoutDoc(rnd.sample(pool, numFewshot + 1), doc);
     res = res.subList(0, Math.min(numFewshot, res.size()));
     if (res.size() < numFewshot) {
       res = rnd.sample(withoutDoc(pool, doc), numFewshot);
