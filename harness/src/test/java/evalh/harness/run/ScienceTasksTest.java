@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import evalh.tasks.ScienceFixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,14 +63,6 @@ class ScienceTasksTest {
     return o;
   }
 
-  private static List<JsonNode> samples(Path o, String task) throws Exception {
-    List<JsonNode> out = new ArrayList<>();
-    for (String line : Files.readAllLines(o.resolve("samples_" + task + ".jsonl"))) {
-      out.add(JSON.readTree(line));
-    }
-    return out;
-  }
-
   @Test
   void requestsAreLmEvalsZeroShot() throws Exception {
     checkRequests(runTasks("0"), "zero_shot");
@@ -87,7 +77,7 @@ class ScienceTasksTest {
     JsonNode results = JSON.readTree(o.resolve("results.json").toFile());
     for (String t : TASKS) {
       JsonNode expected = oracle.at("/" + t + "/" + key);
-      List<JsonNode> s = samples(o, t);
+      List<JsonNode> s = YamlBenchmarkTest.samples(o, t);
       assertThat(s).as(t).hasSize(expected.size());
       double acc = 0;
       double accNorm = 0;

@@ -89,7 +89,8 @@ class YamlBenchmarkTest {
     return cl.execute(args);
   }
 
-  private static List<JsonNode> samples(Path o, String task) throws Exception {
+  /** The lines of {@code samples_<task>.jsonl}. */
+  static List<JsonNode> samples(Path o, String task) throws Exception {
     List<JsonNode> out = new ArrayList<>();
     for (String line : Files.readAllLines(o.resolve("samples_" + task + ".jsonl"))) {
       out.add(JSON.readTree(line));
