@@ -215,6 +215,17 @@ class SweepTest {
     assertThat(opened).containsExactly("step-2");
   }
 
+  private int runList(Path list, Path o) {
+    return run(
+        "--task",
+        "mmlu-anatomy",
+        "--ckpt-list",
+        list.toString(),
+        "--sample-data",
+        "-o",
+        o.toString());
+  }
+
   @Test
   void listFileAndItsErrors() throws Exception {
     ckpt(tmp.resolve("a/step-5"), "x");
@@ -222,42 +233,15 @@ class SweepTest {
     Path list = tmp.resolve("ckpts.txt");
     Files.writeString(list, "# two mixes\na/step-5\n\nb/step-5\n");
     Path o = tmp.resolve("out");
-    assertThat(
-            run(
-                "--task",
-                "mmlu-anatomy",
-                "--ckpt-list",
-                list.toString(),
-                "--sample-data",
-                "-o",
-                o.toString()))
-        .isZero();
+    assertThat(runList(list, o)).isZero();
     assertThat(o.resolve("a/5/results.json")).exists();
     assertThat(o.resolve("b/5/results.json")).exists();
     Files.writeString(list, "a/step-5\nnope/step-9\n");
-    assertThat(
-            run(
-                "--task",
-                "mmlu-anatomy",
-                "--ckpt-list",
-                list.toString(),
-                "--sample-data",
-                "-o",
-                o.toString()))
-        .isEqualTo(2);
+    assertThat(runList(list, o)).isEqualTo(2);
     assertThat(err.toString()).contains("ckpts.txt:2: nope/step-9 is not a checkpoint directory");
     Files.createDirectories(tmp.resolve("a/final"));
     Files.writeString(list, "a/final\n");
-    assertThat(
-            run(
-                "--task",
-                "mmlu-anatomy",
-                "--ckpt-list",
-                list.toString(),
-                "--sample-data",
-                "-o",
-                o.toString()))
-        .isEqualTo(2);
+    assertThat(runList(list, o)).isEqualTo(2);
     assertThat(err.toString()).contains("ckpts.txt:1: a/final is not a step folder");
     assertThat(run(args(o, tmp.resolve("nothing-*").toString() + "/step-*"))).isEqualTo(2);
     assertThat(err.toString()).contains("matches no directory");
