@@ -17,6 +17,7 @@ import evalh.decontam.index.BuildReport;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.NgramIndex;
 import evalh.decontam.report.DecontamReport;
+import evalh.decontam.scan.LocalScan;
 import evalh.decontam.text.NgramScheme;
 import evalh.decontam.text.Normalization;
 import java.io.IOException;
@@ -113,6 +114,14 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       names = "--spark-index",
       description = "With --spark-masters: also build the sharded index with Spark at each master.")
   boolean sparkIndex;
+
+  @Option(
+      names = "--no-scan",
+      description =
+          "Skip the local scan (by default the corpus is scanned on one thread for the items'"
+              + " n-grams, timed against `wc -w` on the same files in the same run, and its"
+              + " per-item results compared with the stride-1 index's).")
+  boolean noScan;
 
   @Option(names = "--clean", description = "Delete the generated corpus and indexes afterwards.")
   boolean clean;
@@ -211,6 +220,9 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       }
     }
     boolean enginesAgree = true;
+    if (!noScan) {
+      enginesAgree &= localScan(corpus, localItems, res, out);
+    }
     if (sparkMasters != null) {
       ArrayNode sp = res.putArray("spark");
       for (String master : sparkMasters) {
@@ -277,6 +289,115 @@ public final class BenchDecontamCommand implements Callable<Integer> {
     }
     return 0;
   }
+
+  /**
+   * The local scan (one thread) between two timings of {@code wc -w} on the same files; false when
+   * its per-item results differ from the stride-1 index's.
+   */
+  private boolean localScan(
+      BenchCorpus corpus, List<String> localItems, ObjectNode res, PrintWriter out)
+      throws IOException {
+    ObjectNode o = res.putObject("scan");
+    BuildOptions opts =
+        new BuildOptions(
+            new NgramScheme(Normalization.JANITOR, 13, 1), List.of("text"), "id", 1, 256);
+    ItemChecker.QueryPlan plan = ItemChecker.plan(corpus.items(), opts.scheme(), settings());
+    double gb = corpus.bytes() / 1e9;
+    java.util.Optional<WordCount> wc1 = wordCount(corpus.shards());
+    long cpu0 = processCpuNanos();
+    long t0 = System.nanoTime();
+    LocalScan scanned = LocalScan.run(corpus.shards(), opts, plan, 10);
+    double secs = (System.nanoTime() - t0) / 1e9;
+    double cpu = (processCpuNanos() - cpu0) / 1e9;
+    java.util.Optional<WordCount> wc2 = wordCount(corpus.shards());
+    List<String> items =
+        itemJson(
+            new ItemChecker(scanned, settings(), new PrintWriter(new StringWriter()))
+                .check(corpus.items()));
+    Boolean same = localItems == null ? null : items.equals(localItems);
+    double scanGbh = gb / (secs / 3600);
+    o.put("threads", 1);
+    o.put("scan_seconds", secs);
+    o.put("scan_gb_per_hour_per_core", scanGbh);
+    o.put("scan_process_cpu_seconds", cpu);
+    o.put("scan_gb_per_cpu_hour", gb / (cpu / 3600));
+    o.put("tokens", scanned.fileStats().stream().mapToLong(f -> f.tokens).sum());
+    String wcLine = "not available";
+    if (wc1.isPresent() && wc2.isPresent()) {
+      double wcWall = (wc1.get().wallSeconds() + wc2.get().wallSeconds()) / 2;
+      double wcCpu = (wc1.get().cpuSeconds() + wc2.get().cpuSeconds()) / 2;
+      o.put("wc_w_seconds", wcWall);
+      o.put("wc_w_cpu_seconds", wcCpu);
+      o.put("wc_w_gb_per_hour", gb / (wcWall / 3600));
+      o.put("wc_w_gb_per_cpu_hour", gb / (wcCpu / 3600));
+      o.put("scan_vs_wc_w_wall", wcWall / secs);
+      o.put("scan_vs_wc_w_cpu", wcCpu / cpu);
+      wcLine =
+          String.format(
+              Locale.ROOT,
+              "wc -w (mean of one run before and one after) %.2f s = %.1f GB/h, CPU %.2f s ="
+                  + " %.1f GB/CPU-hour; scan at %.2fx wc -w (wall), %.2fx (CPU)",
+              wcWall,
+              gb / (wcWall / 3600),
+              wcCpu,
+              gb / (wcCpu / 3600),
+              wcWall / secs,
+              wcCpu / cpu);
+    }
+    if (same != null) {
+      o.put("identical_to_local_index", same);
+    }
+    out.printf(
+        Locale.ROOT,
+        "local scan (1 thread): %.2f s = %.1f GB/h/core (process CPU %.2f s = %.1f GB/CPU-hour);"
+            + " %s; per-item results %s%n",
+        secs,
+        scanGbh,
+        cpu,
+        gb / (cpu / 3600),
+        wcLine,
+        same == null
+            ? "not compared (no stride-1 index)"
+            : same ? "identical to the stride-1 index" : "DIFFERENT from the stride-1 index");
+    out.flush();
+    return same == null || same;
+  }
+
+  /** Wall and CPU (user + system) seconds of one {@code wc -w} over files; empty without wc. */
+  record WordCount(double wallSeconds, double cpuSeconds) {}
+
+  /**
+   * Runs {@code wc -w} on the files (output discarded) under {@code sh}, which then prints its own
+   * {@code /proc/<pid>/stat}: the waited-for child's CPU time is in fields 16 and 17 (clock ticks).
+   */
+  private static java.util.Optional<WordCount> wordCount(List<Path> files) {
+    List<String> cmd =
+        new ArrayList<>(List.of("sh", "-c", "wc -w \"$@\" > /dev/null && cat /proc/$$/stat", "sh"));
+    files.forEach(f -> cmd.add(f.toString()));
+    try {
+      long t0 = System.nanoTime();
+      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String stat =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int rc = p.waitFor();
+      double wall = (System.nanoTime() - t0) / 1e9;
+      if (rc != 0) {
+        return java.util.Optional.empty();
+      }
+      // fields after the command name (which ends at the last ')'): state is field 3
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      double ticks = Long.parseLong(f[16 - 3]) + Long.parseLong(f[17 - 3]);
+      return java.util.Optional.of(new WordCount(wall, ticks / CLOCK_TICKS));
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** Linux's USER_HZ (getconf CLK_TCK), 100 on every mainstream architecture. */
+  private static final double CLOCK_TICKS = 100;
 
   private CheckSettings settings() {
     return new CheckSettings(10, 3, 100, true, threads);
