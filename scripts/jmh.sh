@@ -18,5 +18,14 @@ case "$MODULE" in
   *) echo "jmh.sh: unknown module '$MODULE' (harness or decontam)" >&2; exit 2 ;;
 esac
 mvn -B -q -pl "$MODULE" -am test-compile dependency:build-classpath -Dmdep.outputFile=target/jmh.cp -Dmdep.includeScope=test
-exec "$JAVA_HOME/bin/java" -cp "$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$MODULE/target/jmh.cp")" \
-  org.openjdk.jmh.Main "${@:-$DEFAULT}"
+# the forks load classes for minutes: run from a snapshot, so that a build meanwhile cannot break them
+SNAP="$(mktemp -d)"
+trap 'rm -rf "$SNAP"' EXIT
+cp -r "$MODULE/target/classes" "$SNAP/classes"
+cp -r "$MODULE/target/test-classes" "$SNAP/test-classes"
+CP="$SNAP/test-classes:$SNAP/classes"
+for d in $(tr ':' '\n' < "$MODULE/target/jmh.cp" | grep '/target/classes$' || true); do
+  n="$(echo "$d" | md5sum | cut -c1-8)"
+  cp -r "$d" "$SNAP/$n" && CP="$CP:$SNAP/$n"
+done
+"$JAVA_HOME/bin/java" -cp "$CP:$(cat "$MODULE/target/jmh.cp")" org.openjdk.jmh.Main "${@:-$DEFAULT}"

@@ -42,10 +42,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Benchmark decontamination on a generated corpus (synthetic JSONL prose)",
       "with MMLU-sized items, some planted verbatim: build GB/hour per thread,",
-      "index bytes per corpus token per stride, time to check all items, and a",
-      "comparison of term representations. Writes <work>/bench-decontam.json.",
-      "With --spark-masters: the Spark scan's throughput per core, and exit 1 if its",
-      "per-item results differ from the local index's."
+      "index bytes per corpus token per stride and winnowing window, time to check",
+      "all items, the local scan's GB/hour per core against `wc -w` on the same",
+      "files in the same run, and a comparison of term representations. Writes",
+      "<work>/bench-decontam.json. Exit 1 if the winnowed index, the local scan or",
+      "(with --spark-masters) the Spark scan give per-item results different from",
+      "the stride-1 index."
     })
 public final class BenchDecontamCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -85,6 +87,16 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       defaultValue = "1,4",
       description = "Strides to build an index for (default: ${DEFAULT-VALUE}).")
   List<Integer> strides;
+
+  @Option(
+      names = "--windows",
+      paramLabel = "W",
+      split = ",",
+      defaultValue = "8",
+      description =
+          "Winnowing windows to build an index for (n + W - 1 tokens guaranteed; checked with exact"
+              + " re-counting and compared with the stride-1 index; default: ${DEFAULT-VALUE}).")
+  List<Integer> windows;
 
   @Option(
       names = "--compare-mb",
@@ -157,10 +169,18 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--spark-masters compares with the stride-1 local index: include 1 in --strides");
     }
+    List<NgramScheme> schemes = new ArrayList<>();
     for (int stride : strides) {
-      Path dir = work.resolve("index-stride" + stride);
+      schemes.add(new NgramScheme(Normalization.JANITOR, 13, stride));
+    }
+    for (int w : windows) {
+      schemes.add(new NgramScheme(Normalization.JANITOR, 13, 1, w));
+    }
+    boolean enginesAgree = true;
+    for (NgramScheme scheme : schemes) {
+      String name = schemeName(scheme);
+      Path dir = work.resolve("index-" + name.replace(' ', '-'));
       IOUtils.rm(dir);
-      NgramScheme scheme = new NgramScheme(Normalization.JANITOR, 13, stride);
       BuildOptions opts = new BuildOptions(scheme, List.of("text"), "id", threads, 256);
       long cpu0 = processCpuNanos();
       BuildReport br =
@@ -169,7 +189,10 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       long bytes = IndexCommand.directorySize(dir);
       double gbPerHourPerThread = corpus.bytes() / 1e9 / (br.seconds() / 3600) / threads;
       ObjectNode b = builds.addObject();
-      b.put("stride", stride);
+      b.put("scheme", name);
+      b.put("stride", scheme.stride());
+      b.put("window", scheme.window());
+      b.put("guaranteed_run", scheme.guaranteedRun());
       b.put("build_seconds", br.seconds());
       b.put("gb_per_hour_per_thread", gbPerHourPerThread);
       b.put("process_cpu_seconds", cpuSecs);
@@ -179,9 +202,9 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       b.put("bytes_per_token", (double) bytes / br.tokens());
       out.printf(
           Locale.ROOT,
-          "stride %d: build %.1f s = %.2f GB/h/thread (process CPU %.1f s = %.2f GB/CPU-hour); %d"
+          "%s: build %.1f s = %.2f GB/h/thread (process CPU %.1f s = %.2f GB/CPU-hour); %d"
               + " tokens; index %s = %.3f bytes/token%n",
-          stride,
+          name,
           br.seconds(),
           gbPerHourPerThread,
           cpuSecs,
@@ -193,11 +216,12 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       try (NgramIndex index = NgramIndex.open(dir)) {
         long c0 = System.nanoTime();
         long ccpu0 = processCpuNanos();
+        StringWriter checkLog = new StringWriter();
         List<ItemMatch> ms =
-            new ItemChecker(index, settings(), new PrintWriter(new StringWriter()))
-                .check(corpus.items());
+            new ItemChecker(index, settings(), new PrintWriter(checkLog)).check(corpus.items());
         double secs = (System.nanoTime() - c0) / 1e9;
-        if (stride == 1) {
+        boolean reference = scheme.stride() == 1 && !scheme.winnowed();
+        if (reference) {
           localItems = itemJson(ms);
           localGbPerHourPerThread = gbPerHourPerThread;
         }
@@ -207,19 +231,27 @@ public final class BenchDecontamCommand implements Callable<Integer> {
         b.put("check_seconds", secs);
         b.put("dirty", dirty);
         b.put("planted_found", plantedFound);
+        String same = "";
+        if (!reference && localItems != null) {
+          boolean identical = itemJson(ms).equals(localItems);
+          b.put("identical_to_stride1", identical);
+          same = identical ? "; per-item results identical to stride 1" : "; DIFFERENT from stride 1";
+          enginesAgree &= identical || !scheme.winnowed(); // a stride gives lower bounds
+        }
         out.printf(
             Locale.ROOT,
-            "stride %d: checked %d items in %.2f s; %d dirty, %d/%d planted found%n",
-            stride,
+            "%s: checked %d items in %.2f s; %d dirty, %d/%d planted found%s%s%n",
+            name,
             ms.size(),
             secs,
             dirty,
             plantedFound,
-            corpus.planted().size());
+            corpus.planted().size(),
+            scheme.winnowed() ? " (" + checkLog.toString().strip() + ")" : "",
+            same);
         out.flush();
       }
     }
-    boolean enginesAgree = true;
     if (!noScan) {
       enginesAgree &= localScan(corpus, localItems, res, out);
     }
@@ -277,14 +309,16 @@ public final class BenchDecontamCommand implements Callable<Integer> {
     out.println("wrote " + work.resolve("bench-decontam.json"));
     if (clean) {
       IOUtils.rm(work.resolve("corpus"));
-      for (int s : strides) {
-        IOUtils.rm(work.resolve("index-stride" + s));
+      for (NgramScheme sc : schemes) {
+        IOUtils.rm(work.resolve("index-" + schemeName(sc).replace(' ', '-')));
       }
     }
     if (!enginesAgree) {
       spec.commandLine()
           .getErr()
-          .println("evalh: error: the spark engine's per-item results differ from the local index");
+          .println(
+              "evalh: error: per-item results differ from the stride-1 local index (the winnowed"
+                  + " index, the local scan or the spark engine: see above)");
       return 1;
     }
     return 0;
@@ -398,6 +432,10 @@ public final class BenchDecontamCommand implements Callable<Integer> {
 
   /** Linux's USER_HZ (getconf CLK_TCK), 100 on every mainstream architecture. */
   private static final double CLOCK_TICKS = 100;
+
+  private static String schemeName(NgramScheme s) {
+    return s.winnowed() ? "window " + s.window() : "stride " + s.stride();
+  }
 
   private CheckSettings settings() {
     return new CheckSettings(10, 3, 100, true, threads);
