@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
-# Runs the JMH microbenchmarks of one module: harness (Java-side planning and BF16 widening, the
+# Runs the JMH microbenchmarks of one module: engine (Java-side planning and BF16 widening, the
 # default) or decontam (the corpus pass: reader, splitter, normaliser, n-gram hasher, item probe,
 # whole scan; scores in corpus bytes per ns next to plain byte loops).
-# Usage: scripts/jmh.sh [--module harness|decontam] [JMH options, e.g. CorpusPassBenchmark.scan -f 1]
+# Usage: scripts/jmh.sh [--module engine|decontam] [JMH options, e.g. CorpusPassBenchmark.scan -f 1]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-MODULE=harness
+MODULE=engine
 if [ "${1:-}" = "--module" ]; then
   MODULE="$2"
   shift 2
 fi
 case "$MODULE" in
-  harness) DEFAULT=evalh.harness.jmh ;;
+  engine) DEFAULT=evalh.engine.jmh ;;
   decontam) DEFAULT=evalh.decontam.corpus.CorpusPassBenchmark ;;
-  *) echo "jmh.sh: unknown module '$MODULE' (harness or decontam)" >&2; exit 2 ;;
+  *) echo "jmh.sh: unknown module '$MODULE' (engine or decontam)" >&2; exit 2 ;;
 esac
 mvn -B -q -pl "$MODULE" -am test-compile dependency:build-classpath -Dmdep.outputFile=target/jmh.cp -Dmdep.includeScope=test
 # the forks load classes for minutes: run from a snapshot, so that a build meanwhile cannot break them
