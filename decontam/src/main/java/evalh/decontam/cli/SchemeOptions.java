@@ -79,8 +79,7 @@ final class SchemeOptions {
   }
 
   BuildOptions build() {
-    NgramScheme scheme =
-        new NgramScheme(Normalization.parse(normalization), n, stride, winnow);
+    NgramScheme scheme = new NgramScheme(Normalization.parse(normalization), n, stride, winnow);
     List<String> f = fields == null || fields.isEmpty() ? List.of("text") : fields;
     return new BuildOptions(scheme, f, idField, threads(), ramBufferMb);
   }

@@ -178,9 +178,22 @@ final class JsonFields {
     return end - 1;
   }
 
+  /** Bytes a string body holds as they are: printable ASCII other than the quote and backslash. */
+  private static final boolean[] PLAIN = new boolean[256];
+
+  static {
+    for (int c = 0x20; c < 0x80; c++) {
+      PLAIN[c] = c != '"' && c != '\\';
+    }
+  }
+
   /** Just past the closing quote of the string whose body starts at {@code i}, or -1. */
   private int string(int i) {
     while (i < len) {
+      if (PLAIN[b[i] & 0xff]) {
+        i++;
+        continue;
+      }
       int c = b[i] & 0xff;
       if (c == '"') {
         return i + 1;

@@ -16,6 +16,9 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -535,9 +538,7 @@ public final class JsonlCorpusReader implements CorpusReader {
           }
         }
         int start = pos;
-        while (pos < limit && buf[pos] != '\n') {
-          pos++;
-        }
+        pos = newline(buf, pos, limit);
         append(start, pos);
         if (pos < limit) {
           pos++; // the newline
@@ -547,6 +548,29 @@ public final class JsonlCorpusReader implements CorpusReader {
           return true;
         }
       }
+    }
+
+    private static final VarHandle LONGS =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long NEWLINES = ONES * '\n';
+
+    /** The index of the first newline in {@code b[from, to)}, or {@code to}: 8 bytes a step. */
+    static int newline(byte[] b, int from, int to) {
+      int i = from;
+      while (i + 8 <= to) {
+        long x = (long) LONGS.get(b, i) ^ NEWLINES; // a zero byte where b has a newline
+        long z = (x - ONES) & ~x & HIGHS;
+        if (z != 0) {
+          return i + (Long.numberOfTrailingZeros(z) >>> 3);
+        }
+        i += 8;
+      }
+      while (i < to && b[i] != '\n') {
+        i++;
+      }
+      return i;
     }
 
     private void append(int from, int to) {

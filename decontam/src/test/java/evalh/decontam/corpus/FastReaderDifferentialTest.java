@@ -389,6 +389,28 @@ class FastReaderDifferentialTest {
   }
 
   @Test
+  void newlineSearchEightBytesAStepFindsTheFirstNewline() {
+    SplittableRandom r = new SplittableRandom(17);
+    for (int t = 0; t < 20000; t++) {
+      byte[] b = new byte[r.nextInt(0, 40)];
+      for (int i = 0; i < b.length; i++) {
+        int k = r.nextInt(10);
+        b[i] =
+            k == 0
+                ? (byte) '\n'
+                : k == 1 ? (byte) ('\n' + 0x80) : k == 2 ? 0 : (byte) r.nextInt(256);
+      }
+      int from = b.length == 0 ? 0 : r.nextInt(b.length + 1);
+      int to = from + r.nextInt(b.length - from + 1);
+      int want = from;
+      while (want < to && b[want] != '\n') {
+        want++;
+      }
+      assertThat(JsonlCorpusReader.LineSplitter.newline(b, from, to)).isEqualTo(want);
+    }
+  }
+
+  @Test
   void tokenizerEqualsTheNormalisersOnEscapedAndRawStrings() {
     SplittableRandom r = new SplittableRandom(11);
     for (Normalization norm : Normalization.values()) {
