@@ -236,7 +236,11 @@ public final class BenchDecontamCommand implements Callable<Integer> {
           boolean identical = itemJson(ms).equals(localItems);
           b.put("identical_to_stride1", identical);
           same =
-              identical ? "; per-item results identical to stride 1" : "; DIFFERENT from stride 1";
+              identical
+                  ? "; per-item results identical to stride 1"
+                  : scheme.winnowed()
+                      ? "; per-item results DIFFERENT from stride 1"
+                      : "; per-item counts below stride 1's (a stride gives lower bounds)";
           enginesAgree &= identical || !scheme.winnowed(); // a stride gives lower bounds
         }
         out.printf(
