@@ -161,7 +161,7 @@ public final class LoglikelihoodEngine implements Evaluator {
    * activations, estimated per token as every layer's kept hidden state plus one layer's
    * temporaries (about 12 hidden and 4 MLP vectors); the budget halves on out-of-memory.
    */
-  static int autoBatchTokens(ModelConfig c, long freeBytes, String dtype) {
+  public static int autoBatchTokens(ModelConfig c, long freeBytes, String dtype) {
     long bytes = dtype.equals("float32") ? 4 : 2;
     long perToken =
         bytes * ((long) (c.numLayers() + 12) * c.hiddenSize() + 4L * c.intermediateSize());
