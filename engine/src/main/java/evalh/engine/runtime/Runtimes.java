@@ -21,6 +21,12 @@ public final class Runtimes {
     return named || d.equals("bfloat16") || d.equals("bf16") || isCuda(device) ? "torch" : "djl";
   }
 
+  /** The runtime {@link #open} opens for these options: {@code torch} or {@code djl}. */
+  public static String choose(String runtime, String torch, String dtype, String device) {
+    String r = runtime == null ? "auto" : runtime.trim().toLowerCase(Locale.ROOT);
+    return r.equals("auto") ? auto(torch, dtype, System.getenv("EVALH_TORCH"), device) : r;
+  }
+
   /** Whether {@code device} names a CUDA device ({@code cuda} or {@code cuda:N}). */
   static boolean isCuda(String device) {
     String s = device == null ? "" : device.trim().toLowerCase(Locale.ROOT);
@@ -39,10 +45,7 @@ public final class Runtimes {
    */
   public static TensorRuntime<?> open(
       String runtime, String torch, String device, String dtype, DType stored, PrintStream notes) {
-    String r = runtime == null ? "auto" : runtime.trim().toLowerCase(Locale.ROOT);
-    if (r.equals("auto")) {
-      r = auto(torch, dtype, System.getenv("EVALH_TORCH"), device);
-    }
+    String r = choose(runtime, torch, dtype, device);
     return switch (r) {
       case "djl" -> {
         if (torch != null && !torch.isBlank()) {

@@ -5,6 +5,7 @@ import evalh.engine.checkpoint.Checkpoint;
 import evalh.engine.checkpoint.ModelConfig;
 import evalh.engine.model.RandomLlama;
 import evalh.engine.model.Transformer;
+import evalh.engine.runtime.HostMemory;
 import evalh.engine.runtime.LibTorchLocator;
 import evalh.engine.runtime.MatmulPeak;
 import evalh.engine.runtime.Runtimes;
@@ -232,16 +233,20 @@ public final class BenchCommand implements Callable<Integer> {
       for (String r : entries) {
         String[] p = r.split(":", 2);
         String dt = p.length > 1 ? p[1] : model.dtype();
-        try (Checkpoint ckpt = Checkpoint.open(dir);
-            TensorRuntime<?> rt =
-                Runtimes.open(
-                    p[0],
-                    torch,
-                    model.device(),
-                    dt,
-                    evalh.engine.checkpoint.DType.BF16,
-                    System.err)) {
-          results.addAll(run(p[0], ckpt, rt, out));
+        try (Checkpoint ckpt = Checkpoint.open(dir)) {
+          if (dt.equalsIgnoreCase("auto") && model.device().equalsIgnoreCase("cpu")) {
+            dt = LoglikelihoodEngine.cpuDtype(ckpt, HostMemory.availableBytes(), p[0]);
+          }
+          try (TensorRuntime<?> rt =
+              Runtimes.open(
+                  p[0],
+                  p[0].equals("djl") ? null : torch, // DJL brings its own libtorch
+                  model.device(),
+                  dt,
+                  evalh.engine.checkpoint.DType.BF16,
+                  System.err)) {
+            results.addAll(run(p[0], ckpt, rt, out));
+          }
         }
       }
       summary(results, out);

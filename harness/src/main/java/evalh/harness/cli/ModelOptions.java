@@ -59,8 +59,10 @@ public final class ModelOptions {
       defaultValue = "auto",
       paramLabel = "auto|float32|bfloat16|float16",
       description =
-          "Compute dtype (default: ${DEFAULT-VALUE}: float32 on CPU for accuracy; on CUDA the"
-              + " checkpoint's stored dtype with the torch runtime, float16 with djl). Weights stored"
+          "Compute dtype (default: ${DEFAULT-VALUE}: on CPU float32 where it fits the free memory,"
+              + " bfloat16 for a BF16 checkpoint on a CPU with AMX tiles, where it is faster, or"
+              + " when only bfloat16 fits; on CUDA the checkpoint's stored dtype with the torch"
+              + " runtime, float16 with djl). Weights stored"
               + " in the compute dtype are used in place (memory-mapped); a checkpoint that cannot"
               + " fit the free memory in the chosen dtype is refused before loading.")
   String dtype;
