@@ -159,6 +159,14 @@ public final class BenchCommand implements Callable<Integer> {
   int questions;
 
   @Option(
+      names = "--op-profile",
+      description =
+          "Also print where each runtime's time went, per tensor operation of the forward pass"
+              + " (wall time of each TensorRuntime call, warm-up included; CPU ops are synchronous,"
+              + " CUDA ones are not, so on CUDA the time lands on the op that waits).")
+  boolean opProfile;
+
+  @Option(
       names = "--export",
       paramLabel = "DIR",
       description =
@@ -275,7 +283,8 @@ public final class BenchCommand implements Callable<Integer> {
             : LoglikelihoodEngine.autoBatchTokens(c, rt.freeMemoryBytes(), rt.computeDtype());
     long rss0 = resetPeakRss();
     long t0 = System.nanoTime();
-    Transformer<?> tf = Transformer.load(ckpt, rt);
+    OpProfile profile = opProfile ? new OpProfile() : null;
+    Transformer<?> tf = load(ckpt, rt, profile);
     out.printf(Locale.ROOT, "== %s on %s: %s%n", label, rt.device(), rt.info().libtorchSource());
     out.printf(
         Locale.ROOT,
@@ -366,7 +375,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
     double peak2 = mp.measureMatmulPeak(2048, 5);
     out.printf(Locale.ROOT, "matmul peak re-measured after the runs: %.1f GFLOP/s%n", peak2 / 1e9);
+    if (profile != null) {
+      profile.print(label, out);
+    }
     return results;
+  }
+
+  /** The model on {@code rt}, through {@code profile}'s timing proxy where there is one. */
+  private static <T> Transformer<T> load(Checkpoint ckpt, TensorRuntime<T> rt, OpProfile profile) {
+    return Transformer.load(ckpt, profile == null ? rt : profile.wrap(rt));
   }
 
   /** Items/s and MFU of every runtime per workload, as ratios to the first runtime. */

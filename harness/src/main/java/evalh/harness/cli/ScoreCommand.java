@@ -48,7 +48,8 @@ public final class ScoreCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (LoglikelihoodEngine engine =
         LoglikelihoodEngine.open(
-            model.checkpoint("evalh score needs --ckpt"), model.engineOptions(scoring))) {
+            model.checkpoint("Missing required option: '--ckpt=DIR'"),
+            model.engineOptions(scoring))) {
       int[] ids = engine.tokenizer().encodeWithSpecialTokens(text);
       String[] tokens = engine.tokenizer().vocabTokens(text, true);
       if (ids.length > engine.maxLength() + 1) {
