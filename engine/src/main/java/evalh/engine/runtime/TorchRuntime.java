@@ -74,6 +74,14 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
   private final int deviceType;
   private final int deviceIndex;
   private final int compute;
+
+  /**
+   * The dtype attention runs in: float32 for bfloat16 compute on a CPU without AMX, where
+   * libtorch's bfloat16 flash-attention kernel measured 14x slower than its float32 one (README,
+   * Tensor runtimes); the compute dtype otherwise.
+   */
+  private final int attentionDtype;
+
   private final Deque<List<Tensor>> scopes = new ArrayDeque<>();
   private final Map<String, String> conversions = new TreeMap<>();
 
@@ -82,6 +90,8 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
     this.deviceType = deviceType;
     this.deviceIndex = deviceIndex;
     this.compute = compute;
+    this.attentionDtype =
+        compute == lt.bf16 && deviceType == lt.cpu && !CpuDtype.hasAmxBf16() ? lt.f32 : compute;
     scopes.push(new ArrayList<>());
   }
 
@@ -563,7 +573,7 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
                 seg.set(JAVA_FLOAT, 4L * i, allowed[i] ? 0f : Float.NEGATIVE_INFINITY);
               }
             });
-    return toDtype(m, compute);
+    return toDtype(m, attentionDtype);
   }
 
   /**
@@ -808,7 +818,14 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
       throw new TorchException("attention: a causal marker with a prefix needs a real mask");
     }
     try (Scope s = scope()) {
-      return keep(heads(grouped(q, k, v, mask, false)[0]));
+      Tensor o =
+          grouped(
+              toDtype(q, attentionDtype),
+              toDtype(k, attentionDtype),
+              toDtype(v, attentionDtype),
+              mask,
+              false)[0];
+      return keep(toDtype(heads(o), compute));
     }
   }
 
@@ -853,6 +870,11 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
     long nkv = k.dim(1);
     long g = nq / nkv;
     try (Scope s = scope()) {
+      q = toDtype(q, attentionDtype);
+      k = toDtype(k, attentionDtype);
+      v = toDtype(v, attentionDtype);
+      prefixK = toDtype(prefixK, attentionDtype);
+      prefixV = toDtype(prefixV, attentionDtype);
       // 1. the rows' queries over the prefix keys, no mask: every query of KV head j, of every row
       //    and group, is one query row of a single attention over that head's P keys (no copy of
       //    the prefix per row or per query head)

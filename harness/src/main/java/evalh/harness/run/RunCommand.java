@@ -2,9 +2,9 @@ package evalh.harness.run;
 
 import evalh.engine.scoring.EngineOptions;
 import evalh.engine.scoring.LoglikelihoodEngine;
+import evalh.engine.tokenizer.SharedTokenizers;
 import evalh.harness.cli.ModelOptions;
 import evalh.harness.cli.ScoringOptions;
-import evalh.engine.tokenizer.SharedTokenizers;
 import evalh.tasks.data.DataRoot;
 import evalh.tasks.prompt.DescriptionStyle;
 import evalh.tasks.registry.GroupSpec;
