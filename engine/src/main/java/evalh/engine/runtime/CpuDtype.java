@@ -7,11 +7,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * {@code --dtype auto} on the CPU, by CPU features and memory. bfloat16 matmuls are fast only with
- * AMX tiles (Intel {@code amx_bf16}): there bfloat16 measured x4.2-5.8 of float32 in the same
- * process. With AVX512-BF16 alone (AMD EPYC) it measured x0.41, and without it libtorch widens
- * bfloat16 in software; so float32, which is also lm-eval's exact reference, is chosen wherever it
- * fits the free memory, and bfloat16 where it is faster or the only dtype that fits.
+ * {@code --dtype auto} on the CPU, by CPU features and memory. With AMX tiles (Intel {@code
+ * amx_bf16}) bfloat16 measured x4.2-5.8 of float32 in the same process, and a BF16 checkpoint runs
+ * as stored. Elsewhere float32, lm-eval's exact reference (and what the committed baselines were
+ * scored in), wherever it fits the free memory: on AVX512-BF16 without AMX (AMD EPYC) bfloat16 with
+ * TorchRuntime's float32 attention measured x1.5-2.8 of float32, but not x4, and on CPUs with
+ * neither libtorch widens bfloat16 in software. bfloat16 where only it fits.
  */
 public final class CpuDtype {
   private CpuDtype() {}
