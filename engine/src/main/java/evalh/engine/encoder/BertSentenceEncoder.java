@@ -221,6 +221,16 @@ public final class BertSentenceEncoder implements SentenceEncoder {
     return st.normalize();
   }
 
+  /** The runtime the model runs on (benchmarks measure its matmul peak). */
+  public TensorRuntime<?> runtime() {
+    return runtime;
+  }
+
+  /** The model's config. */
+  public BertConfig config() {
+    return model.config();
+  }
+
   /** Tokens per text at most, special tokens included. */
   public int maxSeqLength() {
     return st.maxSeqLength();

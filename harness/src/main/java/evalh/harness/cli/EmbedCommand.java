@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import evalh.engine.encoder.BertConfig;
 import evalh.engine.encoder.BertSentenceEncoder;
+import evalh.engine.runtime.MatmulPeak;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -26,14 +28,19 @@ import picocli.CommandLine.Spec;
     name = "embed",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the sentence embedding of a text under a sentence-transformers checkpoint of the",
-      "BERT family (BertModel safetensors, tokenizer.json, modules.json, 1_Pooling/config.json):",
-      "the text is tokenized with its special tokens ([CLS] ... [SEP]), truncated to",
-      "max_seq_length (sentence_bert_config.json, else max_position_embeddings), pooled as",
-      "1_Pooling/config.json says (cls, mean, max, mean_sqrt_len) and L2-normalised when",
-      "modules.json has a Normalize module. This is the encoder of decontam --encoder.",
-      "--bench N instead embeds N random windows of --bench-words words (whole words of the",
-      "tokenizer's vocabulary) and prints windows/s (median of 3 timed passes after a warm-up)."
+      "Print the sentence embedding of a text under a sentence-transformers checkpoint",
+      "of the BERT family (BertModel safetensors, tokenizer.json, modules.json,",
+      "1_Pooling/config.json). The text is tokenized with its special tokens",
+      "([CLS] ... [SEP]) and truncated to max_seq_length (sentence_bert_config.json,",
+      "else max_position_embeddings); the token states are pooled as",
+      "1_Pooling/config.json says (cls, mean, max, mean_sqrt_len; several are",
+      "concatenated) and L2-normalised when modules.json has a Normalize module.",
+      "The same encoder is offered to other modules (decontamination) through core's",
+      "SentenceEncoderProvider.",
+      "--bench N instead embeds N random windows of --bench-words words (whole words",
+      "of the tokenizer's vocabulary) and prints windows/s, tokens/s and the model's",
+      "GFLOP/s (median of 3 timed passes after a warm-up pass), with MFU against a",
+      "1024x1024 matmul peak measured after them."
     })
 public final class EmbedCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -157,8 +164,20 @@ public final class EmbedCommand implements Callable<Integer> {
       windows.add(w.toString());
     }
     long tokens = 0;
+    double flop = 0;
+    BertConfig c = enc.config();
     for (String w : windows) {
-      tokens += enc.ids(w).length;
+      int t = enc.ids(w).length;
+      tokens += t;
+      // per layer and token: q, k, v, o (4 H^2) and the MLP (2 H I) multiply-adds; q k^T and
+      // attention-weighted v (2 T H)
+      flop +=
+          2.0
+              * c.layers()
+              * t
+              * (4.0 * c.hidden() * c.hidden()
+                  + 2.0 * c.hidden() * c.intermediate()
+                  + 2.0 * t * c.hidden());
     }
     enc.embed(windows.subList(0, Math.min(windows.size(), 64))); // warm-up
     double[] secs = new double[3];
@@ -170,10 +189,14 @@ public final class EmbedCommand implements Callable<Integer> {
     double[] sorted = secs.clone();
     Arrays.sort(sorted);
     double med = sorted[1];
+    // the machine's matmul peak in the same run, so that a loaded machine shows as a low peak
+    double peak =
+        enc.runtime() instanceof MatmulPeak mp ? mp.measureMatmulPeak(1024, 5) : Double.NaN;
     out.printf(
         Locale.ROOT,
         "encoder: %s%n%d windows of %d words, %.1f tokens per window (max_seq_length %d)%n"
-            + "passes: %s s%nmedian: %.1f windows/s, %.0f tokens/s%n",
+            + "passes: %s s%nmedian: %.1f windows/s, %.0f tokens/s, %.1f model GFLOP/s"
+            + " (matmul peak %.1f GFLOP/s, MFU %.0f%%)%n",
         enc.describe(),
         bench,
         benchWords,
@@ -181,7 +204,10 @@ public final class EmbedCommand implements Callable<Integer> {
         enc.maxSeqLength(),
         Arrays.toString(Arrays.stream(secs).map(s -> Math.round(s * 1000) / 1000.0).toArray()),
         bench / med,
-        tokens / med);
+        tokens / med,
+        flop / med / 1e9,
+        peak / 1e9,
+        100 * flop / med / peak);
     out.flush();
   }
 
