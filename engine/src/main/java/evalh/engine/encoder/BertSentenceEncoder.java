@@ -189,8 +189,10 @@ public final class BertSentenceEncoder implements SentenceEncoder {
     return v;
   }
 
+  /** sentence-transformers strips each text, then lower-cases it when do_lower_case is set. */
   private String prepare(String text) {
-    return st.lowerCase() ? text.toLowerCase(Locale.ROOT) : text;
+    String t = text.strip();
+    return st.lowerCase() ? t.toLowerCase(Locale.ROOT) : t;
   }
 
   private int[] withSpecials(int[] plain) {
