@@ -41,6 +41,10 @@ public record BertConfig(
 
   /** Reads and validates {@code configJson}. */
   public static BertConfig read(Path configJson) {
+    if (!java.nio.file.Files.isRegularFile(configJson)) {
+      throw new CheckpointException(
+          configJson + ": missing (the Transformer module's BertModel config)");
+    }
     JsonNode c;
     try {
       c = JSON.readTree(configJson.toFile());

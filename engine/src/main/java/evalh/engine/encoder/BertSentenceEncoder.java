@@ -94,7 +94,7 @@ public final class BertSentenceEncoder implements SentenceEncoder {
       Path dir, String runtime, String torch, String device, String dtype, PrintStream notes) {
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException(
-          dir + ": not a directory (expected a sentence-transformers" + " checkpoint folder)");
+          dir + ": not a directory (expected a sentence-transformers checkpoint folder)");
     }
     SentenceTransformerConfig raw = SentenceTransformerConfig.read(dir);
     Path modelDir = raw.modelDir();

@@ -198,6 +198,19 @@ class BertFixtureTest {
   }
 
   @Test
+  void aMissingFileIsNamed() throws IOException {
+    Path dir = variant(List.of("mean"), true);
+    Files.delete(dir.resolve("config.json"));
+    assertThatThrownBy(() -> open(dir, "djl"))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining(dir.resolve("config.json") + ": missing");
+    Files.delete(dir.resolve("1_Pooling/config.json"));
+    assertThatThrownBy(() -> open(dir, "djl"))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining(dir.resolve("1_Pooling/config.json") + ": missing");
+  }
+
+  @Test
   void aWrongTensorShapeIsNamed() throws IOException {
     Path dir = variant(List.of("mean"), true);
     Path cfg = dir.resolve("config.json");
