@@ -114,6 +114,12 @@ public interface TensorRuntime<T> extends AutoCloseable {
     return null;
   }
 
+  /**
+   * A copy of {@code x} on the host as float32 values in row-major order (pooled embeddings,
+   * tests); {@code x} is not changed.
+   */
+  float[] toFloats(T x);
+
   @Override
   void close();
 

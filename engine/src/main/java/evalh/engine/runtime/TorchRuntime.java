@@ -1143,6 +1143,27 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
   }
 
   @Override
+  public float[] toFloats(Tensor x) {
+    long n = 1;
+    for (long d : x.shape) {
+      n *= d;
+    }
+    require(n <= Integer.MAX_VALUE, "toFloats", x, n + " elements");
+    try (Scope s = scope()) {
+      // reshape to 1-D, then clone: a dense (stride 1) copy whatever x's strides were
+      Tensor flat = reshape(x, n);
+      Tensor dense = op("aten::clone", "", "aten::clone " + flat, arg(flat), LibTorch.NONE);
+      Tensor host = toHost(toDtype(dense, lt.f32));
+      float[] out = new float[(int) n];
+      if (n > 0) {
+        MemorySegment.copy(
+            lt.dataPtr(host.handle).reinterpret(4L * n), JAVA_FLOAT, 0, out, 0, (int) n);
+      }
+      return out;
+    }
+  }
+
+  @Override
   public long[] deviceMemoryBytes() {
     return onCpu() ? null : lt.cudaMemory();
   }

@@ -6,8 +6,9 @@
  * <p>{@link evalh.engine.model.Transformer} is written once against {@link
  * evalh.engine.runtime.TensorRuntime}, the narrow set of operations a decoder forward pass needs
  * (embedding, linear, RMSNorm/LayerNorm, RoPE, attention, activations, log-softmax at scored
- * positions). {@link evalh.engine.runtime.Runtimes#open} picks an implementation from {@code
- * --runtime}:
+ * positions); {@link evalh.engine.encoder.BertModel} uses the same ops under a padding mask, plus
+ * {@code toFloats} to read its token states back to the host. {@link
+ * evalh.engine.runtime.Runtimes#open} picks an implementation from {@code --runtime}:
  *
  * <ol>
  *   <li>{@link evalh.engine.runtime.TorchRuntime}: libtorch's stable C ABI called through Java's

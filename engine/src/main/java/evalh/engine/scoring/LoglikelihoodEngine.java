@@ -137,14 +137,7 @@ public final class LoglikelihoodEngine implements Evaluator {
 
   /** The dtype most of the checkpoint's bytes are stored in. */
   static DType mainDtype(Checkpoint c) {
-    java.util.Map<DType, Long> bytes = new java.util.EnumMap<>(DType.class);
-    for (TensorInfo t : c.tensors().values()) {
-      bytes.merge(t.dtype(), t.data().byteSize(), Long::sum);
-    }
-    return bytes.entrySet().stream()
-        .max(java.util.Map.Entry.comparingByValue())
-        .map(java.util.Map.Entry::getKey)
-        .orElse(DType.F32);
+    return DType.mostBytes(c.tensors().values());
   }
 
   /**
