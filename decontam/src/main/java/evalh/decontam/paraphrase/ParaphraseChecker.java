@@ -71,6 +71,7 @@ public final class ParaphraseChecker {
   /**
    * The verdicts of all items and how they were reached.
    *
+   * @param items the items checked
    * @param matches per item, in input order
    * @param calibrations per task: its threshold and estimated false-positive rate
    * @param estimatedFpr over all null items, the fraction above their task's threshold
@@ -78,6 +79,7 @@ public final class ParaphraseChecker {
    * @param seconds wall time of the pass
    */
   public record Result(
+      List<ParaphraseItem> items,
       List<ParaphraseMatch> matches,
       Map<String, Calibration> calibrations,
       double estimatedFpr,
@@ -145,7 +147,14 @@ public final class ParaphraseChecker {
               s.windows()));
     }
     double fpr = nulls.isEmpty() ? Double.NaN : (double) above / nulls.size();
-    return new Result(out, cals, fpr, settings, index.windows(), (System.nanoTime() - t0) / 1e9);
+    return new Result(
+        List.copyOf(items),
+        out,
+        cals,
+        fpr,
+        settings,
+        index.windows(),
+        (System.nanoTime() - t0) / 1e9);
   }
 
   private record Scored(double score, List<ParaphraseMatch.WindowHit> windows) {}

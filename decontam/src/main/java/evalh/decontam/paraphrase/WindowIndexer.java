@@ -48,6 +48,9 @@ import org.apache.lucene.store.FSDirectory;
  * an error.
  */
 public final class WindowIndexer {
+  /** The window index's directory inside an n-gram index directory. */
+  public static final String DIR = "paraphrase";
+
   static final String TEXT = "w";
   static final String FILE = "file";
   static final String POS = "pos";
