@@ -81,8 +81,8 @@ fi
 
 mkdir -p "$STAGE/lib" "$STAGE/fixtures" "$STAGE/bench"
 cp "$JAR" "$STAGE/lib/evalh.jar"
-cp -r "$ROOT/harness/src/test/resources/fixtures/models" "$ROOT/harness/src/test/resources/fixtures/expected" \
-  "$ROOT/harness/src/test/resources/fixtures/README.md" "$STAGE/fixtures/"
+cp -r "$ROOT/engine/src/test/resources/fixtures/models" "$ROOT/engine/src/test/resources/fixtures/expected" \
+  "$ROOT/engine/src/test/resources/fixtures/README.md" "$STAGE/fixtures/"
 cp "$ROOT/scripts/gpu-check.sh" "$STAGE/gpu-check.sh"
 cp "$ROOT/bench/hf_reference.py" "$ROOT/bench/hf_baseline.py" "$STAGE/bench/"
 cat > "$STAGE/evalh" <<'EOF'

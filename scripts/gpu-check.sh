@@ -41,7 +41,7 @@ if [ -x "$HERE/evalh" ] && [ -d "$HERE/jre" ]; then # a device kit
   EVALH="$HERE/evalh" FIXTURES="$HERE/fixtures" BENCH="$HERE/bench"
 else # the repository's scripts/
   ROOT="$(dirname "$HERE")"
-  EVALH="$ROOT/evalh" FIXTURES="$ROOT/harness/src/test/resources/fixtures" BENCH="$ROOT/bench"
+  EVALH="$ROOT/evalh" FIXTURES="$ROOT/engine/src/test/resources/fixtures" BENCH="$ROOT/bench"
 fi
 PY="${PYTHON:-python3}"
 

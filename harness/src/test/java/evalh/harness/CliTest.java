@@ -3,6 +3,7 @@ package evalh.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import evalh.engine.Fixtures;
 import evalh.harness.cli.CheckFixturesCommand;
 import evalh.harness.cli.ScoreCommand;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @FieldSource("evalh.harness.Fixtures#MODELS")
+  @FieldSource("evalh.engine.Fixtures#MODELS")
   void scoreJsonIsOneObjectMatchingTheReference(String model) throws Exception {
     // score encodes with the tokenizer's default special tokens: BOS + text where the tokenizer
     // adds BOS (len17_bos is BOS + the first 16 tokens of its source text), the bare text where it
@@ -32,7 +33,7 @@ class CliTest {
     int[] ids = Fixtures.ints(seq.path("input_ids"));
     int[] textIds = bos ? java.util.Arrays.copyOfRange(ids, 1, ids.length) : ids;
     String text;
-    try (var tok = evalh.harness.tokenizer.TextTokenizer.load(Fixtures.model(model))) {
+    try (var tok = evalh.engine.tokenizer.TextTokenizer.load(Fixtures.model(model))) {
       text = tok.decode(textIds, false);
       assertThat(tok.encode(text)).containsExactly(textIds);
     }

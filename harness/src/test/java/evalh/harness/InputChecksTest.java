@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import evalh.harness.checkpoint.CheckpointException;
-import evalh.harness.checkpoint.SafetensorsFile;
-import evalh.harness.checkpoint.SafetensorsWriter;
+import evalh.engine.Fixtures;
+import evalh.engine.checkpoint.CheckpointException;
+import evalh.engine.checkpoint.SafetensorsFile;
+import evalh.engine.checkpoint.SafetensorsWriter;
 import evalh.harness.cli.ScoreCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;

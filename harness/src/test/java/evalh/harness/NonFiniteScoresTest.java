@@ -2,7 +2,8 @@ package evalh.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import evalh.harness.checkpoint.SafetensorsWriter;
+import evalh.engine.Fixtures;
+import evalh.engine.checkpoint.SafetensorsWriter;
 import evalh.harness.cli.CheckFixturesCommand;
 import evalh.harness.cli.ScoreCommand;
 import java.io.IOException;

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * A sentence encoder: texts in, one embedding per text out, pooled and normalised as the
  * checkpoint's sentence-transformers configuration says. The seam between the paraphrase pass of
- * decontamination (which only needs vectors) and the engine that computes them (which decontam
- * must not depend on).
+ * decontamination (which only needs vectors) and the engine that computes them (which decontam must
+ * not depend on).
  */
 public interface SentenceEncoder extends AutoCloseable {
   /**

@@ -1,17 +1,17 @@
 package evalh.harness.cli;
 
 import evalh.core.io.AtomicFiles;
-import evalh.harness.checkpoint.Checkpoint;
-import evalh.harness.checkpoint.ModelConfig;
-import evalh.harness.engine.Progress;
-import evalh.harness.engine.TokenRequest;
-import evalh.harness.engine.TokenScorer;
-import evalh.harness.model.RandomLlama;
-import evalh.harness.model.Transformer;
-import evalh.harness.runtime.LibTorchLocator;
-import evalh.harness.runtime.MatmulPeak;
-import evalh.harness.runtime.Runtimes;
-import evalh.harness.runtime.TensorRuntime;
+import evalh.engine.checkpoint.Checkpoint;
+import evalh.engine.checkpoint.ModelConfig;
+import evalh.engine.model.RandomLlama;
+import evalh.engine.model.Transformer;
+import evalh.engine.runtime.LibTorchLocator;
+import evalh.engine.runtime.MatmulPeak;
+import evalh.engine.runtime.Runtimes;
+import evalh.engine.runtime.TensorRuntime;
+import evalh.engine.scoring.Progress;
+import evalh.engine.scoring.TokenRequest;
+import evalh.engine.scoring.TokenScorer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -246,7 +246,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (Checkpoint ckpt = Checkpoint.open(dir);
             TensorRuntime<?> rt =
                 Runtimes.open(
-                    p[0], torch, device, dt, evalh.harness.checkpoint.DType.BF16, System.err)) {
+                    p[0], torch, device, dt, evalh.engine.checkpoint.DType.BF16, System.err)) {
           results.addAll(run(p[0], ckpt, rt, out));
         }
       }

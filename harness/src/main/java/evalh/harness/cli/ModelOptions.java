@@ -1,6 +1,6 @@
 package evalh.harness.cli;
 
-import evalh.harness.engine.EngineOptions;
+import evalh.engine.scoring.EngineOptions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

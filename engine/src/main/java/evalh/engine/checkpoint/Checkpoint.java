@@ -1,0 +1,296 @@
+package evalh.engine.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * An HF checkpoint directory: {@code config.json} plus {@code model.safetensors} or shards listed
+ * in {@code model.safetensors.index.json}. {@link #open} validates every tensor the forward pass
+ * will read (name, dtype, shape, byte range) against config.json before any compute, and refuses
+ * pickle checkpoints.
+ */
+public final class Checkpoint implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> PICKLE_NAMES =
+      List.of("pytorch_model.bin", "pytorch_model.bin.index.json", "model.pt", "model.pth");
+
+  private final Path dir;
+  private final ModelConfig config;
+  private final List<SafetensorsFile> files;
+  private final Map<String, TensorInfo> tensors;
+  private final String fingerprint;
+
+  private Checkpoint(
+      Path dir,
+      ModelConfig config,
+      List<SafetensorsFile> files,
+      Map<String, TensorInfo> tensors,
+      String fingerprint) {
+    this.dir = dir;
+    this.config = config;
+    this.files = files;
+    this.tensors = tensors;
+    this.fingerprint = fingerprint;
+  }
+
+  /** Opens and validates the checkpoint in {@code dir}. */
+  public static Checkpoint open(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new CheckpointException(dir + ": not a directory (expected an HF checkpoint folder)");
+    }
+    Path configPath = dir.resolve("config.json");
+    if (!Files.isRegularFile(configPath)) {
+      throw new CheckpointException(dir + ": no config.json (not an HF checkpoint directory)");
+    }
+    List<Path> shardPaths = shardPaths(dir);
+    ModelConfig config = ModelConfig.read(configPath);
+    List<SafetensorsFile> files = new ArrayList<>();
+    try {
+      Map<String, TensorInfo> all = new TreeMap<>();
+      for (Path p : shardPaths) {
+        SafetensorsFile f = SafetensorsFile.open(p);
+        files.add(f);
+        for (TensorInfo t : f.tensors().values()) {
+          TensorInfo prev = all.put(t.name(), t);
+          if (prev != null) {
+            throw new CheckpointException(
+                "tensor '" + t.name() + "' is stored twice: in " + prev.file() + " and " + p);
+          }
+        }
+      }
+      checkIndex(dir, all);
+      validate(dir, config, all);
+      return new Checkpoint(
+          dir, config, List.copyOf(files), all, fingerprint(configPath, shardPaths));
+    } catch (RuntimeException e) {
+      files.forEach(SafetensorsFile::close);
+      throw e;
+    }
+  }
+
+  private static List<Path> shardPaths(Path dir) {
+    Path index = dir.resolve("model.safetensors.index.json");
+    Path single = dir.resolve("model.safetensors");
+    if (Files.isRegularFile(index)) {
+      JsonNode map;
+      try {
+        map = JSON.readTree(index.toFile()).path("weight_map");
+      } catch (IOException e) {
+        throw new CheckpointException(index + ": not valid JSON: " + e.getMessage(), e);
+      }
+      if (!map.isObject() || map.isEmpty()) {
+        throw new CheckpointException(index + ": no weight_map");
+      }
+      TreeSet<String> shards = new TreeSet<>();
+      map.properties().forEach(e -> shards.add(e.getValue().asText()));
+      List<Path> out = new ArrayList<>();
+      for (String s : shards) {
+        Path p = dir.resolve(s).normalize();
+        if (!p.startsWith(dir.normalize()) || !s.endsWith(".safetensors")) {
+          throw new CheckpointException(index + ": weight_map names an invalid shard '" + s + "'");
+        }
+        if (!Files.isRegularFile(p)) {
+          throw new CheckpointException(index + ": shard " + s + " is missing from " + dir);
+        }
+        out.add(p);
+      }
+      return out;
+    }
+    if (Files.isRegularFile(single)) {
+      return List.of(single);
+    }
+    for (String name : PICKLE_NAMES) {
+      if (Files.exists(dir.resolve(name))) {
+        throw new CheckpointException(
+            dir.resolve(name)
+                + ": refusing to load a pickle checkpoint: unpickling can run arbitrary code."
+                + " Convert it to safetensors first, e.g. python -c \"from transformers import"
+                + " AutoModelForCausalLM as M; M.from_pretrained('"
+                + dir
+                + "').save_pretrained('OUT', safe_serialization=True)\" and copy the tokenizer files"
+                + " (tokenizer.json, tokenizer_config.json) next to it");
+      }
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      List<String> bins =
+          s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".bin")).toList();
+      if (!bins.isEmpty()) {
+        throw new CheckpointException(
+            dir
+                + ": only pickle weights "
+                + bins
+                + " found; refusing to unpickle. Convert to safetensors"
+                + " (save_pretrained(..., safe_serialization=True))");
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(dir + ": cannot list: " + e.getMessage(), e);
+    }
+    throw new CheckpointException(dir + ": no model.safetensors or model.safetensors.index.json");
+  }
+
+  private static void checkIndex(Path dir, Map<String, TensorInfo> all) {
+    Path index = dir.resolve("model.safetensors.index.json");
+    if (!Files.isRegularFile(index)) {
+      return;
+    }
+    try {
+      JsonNode map = JSON.readTree(index.toFile()).path("weight_map");
+      for (var e : map.properties()) {
+        TensorInfo t = all.get(e.getKey());
+        if (t == null) {
+          throw new CheckpointException(
+              index + ": tensor '" + e.getKey() + "' is not in its shard " + e.getValue().asText());
+        }
+        if (!t.file().getFileName().toString().equals(e.getValue().asText())) {
+          throw new CheckpointException(
+              index
+                  + ": tensor '"
+                  + e.getKey()
+                  + "' is listed in "
+                  + e.getValue().asText()
+                  + " but stored in "
+                  + t.file().getFileName());
+        }
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(index + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The tensors the forward pass reads, with the shapes config.json implies (names and shapes per
+   * family: {@link Architecture#tensors}).
+   */
+  public static Map<String, long[]> expectedTensors(ModelConfig c) {
+    return c.family().tensors(c);
+  }
+
+  private static void validate(Path dir, ModelConfig c, Map<String, TensorInfo> all) {
+    Map<String, long[]> expected = expectedTensors(c);
+    List<String> problems = new ArrayList<>();
+    for (var e : expected.entrySet()) {
+      TensorInfo t = all.get(e.getKey());
+      if (t == null) {
+        problems.add(
+            "missing tensor '"
+                + e.getKey()
+                + "' (config.json implies shape "
+                + Arrays.toString(e.getValue())
+                + ")");
+      } else if (!Arrays.equals(t.shape(), e.getValue())) {
+        problems.add(
+            "tensor '"
+                + e.getKey()
+                + "' in "
+                + t.file().getFileName()
+                + " has shape "
+                + t.shapeString()
+                + ", config.json implies "
+                + Arrays.toString(e.getValue()));
+      } else if (!t.dtype().isSupportedWeight()) {
+        problems.add(
+            "tensor '" + e.getKey() + "' has dtype " + t.dtype() + " (supported: F32, F16, BF16)");
+      }
+    }
+    for (String name : all.keySet()) {
+      boolean ignorable =
+          c.family().ignoredTensor(name)
+              || (c.tieWordEmbeddings() && name.equals("lm_head.weight"));
+      if (!expected.containsKey(name) && !ignorable) {
+        problems.add(
+            "unexpected tensor '"
+                + name
+                + "' in "
+                + all.get(name).file().getFileName()
+                + " (not part of "
+                + c.architecture()
+                + " as config.json describes it)");
+      }
+    }
+    if (!problems.isEmpty()) {
+      int shown = Math.min(problems.size(), 5);
+      throw new CheckpointException(
+          dir
+              + ": "
+              + String.join("; ", problems.subList(0, shown))
+              + (problems.size() > shown ? "; and " + (problems.size() - shown) + " more" : ""));
+    }
+  }
+
+  /**
+   * SHA-256 over config.json and every shard's name, size and safetensors header: cheap (no weight
+   * bytes are read) and changes whenever a file is replaced or re-saved.
+   */
+  private static String fingerprint(Path config, List<Path> shards) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(Files.readAllBytes(config));
+      for (Path p : shards) {
+        md.update(p.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+          ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+          ch.read(len, 0);
+          long n = len.getLong(0);
+          md.update(ByteBuffer.allocate(8).putLong(ch.size()).array());
+          ByteBuffer header = ByteBuffer.allocate((int) n);
+          ch.read(header, 8);
+          md.update(header.array());
+        }
+      }
+      return "sha256:" + HexFormat.of().formatHex(md.digest());
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new CheckpointException("cannot fingerprint " + config.getParent() + ": " + e, e);
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public TensorInfo tensor(String name) {
+    TensorInfo t = tensors.get(name);
+    if (t == null) {
+      throw new CheckpointException(dir + ": missing tensor '" + name + "'");
+    }
+    return t;
+  }
+
+  public Map<String, TensorInfo> tensors() {
+    return tensors;
+  }
+
+  /** The distinct stored dtypes of the weights, e.g. {@code [BF16]}. */
+  public List<DType> storedDtypes() {
+    return tensors.values().stream().map(TensorInfo::dtype).distinct().sorted().toList();
+  }
+
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  @Override
+  public void close() {
+    files.forEach(SafetensorsFile::close);
+  }
+}

@@ -1,0 +1,448 @@
+package evalh.engine.runtime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Finds the libtorch evalh runs on; the first match wins:
+ *
+ * <ol>
+ *   <li>{@code --torch DIR} or {@code EVALH_TORCH}: a torch package directory (holding {@code
+ *       lib/libtorch.so}) or a libtorch {@code lib/} folder; {@code bundled} picks 3;
+ *   <li>the {@code torch} package of {@code python3} on the PATH, if it imports and is at least
+ *       2.10 (an older one is skipped with a note; no python3 or no torch package is skipped
+ *       silently; a torch package that fails to import is an error);
+ *   <li>the CPU build from Maven Central ({@code org.bytedeco:pytorch} and the OpenBLAS it links),
+ *       extracted once into {@code ~/.cache/evalh/} with a version stamp.
+ * </ol>
+ */
+public final class LibTorchLocator {
+  /** The value of {@code --torch} / {@code EVALH_TORCH} that selects the bundled build. */
+  public static final String BUNDLED = "bundled";
+
+  private static final String RESOURCE_DIR = "org/bytedeco/pytorch/linux-x86_64/";
+  private static final String OPENBLAS_DIR = "org/bytedeco/openblas/linux-x86_64/";
+
+  /**
+   * Renames that let the bundled build live in one process with another libtorch (DJL's): the
+   * dynamic loader reuses an already loaded library whose SONAME matches a DT_NEEDED entry, so the
+   * bundled copies get their own names (same length, patched in the ELF string table).
+   */
+  private static final Map<String, String> RENAMES =
+      Map.of("libc10.so", "evlc10.so", "libtorch_cpu.so", "evltorch_cpu.so");
+
+  private static final List<String> TORCH_FILES =
+      List.of("libc10.so", "libtorch_cpu.so", "libgomp.so.1");
+  private static final List<String> OPENBLAS_FILES =
+      List.of("libopenblas.so.0", "libgfortran.so.5", "libquadmath.so.0");
+
+  private LibTorchLocator() {}
+
+  /**
+   * Resolves the libtorch to use.
+   *
+   * @param torchOption {@code --torch} (null when not given)
+   * @param env the environment ({@code EVALH_TORCH}, {@code PATH})
+   * @param cacheRoot where the bundled build is extracted (normally {@code ~/.cache/evalh})
+   */
+  public static LibTorchLocation locate(
+      String torchOption, Map<String, String> env, Path cacheRoot) {
+    return locate(torchOption, env, cacheRoot, false);
+  }
+
+  /**
+   * Resolves the libtorch to use; for a CUDA device ({@code forCuda}), a clear error instead of the
+   * bundled CPU-only build, before anything is extracted or loaded.
+   *
+   * @param torchOption {@code --torch} (null when not given)
+   * @param env the environment ({@code EVALH_TORCH}, {@code PATH})
+   * @param cacheRoot where the bundled build is extracted (normally {@code ~/.cache/evalh})
+   * @param forCuda whether {@code --device cuda[:N]} was asked for
+   */
+  public static LibTorchLocation locate(
+      String torchOption, Map<String, String> env, Path cacheRoot, boolean forCuda) {
+    List<String> notes = new ArrayList<>();
+    String explicit = torchOption;
+    String how = "--torch " + torchOption;
+    if (explicit == null || explicit.isBlank()) {
+      explicit = env.get("EVALH_TORCH");
+      how = "EVALH_TORCH=" + explicit;
+    }
+    if (explicit != null && !explicit.isBlank()) {
+      if (explicit.trim().equals(BUNDLED)) {
+        if (forCuda) {
+          throw new TorchException(
+              how
+                  + ": the bundled libtorch (org.bytedeco:pytorch:"
+                  + bundledVersions().getProperty("pytorch")
+                  + ") is a CPU-only build: it has no CUDA. "
+                  + CUDA_HINT);
+        }
+        return bundled(cacheRoot, notes);
+      }
+      return new LibTorchLocation(inDirectory(Path.of(explicit.trim()), how), how, notes);
+    }
+    List<String> looked = new ArrayList<>();
+    LibTorchLocation py = python(env, notes, looked);
+    if (py != null) {
+      return py;
+    }
+    if (forCuda) {
+      throw new TorchException(
+          "--device cuda needs a CUDA build of PyTorch >= 2.10, and evalh found none: --torch is"
+              + " not given, EVALH_TORCH is not set, "
+              + String.join("; ", looked)
+              + " (the bundled libtorch is CPU-only). "
+              + CUDA_HINT);
+    }
+    return bundled(cacheRoot, notes);
+  }
+
+  /** How to point evalh at the CUDA PyTorch a machine already has. */
+  static final String CUDA_HINT =
+      "Point --torch DIR or EVALH_TORCH=DIR at a CUDA build of PyTorch >= 2.10 (its torch package"
+          + " directory, python3 -c 'import torch, os; print(os.path.dirname(torch.__file__))',"
+          + " or a libtorch lib/ folder), or put the python3 that has it first on PATH.";
+
+  /** The default cache root, {@code ~/.cache/evalh}. */
+  public static Path defaultCacheRoot() {
+    return Path.of(System.getProperty("user.home"), ".cache", "evalh");
+  }
+
+  /** {@code dir/lib/libtorch.so} (a torch package) or {@code dir/libtorch.so} (a lib folder). */
+  static Path inDirectory(Path dir, String how) {
+    if (!Files.isDirectory(dir)) {
+      throw new TorchException(how + ": " + dir + " is not a directory");
+    }
+    for (Path p :
+        List.of(
+            dir.resolve("lib").resolve("libtorch.so"),
+            dir.resolve("libtorch.so"),
+            dir.resolve("lib").resolve("libtorch_cpu.so"),
+            dir.resolve("libtorch_cpu.so"))) {
+      if (Files.isRegularFile(p)) {
+        return p.toAbsolutePath();
+      }
+    }
+    throw new TorchException(
+        how
+            + ": no libtorch in "
+            + dir
+            + " (expected lib/libtorch.so of a torch package directory, or libtorch.so in a"
+            + " libtorch lib/ folder)");
+  }
+
+  // ---- python3 ------------------------------------------------------------------------------
+
+  private static final String PROBE =
+      String.join(
+          "\n",
+          "import importlib.util, sys",
+          "if importlib.util.find_spec('torch') is None:",
+          "    print('evalh-torch: none'); sys.exit(0)",
+          "import os, torch",
+          "print('evalh-torch: ' + torch.__version__ + '\\t' + os.path.dirname(torch.__file__))");
+
+  private static LibTorchLocation python(
+      Map<String, String> env, List<String> notes, List<String> looked) {
+    Path python = onPath("python3", env.getOrDefault("PATH", ""));
+    if (python == null) {
+      looked.add("there is no python3 on PATH");
+      return null;
+    }
+    List<String> out;
+    String err;
+    int code;
+    try {
+      ProcessBuilder pb = new ProcessBuilder(python.toString(), "-c", PROBE);
+      pb.environment().clear();
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      p.getOutputStream().close();
+      try (InputStream o = p.getInputStream();
+          InputStream e = p.getErrorStream()) {
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          notes.add("python3 (" + python + ") took over 120 s to import torch; not used");
+          looked.add("python3 (" + python + ") took over 120 s to import torch");
+          return null;
+        }
+        out = new String(o.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        err = new String(e.readAllBytes(), StandardCharsets.UTF_8).strip();
+      }
+      code = p.exitValue();
+    } catch (IOException e) {
+      looked.add("python3 (" + python + ") does not run");
+      return null; // not runnable: treated like no python3
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TorchException("interrupted while asking python3 for torch", e);
+    }
+    String line = out.stream().filter(l -> l.startsWith("evalh-torch: ")).findFirst().orElse(null);
+    if (code != 0 || line == null) {
+      String last = err.isEmpty() ? "exit code " + code : err.lines().reduce((a, b) -> b).get();
+      throw new TorchException(
+          "python3 ("
+              + python
+              + ") has a torch package that does not import: "
+              + last
+              + ". Repair that PyTorch, or choose a libtorch with --torch DIR / EVALH_TORCH=DIR"
+              + " (a torch package or libtorch lib/ folder) or --torch "
+              + BUNDLED
+              + " (the CPU build evalh ships)");
+    }
+    String v = line.substring("evalh-torch: ".length());
+    if (v.equals("none")) {
+      looked.add("python3 (" + python + ") has no torch package");
+      return null;
+    }
+    String[] parts = v.split("\t", 2);
+    String version = parts[0];
+    if (!atLeast(version, 2, 10)) {
+      notes.add(
+          "python3's torch "
+              + version
+              + " is older than 2.10 (evalh needs the stable C ABI of 2.10); using the"
+              + " next libtorch");
+      looked.add("python3 (" + python + ") has torch " + version + ", older than 2.10");
+      return null;
+    }
+    Path dir = Path.of(parts.length > 1 ? parts[1] : "");
+    return new LibTorchLocation(
+        inDirectory(dir, "python3's torch " + version), "python3 torch " + version, notes);
+  }
+
+  static boolean atLeast(String version, int major, int minor) {
+    String[] p = version.split("[.+a-z]");
+    try {
+      int ma = Integer.parseInt(p[0]);
+      int mi = p.length > 1 ? Integer.parseInt(p[1]) : 0;
+      return ma > major || (ma == major && mi >= minor);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static Path onPath(String exe, String path) {
+    for (String d : path.split(java.io.File.pathSeparator)) {
+      if (d.isEmpty()) {
+        continue;
+      }
+      Path p = Path.of(d, exe);
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  // ---- the bundled CPU build ----------------------------------------------------------------
+
+  /** Versions of the bundled jars, written into the jar by the build. */
+  static Properties bundledVersions() {
+    Properties p = new Properties();
+    try (InputStream in =
+        LibTorchLocator.class.getResourceAsStream("bundled-libtorch.properties")) {
+      if (in == null) {
+        throw new TorchException("evalh was built without bundled-libtorch.properties");
+      }
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return p;
+  }
+
+  /** Whether {@code l} is the bundled build (renamed, so it can share a process with DJL's). */
+  public static boolean isBundled(LibTorchLocation l) {
+    return l.library().getFileName().toString().equals(RENAMES.get("libtorch_cpu.so"));
+  }
+
+  static LibTorchLocation bundled(Path cacheRoot, List<String> notes) {
+    Properties v = bundledVersions();
+    String name = "libtorch-" + v.getProperty("pytorch") + "-openblas-" + v.getProperty("openblas");
+    Path dir = cacheRoot.resolve(name);
+    String stamp = stamp(v);
+    if (!valid(dir, stamp)) {
+      extract(cacheRoot, dir, stamp);
+    }
+    return new LibTorchLocation(
+        dir.resolve(RENAMES.get("libtorch_cpu.so")),
+        "bundled CPU build org.bytedeco:pytorch:" + v.getProperty("pytorch"),
+        notes);
+  }
+
+  private static String stamp(Properties v) {
+    return "org.bytedeco:pytorch:"
+        + v.getProperty("pytorch")
+        + " org.bytedeco:openblas:"
+        + v.getProperty("openblas")
+        + " renames="
+        + new java.util.TreeMap<>(RENAMES)
+        + " unique-symbols=global\n";
+  }
+
+  private static boolean valid(Path dir, String stamp) {
+    try {
+      return Files.readString(dir.resolve("evalh-stamp")).equals(stamp);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Extracts into a private temporary folder and renames it into place, so that concurrent JVMs
+   * never see a half-written build: the first rename wins, the others delete their copy.
+   */
+  private static void extract(Path cacheRoot, Path dir, String stamp) {
+    Path tmp = null;
+    try {
+      Files.createDirectories(cacheRoot);
+      tmp = Files.createTempDirectory(cacheRoot, dir.getFileName() + ".tmp-");
+      Map<String, String> files = new LinkedHashMap<>();
+      TORCH_FILES.forEach(f -> files.put(RESOURCE_DIR + f, f));
+      OPENBLAS_FILES.forEach(f -> files.put(OPENBLAS_DIR + f, f));
+      for (var e : files.entrySet()) {
+        String target = RENAMES.getOrDefault(e.getValue(), e.getValue());
+        try (InputStream in =
+            LibTorchLocator.class.getClassLoader().getResourceAsStream(e.getKey())) {
+          if (in == null) {
+            throw new TorchException(
+                "the bundled libtorch is not on the class path ("
+                    + e.getKey()
+                    + " missing); use --torch DIR or EVALH_TORCH");
+          }
+          Files.copy(in, tmp.resolve(target));
+        }
+      }
+      patchNames(tmp.resolve(RENAMES.get("libc10.so")));
+      patchNames(tmp.resolve(RENAMES.get("libtorch_cpu.so")));
+      Files.writeString(tmp.resolve("evalh-stamp"), stamp);
+      if (Files.exists(dir) && !valid(dir, stamp)) {
+        deleteTree(dir); // an older or damaged extraction
+      }
+      try {
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        tmp = null;
+      } catch (IOException e) {
+        // rename(2) onto a non-empty folder fails (ENOTEMPTY, reported as a plain
+        // FileSystemException): another process extracted first, and its copy is complete.
+        if (!valid(dir, stamp)) {
+          throw e;
+        }
+      }
+    } catch (IOException e) {
+      throw new TorchException(
+          "cannot extract the bundled libtorch into " + dir + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        deleteTree(tmp);
+      }
+    }
+  }
+
+  private static void deleteTree(Path p) {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    } catch (IOException e) {
+      // best effort: a leftover temporary folder is harmless
+    }
+  }
+
+  /**
+   * Rewrites the SONAME and DT_NEEDED strings of {@link #RENAMES} in an ELF64 file's dynamic string
+   * table, in place (the new names have the same length).
+   */
+  static void patchNames(Path file) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer eh = read(ch, 0, 64);
+      if (eh.getInt(0) != 0x464c457f || eh.get(4) != 2) {
+        throw new IOException(file + " is not a 64-bit ELF file");
+      }
+      long shoff = eh.getLong(0x28);
+      int es = eh.getShort(0x3A) & 0xffff;
+      int n = eh.getShort(0x3C) & 0xffff;
+      ByteBuffer sh = read(ch, shoff, (long) es * n);
+      int link = -1;
+      for (int i = 0; i < n; i++) {
+        int type = sh.getInt(i * es + 4);
+        if (type == 6) { // SHT_DYNAMIC: sh_link is its string table
+          link = sh.getInt(i * es + 40);
+        } else if (type == 11) { // SHT_DYNSYM: 24-byte entries, st_info at offset 4
+          long symOff = sh.getLong(i * es + 24);
+          ByteBuffer syms = read(ch, symOff, sh.getLong(i * es + 32));
+          boolean dirty = false;
+          for (int at = 0; at + 24 <= syms.limit(); at += 24) {
+            int info = syms.get(at + 4) & 0xff;
+            if (info >> 4 == 10) { // STB_GNU_UNIQUE -> STB_GLOBAL
+              syms.put(at + 4, (byte) ((1 << 4) | (info & 0xf)));
+              dirty = true;
+            }
+          }
+          if (dirty) {
+            ch.write(syms.position(0), symOff);
+          }
+        }
+      }
+      if (link < 0) {
+        throw new IOException(file + " has no dynamic section");
+      }
+      long off = sh.getLong(link * es + 24);
+      long size = sh.getLong(link * es + 32);
+      ByteBuffer s = read(ch, off, size);
+      byte[] b = new byte[(int) size];
+      s.get(0, b);
+      int changed = 0;
+      for (var r : RENAMES.entrySet()) {
+        byte[] from = (r.getKey() + "\0").getBytes(StandardCharsets.US_ASCII);
+        byte[] to = (r.getValue() + "\0").getBytes(StandardCharsets.US_ASCII);
+        for (int i = 1; i + from.length <= b.length; i++) {
+          if (b[i - 1] == 0
+              && java.util.Arrays.equals(b, i, i + from.length, from, 0, from.length)) {
+            System.arraycopy(to, 0, b, i, to.length);
+            changed++;
+          }
+        }
+      }
+      if (changed == 0) {
+        throw new IOException(file + ": none of " + RENAMES.keySet() + " in its string table");
+      }
+      ch.write(ByteBuffer.wrap(b), off);
+    }
+  }
+
+  private static ByteBuffer read(FileChannel ch, long pos, long len) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(len)).order(ByteOrder.LITTLE_ENDIAN);
+    while (b.hasRemaining()) {
+      if (ch.read(b, pos + b.position()) < 0) {
+        throw new IOException("unexpected end of file");
+      }
+    }
+    return b.flip().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  static String describe(LibTorchLocation l) {
+    return String.format(Locale.ROOT, "%s (%s)", l.library(), l.source());
+  }
+}

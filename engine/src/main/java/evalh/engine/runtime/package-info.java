@@ -1,0 +1,72 @@
+/**
+ * Tensor runtimes: how the forward pass's tensor operations are executed.
+ *
+ * <h2>Workflow</h2>
+ *
+ * <p>{@link evalh.engine.model.Transformer} is written once against {@link
+ * evalh.engine.runtime.TensorRuntime}, the narrow set of operations a decoder forward pass needs
+ * (embedding, linear, RMSNorm/LayerNorm, RoPE, attention, activations, log-softmax at scored
+ * positions). {@link evalh.engine.runtime.Runtimes#open} picks an implementation from {@code
+ * --runtime}:
+ *
+ * <ol>
+ *   <li>{@link evalh.engine.runtime.TorchRuntime}: libtorch's stable C ABI called through Java's
+ *       FFM API. {@link evalh.engine.runtime.LibTorchLocator} finds the libtorch ({@code
+ *       --torch}/{@code EVALH_TORCH}, python3's torch &gt;= 2.10, else the CPU build from Maven
+ *       Central extracted once to {@code ~/.cache/evalh}); {@code LibTorch} binds its functions
+ *       (the op table) after checking its version.
+ *   <li>{@link evalh.engine.runtime.DjlRuntime}: DJL's PyTorch 2.7.1 engine through JNI (float32,
+ *       float16 on CUDA; no bfloat16).
+ * </ol>
+ *
+ * <p>{@code --runtime auto} ({@link evalh.engine.runtime.Runtimes#auto}) is TorchRuntime for
+ * bfloat16, for {@code --device cuda[:N]} and for a named libtorch, DjlRuntime otherwise (float32
+ * on CPU, where DjlRuntime measured faster on 5-shot items with a shared prefix).
+ *
+ * <p>Every tensor made inside a {@link evalh.engine.runtime.TensorRuntime.Scope} is freed when it
+ * closes, unless {@link evalh.engine.runtime.TensorRuntime#keep kept} into the enclosing scope;
+ * weights live until the runtime closes. {@link evalh.engine.runtime.MatmulPeak} is the bench-side
+ * measurement of the machine's matmul throughput, outside the forward pass's interface.
+ *
+ * <h2>Traps of libtorch's stable ABI (all handled in {@code LibTorch} and {@code TorchRuntime})
+ * </h2>
+ *
+ * <ul>
+ *   <li><b>Version.</b> {@code torch_call_dispatcher} exists from 2.10. The version is read with
+ *       {@code aoti_torch_abi_version()} before any other symbol, and an older libtorch is refused
+ *       with a message saying what is needed. Symbols of later versions (2.13's exception text and
+ *       optional cell) are bound only when present.
+ *   <li><b>No Scalar arguments before 2.14.</b> Ops are called through Tensor overloads; {@code
+ *       add.Tensor} has a Scalar {@code alpha} even at its default, so addition is the typed shim
+ *       {@code aoti_torch_aten_subtract_Tensor(a, b, alpha=-1)}; constants are 0-dim tensors.
+ *   <li><b>Optional arguments</b> are None (0). An optional with a value is a pointer to a heap
+ *       cell that libtorch frees with {@code delete}: before 2.13 it is malloc'd (glibc's {@code
+ *       operator delete} is {@code free}), from 2.13 libtorch allocates it.
+ *   <li><b>The dispatcher takes ownership</b> of every tensor handle on its stack: each argument is
+ *       a new handle ({@code aoti_torch_new_tensor_handle}); results are new handles owned by the
+ *       current scope. Lists ({@code int[]}, {@code Tensor[]}) are libtorch-allocated and consumed.
+ *   <li><b>dtype and device codes</b> come from the getter functions ({@code
+ *       aoti_torch_dtype_bfloat16()}, ...), never from constants.
+ *   <li><b>Errors.</b> Before 2.13 libtorch prints its message to stderr and returns only a code;
+ *       every non-zero code becomes a {@link evalh.engine.runtime.TorchException} naming the op and
+ *       its argument shapes. Shapes are checked in Java first, so bad input never reaches native
+ *       code that could crash the JVM.
+ *   <li><b>Zero-copy weights are read-only.</b> A weight stored in the compute dtype is a tensor
+ *       over the read-only memory map of the safetensors file; any in-place op on it would
+ *       segfault, so none is ever applied to a weight.
+ *   <li><b>Attention.</b> {@code scaled_dot_product_attention} with {@code enable_gqa} and an
+ *       {@code attn_mask} silently falls back to the O(T²) math kernel: KV heads are repeated when
+ *       a mask is needed (and always on CPU, whose kernels take no grouped heads). A batch without
+ *       a packed tree or a prefix is passed as {@code is_causal} with no mask.
+ *   <li><b>OpenBLAS inside OpenMP.</b> The bundled build links a pthreads OpenBLAS; CPU flash
+ *       attention calls BLAS from its own OpenMP loop, so OpenBLAS is made single-threaded on the
+ *       calling thread around it.
+ *   <li><b>Two libtorch builds in one process</b> (the bench runs DJL's 2.7.1 beside 2.10) share
+ *       libraries by SONAME and C++ statics through STB_GNU_UNIQUE symbols even under RTLD_LOCAL.
+ *       The bundled copy is therefore renamed ({@code evlc10.so}, {@code evltorch_cpu.so}) and its
+ *       unique symbols made plain globals when it is extracted.
+ *   <li><b>Precision as HF.</b> RMSNorm and LayerNorm statistics, the attention softmax and the
+ *       final log-softmax are float32; weights and activations are in the compute dtype.
+ * </ul>
+ */
+package evalh.engine.runtime;
