@@ -84,7 +84,8 @@ class ParaphraseCommandTest {
         .as(err.toString())
         .isZero();
     assertThat(out.toString()).contains("window index:");
-    assertThat(Files.isRegularFile(index.resolve("paraphrase").resolve(WindowIndexState.MIRROR_FILE)))
+    assertThat(
+            Files.isRegularFile(index.resolve("paraphrase").resolve(WindowIndexState.MIRROR_FILE)))
         .isTrue();
 
     Path report = tmp.resolve("report");
@@ -128,8 +129,7 @@ class ParaphraseCommandTest {
         JsonNode p = it.path("paraphrase");
         assertThat(p.path("score").asDouble()).isBetween(0.0, 1.0);
         assertThat(p.path("threshold").asDouble()).isEqualTo(threshold);
-        assertThat(p.path("suspect").asBoolean())
-            .isEqualTo(p.path("score").asDouble() > threshold);
+        assertThat(p.path("suspect").asBoolean()).isEqualTo(p.path("score").asDouble() > threshold);
         assertThat(clean.contains(it.path("doc_id").asInt()))
             .isEqualTo(!p.path("suspect").asBoolean() && !it.path("dirty").asBoolean());
         assertThat(p.path("windows").size()).isBetween(1, 3);

@@ -16,11 +16,7 @@ class ParaphraseScoreTest {
     long docs = 99;
     ItemTerms it =
         ParaphraseScore.weigh(
-            List.of("osmosis", "membrane", "water"),
-            new long[] {0, 9, 99},
-            docs,
-            Map.of(),
-            3);
+            List.of("osmosis", "membrane", "water"), new long[] {0, 9, 99}, docs, Map.of(), 3);
     double max = Math.log(1 + 99.5 / 0.5);
     double w0 = 1.0;
     double w1 = Math.log(1 + 90.5 / 9.5) / max;

@@ -85,8 +85,7 @@ class WindowIndexTest {
         .hasMessageContaining("holds no windows");
     Path foreign = Files.createDirectories(tmp.resolve("foreign"));
     Files.writeString(foreign.resolve("notes.txt"), "mine");
-    assertThatThrownBy(
-            () -> indexer(foreign).build(List.of(CorpusFile.local(file("c", 1, 10)))))
+    assertThatThrownBy(() -> indexer(foreign).build(List.of(CorpusFile.local(file("c", 1, 10)))))
         .hasMessageContaining("refusing to build a window index");
     assertThat(Files.readString(foreign.resolve("notes.txt"))).isEqualTo("mine");
   }
