@@ -200,6 +200,22 @@ public final class DecontamCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   double paraphraseFpr;
 
+  @Option(
+      names = "--encoder",
+      paramLabel = "DIR",
+      description =
+          "With --paraphrase: a local sentence-transformers checkpoint of the BERT family; each"
+              + " candidate window's score becomes (lexical + max(0, cosine)) / 2 of the item's and"
+              + " the window's embeddings. Needs the engine's sentence encoder on the class path.")
+  Path encoder;
+
+  @Option(
+      names = "--encoder-device",
+      paramLabel = "DEVICE",
+      defaultValue = "cpu",
+      description = "With --encoder: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
+  String encoderDevice;
+
   @Mixin SchemeOptions scheme;
 
   @Override
@@ -220,6 +236,9 @@ public final class DecontamCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--paraphrase-threshold and --paraphrase-fpr need --paraphrase");
     }
+    if (!paraphrase && encoder != null) {
+      throw new ParameterException(spec.commandLine(), "--encoder needs --paraphrase");
+    }
     List<ItemsFile.Item> both = itemsFile != null ? ItemsFile.read(itemsFile) : registryItems();
     List<CheckItem> items = both.stream().map(ItemsFile.Item::check).toList();
     DecontamRunner.Paraphrase para = null;
@@ -239,7 +258,7 @@ public final class DecontamCommand implements Callable<Integer> {
                 .withThreshold(paraphraseThreshold == null ? Double.NaN : paraphraseThreshold);
         para =
             new DecontamRunner.Paraphrase(
-                both.stream().map(ItemsFile.Item::paraphrase).toList(), ps);
+                both.stream().map(ItemsFile.Item::paraphrase).toList(), ps, encoder, encoderDevice);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }

@@ -1,5 +1,6 @@
 package evalh.decontam.cli;
 
+import evalh.core.embed.SentenceEncoder;
 import evalh.decontam.check.CheckItem;
 import evalh.decontam.check.CheckSettings;
 import evalh.decontam.check.ItemChecker;
@@ -15,6 +16,7 @@ import evalh.decontam.index.IndexState;
 import evalh.decontam.index.IndexTrust;
 import evalh.decontam.index.NgramIndex;
 import evalh.decontam.index.ShardManifest;
+import evalh.decontam.paraphrase.Encoders;
 import evalh.decontam.paraphrase.ParaphraseChecker;
 import evalh.decontam.paraphrase.ParaphraseItem;
 import evalh.decontam.paraphrase.WindowIndex;
@@ -72,8 +74,14 @@ final class DecontamRunner {
    * The paraphrase pass of {@code --paraphrase}.
    *
    * @param items the same items as the n-gram pass, question and gold answer apart
+   * @param encoder {@code --encoder}, or null
+   * @param device {@code --encoder-device}
    */
-  record Paraphrase(List<ParaphraseItem> items, ParaphraseChecker.Settings settings) {}
+  record Paraphrase(
+      List<ParaphraseItem> items,
+      ParaphraseChecker.Settings settings,
+      Path encoder,
+      String device) {}
 
   /**
    * Where the corpus is and how to reach it.
@@ -177,14 +185,26 @@ final class DecontamRunner {
     log.println("window index " + windows + " over " + files.size() + " corpus file(s)");
     WindowIndexer.Report built = new WindowIndexer(windows, opts, log).build(files);
     IndexCommand.printWindows(log, windows, built);
-    try (WindowIndex wi = WindowIndex.open(windows)) {
+    Path encDir = job.paraphrase().encoder();
+    SentenceEncoder enc;
+    try {
+      enc = encDir == null ? null : Encoders.open(encDir, job.paraphrase().device());
+    } catch (IllegalArgumentException e) {
+      throw new BadOption(e.getMessage(), e);
+    }
+    try (enc;
+        WindowIndex wi = WindowIndex.open(windows)) {
+      if (enc != null) {
+        log.println("encoder: " + enc.describe());
+      }
       log.printf(
           Locale.ROOT,
           "paraphrase pass: %d items against %d windows%n",
           job.paraphrase().items().size(),
           wi.windows());
       ParaphraseChecker.Result r =
-          new ParaphraseChecker(wi, job.paraphrase().settings()).check(job.paraphrase().items());
+          new ParaphraseChecker(wi, job.paraphrase().settings(), enc)
+              .check(job.paraphrase().items());
       log.printf(
           Locale.ROOT,
           "paraphrase pass: %d suspect(s), estimated false-positive rate %.4f per item; %.1f s%n",

@@ -1,5 +1,6 @@
 package evalh.decontam.paraphrase;
 
+import evalh.core.embed.SentenceEncoder;
 import evalh.decontam.check.DocHit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -77,6 +78,7 @@ public final class ParaphraseChecker {
    * @param estimatedFpr over all null items, the fraction above their task's threshold
    * @param windows windows in the index
    * @param seconds wall time of the pass
+   * @param encoder what the encoder is, or null without one
    */
   public record Result(
       List<ParaphraseItem> items,
@@ -85,7 +87,8 @@ public final class ParaphraseChecker {
       double estimatedFpr,
       Settings settings,
       long windows,
-      double seconds) {
+      double seconds,
+      String encoder) {
     public long suspects() {
       return matches.stream().filter(ParaphraseMatch::suspect).count();
     }
@@ -93,11 +96,22 @@ public final class ParaphraseChecker {
 
   private final WindowIndex index;
   private final Settings settings;
+  private final SentenceEncoder encoder;
   private final ParaphraseAnalyzer analyzer = new ParaphraseAnalyzer();
 
   public ParaphraseChecker(WindowIndex index, Settings settings) {
+    this(index, settings, null);
+  }
+
+  /**
+   * With {@code encoder} (or null), every candidate window's score becomes {@link
+   * ParaphraseScore#combine} of its lexical score and the cosine similarity of the item's and the
+   * window's embeddings; calibration then runs on the combined scores.
+   */
+  public ParaphraseChecker(WindowIndex index, Settings settings, SentenceEncoder encoder) {
     this.index = index;
     this.settings = settings;
+    this.encoder = encoder;
   }
 
   /** Checks {@code items}; their scores do not depend on the thread count. */
@@ -106,7 +120,8 @@ public final class ParaphraseChecker {
     List<List<String>> terms = items.stream().map(i -> ItemTerms.distinct(analyzer, i)).toList();
     Map<String, Integer> benchDf = ItemTerms.benchmarkDf(terms);
     int n = items.size();
-    List<Scored> real = parallel(n, i -> best(terms.get(i), benchDf, n, settings.shown()));
+    List<Scored> real =
+        parallel(n, i -> best(terms.get(i), queryText(items.get(i)), benchDf, n, settings.shown()));
     List<NullItem> nulls = nullItems(items, terms);
     if (nulls.isEmpty() && Double.isNaN(settings.threshold())) {
       throw new IllegalArgumentException(
@@ -114,7 +129,9 @@ public final class ParaphraseChecker {
               + " with one item there are none: give --paraphrase-threshold");
     }
     List<Scored> nullScored =
-        parallel(nulls.size(), i -> best(nulls.get(i).terms(), benchDf, n, 0));
+        parallel(
+            nulls.size(),
+            i -> best(nulls.get(i).terms(), String.join(" ", nulls.get(i).terms()), benchDf, n, 0));
     Map<String, List<Double>> byTask = new LinkedHashMap<>();
     items.forEach(it -> byTask.putIfAbsent(it.task(), new ArrayList<>()));
     for (int i = 0; i < nulls.size(); i++) {
@@ -154,7 +171,8 @@ public final class ParaphraseChecker {
         fpr,
         settings,
         index.windows(),
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - t0) / 1e9,
+        encoder == null ? null : encoder.describe());
   }
 
   private record Scored(double score, List<ParaphraseMatch.WindowHit> windows) {}
@@ -188,8 +206,35 @@ public final class ParaphraseChecker {
     }
   }
 
+  /** What the encoder embeds of an item: its question and gold answer. */
+  static String queryText(ParaphraseItem item) {
+    return item.answer().isEmpty() ? item.question() : item.question() + "\n" + item.answer();
+  }
+
+  /** The cosine similarity of {@code text} with each window, or null without an encoder. */
+  private double[] cosines(String text, List<WindowIndex.WindowDoc> windows) {
+    if (encoder == null) {
+      return null;
+    }
+    List<String> texts = new ArrayList<>();
+    texts.add(text);
+    windows.forEach(w -> texts.add(w.text()));
+    List<float[]> e;
+    try {
+      e = encoder.embed(texts);
+    } catch (java.io.IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
+    double[] out = new double[windows.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ParaphraseScore.cosine(e.get(0), e.get(i + 1));
+    }
+    return out;
+  }
+
   /** The best score of an item's terms over its BM25 candidates, and its best {@code keep}. */
-  private Scored best(List<String> terms, Map<String, Integer> benchDf, int items, int keep) {
+  private Scored best(
+      List<String> terms, String text, Map<String, Integer> benchDf, int items, int keep) {
     if (terms.isEmpty()) {
       return new Scored(0, List.of());
     }
@@ -200,18 +245,25 @@ public final class ParaphraseChecker {
       boosts[i] = ParaphraseScore.templateFactor(benchDf.getOrDefault(terms.get(i), 0), items);
     }
     int[] cands = index.candidates(it, boosts, settings.topK());
+    List<WindowIndex.WindowDoc> windows = new ArrayList<>();
+    for (int doc : cands) {
+      windows.add(index.window(doc));
+    }
+    double[] cos = cosines(text, windows);
     List<ParaphraseMatch.WindowHit> hits = new ArrayList<>();
     double best = 0;
-    for (int doc : cands) {
-      WindowIndex.WindowDoc w = index.window(doc);
+    for (int j = 0; j < windows.size(); j++) {
+      WindowIndex.WindowDoc w = windows.get(j);
       List<ParaphraseAnalyzer.Token> toks = analyzer.tokens(w.text());
       Set<String> set = new HashSet<>();
       toks.forEach(t -> set.add(t.term()));
       double[] credits = ParaphraseScore.credits(it, set);
-      double s = ParaphraseScore.score(it, credits);
+      double lexical = ParaphraseScore.score(it, credits);
+      double c = cos == null ? Double.NaN : cos[j];
+      double s = cos == null ? lexical : ParaphraseScore.combine(lexical, c);
       best = Math.max(best, s);
       if (keep > 0) {
-        hits.add(new ParaphraseMatch.WindowHit(w, s, s, Double.NaN, highlights(it, credits, toks)));
+        hits.add(new ParaphraseMatch.WindowHit(w, s, lexical, c, highlights(it, credits, toks)));
       }
     }
     if (keep == 0) {

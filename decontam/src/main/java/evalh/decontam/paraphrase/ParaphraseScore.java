@@ -117,4 +117,34 @@ public final class ParaphraseScore {
     }
     return num / (item.total() + SHRINK);
   }
+
+  /**
+   * The encoder's cosine similarity joined with the lexical score: their mean, the cosine clipped
+   * at 0, {@code (lexical + max(0, cos)) / 2}, in [0, 1]. A window needs both word overlap and
+   * meaning to score high, so neither a same-topic window the encoder likes nor a template twin the
+   * words match reaches 1 alone.
+   */
+  public static double combine(double lexical, double cosine) {
+    if (!Double.isFinite(cosine)) {
+      throw new IllegalArgumentException("non-finite cosine similarity " + cosine);
+    }
+    return (lexical + Math.max(0, Math.min(1, cosine))) / 2;
+  }
+
+  /** The cosine similarity of two vectors (0 when either is zero). */
+  static double cosine(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException(
+          "embeddings of different lengths " + a.length + " and " + b.length);
+    }
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+  }
 }

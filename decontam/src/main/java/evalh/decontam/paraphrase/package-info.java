@@ -40,6 +40,13 @@
  *       raised to a floor of 0.35; {@code --paraphrase-threshold} overrides it. The estimated
  *       false-positive rate is the fraction of null scores above the threshold. An item is a
  *       suspect when its score is above its task's threshold.
+ *   <li><b>Encoder</b> ({@code --encoder DIR}, optional): through core's {@link
+ *       evalh.core.embed.SentenceEncoder} seam (the first {@link
+ *       evalh.core.embed.SentenceEncoderProvider} on the class path; none is an error), the item's
+ *       question and gold answer and each candidate window are embedded, and a window's score
+ *       becomes {@code (S + max(0, cos)) / 2} ({@link
+ *       evalh.decontam.paraphrase.ParaphraseScore#combine}); null items (their terms joined by
+ *       spaces) get the same, so the threshold is calibrated on the combined score.
  * </ol>
  *
  * <h2>Traps</h2>
@@ -57,6 +64,10 @@
  *       "largest" for "maximum") are missed; the half credit for shared prefixes only covers
  *       derived forms.
  *   <li>A rephrase longer than 73 words may be split over two windows and score lower.
+ *   <li>With an encoder only the BM25 candidates are embedded: a rephrase that shares too few words
+ *       to be among the top 20 windows is not found by the encoder either. A null item's text is a
+ *       bag of terms, not a sentence, so its cosines may run lower than a real item's on unrelated
+ *       windows.
  *   <li>The analyzer id is stored in the index; changing the chain or its tables must change {@link
  *       evalh.decontam.paraphrase.ParaphraseAnalyzer#ID}, or old indexes would be queried with
  *       other terms than they hold.

@@ -61,6 +61,10 @@ final class ParaphraseSection {
       }
       d.put("window_offset", w.wordOffset());
       d.put("score", round(h.score()));
+      if (!Double.isNaN(h.cosine())) {
+        d.put("lexical", round(h.lexical()));
+        d.put("cosine", round(h.cosine()));
+      }
       d.put("snippet", w.text());
       ArrayNode hl = d.putArray("highlights");
       for (DocHit.Range r : h.highlights()) {
@@ -108,6 +112,10 @@ final class ParaphraseSection {
     o.put("threshold_floor", Calibration.FLOOR);
     o.put("null_items_per_task", s.minNullItems());
     o.put("windows_in_index", result.windows());
+    if (result.encoder() != null) {
+      o.put("encoder", result.encoder());
+      o.put("combination", "(lexical + max(0, cosine)) / 2");
+    }
     o.put(
         "score",
         "sum of idf-and-template weights of the item's question+answer terms found in the window"

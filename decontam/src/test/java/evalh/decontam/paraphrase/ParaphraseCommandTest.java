@@ -215,6 +215,50 @@ class ParaphraseCommandTest {
   }
 
   @Test
+  void encoderJoinsTheScoreThroughTheSeam() throws Exception {
+    Path report = tmp.resolve("enc");
+    Path ckpt = Files.createDirectories(tmp.resolve("ckpt"));
+    assertThat(
+            run(
+                new DecontamCommand(),
+                "--corpus",
+                corpus.toString(),
+                "--index-root",
+                tmp.resolve("indexes").toString(),
+                "--items",
+                items.toString(),
+                "--paraphrase",
+                "--encoder",
+                ckpt.toString(),
+                "--out",
+                report.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("encoder: bag-of-words test encoder");
+    JsonNode root = new ObjectMapper().readTree(report.resolve("decontam.json").toFile());
+    assertThat(root.at("/settings/paraphrase/combination").asText())
+        .isEqualTo("(lexical + max(0, cosine)) / 2");
+    JsonNode w = root.at("/tasks/sociology/items/0/paraphrase/windows/0");
+    assertThat(w.path("score").asDouble())
+        .isCloseTo(
+            (w.path("lexical").asDouble() + Math.max(0, w.path("cosine").asDouble())) / 2,
+            org.assertj.core.api.Assertions.within(2e-6));
+    assertThat(
+            run(
+                new DecontamCommand(),
+                "--corpus",
+                corpus.toString(),
+                "--items",
+                items.toString(),
+                "--encoder",
+                ckpt.toString(),
+                "--out",
+                tmp.resolve("e2").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--encoder needs --paraphrase");
+  }
+
+  @Test
   void usageErrors() {
     assertThat(
             run(
