@@ -117,7 +117,7 @@ class RephraseSetTest {
   }
 
   @Test
-  void testHalfMeetsTheF1Targets() {
+  void testHalfPrecisionRecallAndF1() {
     String report =
         table("tune")
             + table("test")
