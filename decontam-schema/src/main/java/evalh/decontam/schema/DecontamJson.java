@@ -12,12 +12,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The {@code decontam.json} format ({@value #SCHEMA}) that {@code evalh decontam} writes, and its
  * one reader. The reader needs {@code schema} (the file says which tool wrote it, and a newer
  * format is refused rather than misread), {@code tasks.<task>.items[]} with an integer {@code
- * doc_id} and a boolean {@code dirty}; other fields are the report's and are ignored here.
+ * doc_id} and a boolean {@code dirty}, and where the paraphrase pass ran, {@code paraphrase} with a
+ * boolean {@code suspect} (an addition to {@value #SCHEMA}: files without it read as before); other
+ * fields are the report's and are ignored here.
  */
 public final class DecontamJson {
   /** The value of the {@code schema} field this evalh writes and reads. */
@@ -62,6 +66,7 @@ public final class DecontamJson {
       throw new DecontamFormatException(f + ": missing object field 'tasks'");
     }
     Map<String, Map<Integer, Boolean>> items = new LinkedHashMap<>();
+    Map<String, Set<Integer>> suspects = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> t : tasks.properties()) {
       JsonNode list = t.getValue().path("items");
       if (!list.isArray()) {
@@ -78,10 +83,20 @@ public final class DecontamJson {
           throw new DecontamFormatException(where + ": missing boolean 'dirty'");
         }
         m.put(it.path("doc_id").asInt(), it.path("dirty").asBoolean());
+        JsonNode para = it.path("paraphrase");
+        if (!para.isMissingNode()) {
+          if (!para.path("suspect").isBoolean()) {
+            throw new DecontamFormatException(where + ".paraphrase: missing boolean 'suspect'");
+          }
+          Set<Integer> s = suspects.computeIfAbsent(t.getKey(), k -> new TreeSet<>());
+          if (para.path("suspect").asBoolean()) {
+            s.add(it.path("doc_id").asInt());
+          }
+        }
       }
       items.put(t.getKey(), m);
     }
-    return new DirtyLabels(f, corpusName(root), items);
+    return new DirtyLabels(f, corpusName(root), items, suspects);
   }
 
   /**

@@ -33,6 +33,31 @@ class DecontamJsonTest {
     assertThat(l.isDirty("arc", 5)).isEmpty();
   }
 
+  /** The paraphrase pass's additive field: suspects are not clean; without it nothing changes. */
+  @Test
+  void readsParaphraseSuspects() throws Exception {
+    write(
+        "{\"schema\": \"evalh.decontam/1\", \"tasks\": {\"arc\": {\"items\": [{\"doc_id\": 3,"
+            + " \"dirty\": true, \"paraphrase\": {\"suspect\": false}}, {\"doc_id\": 4,"
+            + " \"dirty\": false, \"paraphrase\": {\"suspect\": true, \"score\": 0.7}},"
+            + " {\"doc_id\": 5, \"dirty\": false, \"paraphrase\": {\"suspect\": false}}]},"
+            + " \"obqa\": {\"items\": [{\"doc_id\": 0, \"dirty\": false}]}}}");
+    DirtyLabels l = DecontamJson.read(tmp);
+    assertThat(l.dirtyIds("arc")).containsExactly(3);
+    assertThat(l.notCleanIds("arc")).containsExactly(3, 4);
+    assertThat(l.isNotClean("arc", 4)).contains(true);
+    assertThat(l.isNotClean("arc", 5)).contains(false);
+    assertThat(l.isNotClean("arc", 9)).isEmpty();
+    assertThat(l.hasParaphrase("arc")).isTrue();
+    assertThat(l.hasParaphrase("obqa")).isFalse();
+    assertThat(l.notCleanIds("obqa")).isEmpty();
+    write(
+        "{\"schema\": \"evalh.decontam/1\", \"tasks\": {\"t\": {\"items\": [{\"doc_id\": 1,"
+            + " \"dirty\": false, \"paraphrase\": {\"suspect\": \"yes\"}}]}}}");
+    assertThatThrownBy(() -> DecontamJson.read(tmp))
+        .hasMessageContaining("tasks.t.items[0].paraphrase: missing boolean 'suspect'");
+  }
+
   /** Both former readers' rules at once: the schema is required, and ids are integers. */
   @Test
   void schemaIsRequiredByEveryCommand() throws Exception {

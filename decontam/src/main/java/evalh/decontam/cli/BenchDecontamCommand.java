@@ -10,12 +10,18 @@ import evalh.decontam.bench.RepresentationBench;
 import evalh.decontam.check.CheckSettings;
 import evalh.decontam.check.ItemChecker;
 import evalh.decontam.check.ItemMatch;
+import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.engine.DistributedEngine;
 import evalh.decontam.engine.DistributedEngines;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.BuildReport;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.NgramIndex;
+import evalh.decontam.paraphrase.ParaphraseChecker;
+import evalh.decontam.paraphrase.ParaphraseItem;
+import evalh.decontam.paraphrase.WindowIndex;
+import evalh.decontam.paraphrase.WindowIndexer;
+import evalh.decontam.paraphrase.WindowOptions;
 import evalh.decontam.report.DecontamReport;
 import evalh.decontam.scan.LocalScan;
 import evalh.decontam.text.NgramScheme;
@@ -126,6 +132,15 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       names = "--spark-index",
       description = "With --spark-masters: also build the sharded index with Spark at each master.")
   boolean sparkIndex;
+
+  @Option(
+      names = "--paraphrase",
+      description =
+          "Also build the paraphrase pass's window index (1 thread per --threads) and check all"
+              + " items against it (each item's question and choices as its query text, since the"
+              + " generated items keep no separate question): build GB/h per thread, bytes per"
+              + " corpus word, check seconds with the null calibration.")
+  boolean paraphrase;
 
   @Option(
       names = "--no-scan",
@@ -257,6 +272,9 @@ public final class BenchDecontamCommand implements Callable<Integer> {
         out.flush();
       }
     }
+    if (paraphrase) {
+      res.set("paraphrase", paraphraseBench(corpus, out));
+    }
     if (!noScan) {
       enginesAgree &= localScan(corpus, localItems, res, out);
     }
@@ -327,6 +345,69 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  private ObjectNode paraphraseBench(BenchCorpus corpus, PrintWriter out) throws IOException {
+    Path dir = work.resolve("windows");
+    IOUtils.rm(dir);
+    long cpu0 = processCpuNanos();
+    WindowIndexer.Report r =
+        new WindowIndexer(
+                dir,
+                WindowOptions.of(List.of("text"), "id", threads),
+                new PrintWriter(new StringWriter()))
+            .build(corpus.shards().stream().map(CorpusFile::local).toList());
+    double cpuSecs = (processCpuNanos() - cpu0) / 1e9;
+    long bytes = IndexCommand.directorySize(dir);
+    double gbh = corpus.bytes() / 1e9 / (r.seconds() / 3600) / threads;
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("build_seconds", r.seconds());
+    o.put("gb_per_hour_per_thread", gbh);
+    o.put("process_cpu_seconds", cpuSecs);
+    o.put("windows", r.windows());
+    o.put("words", r.words());
+    o.put("index_bytes", bytes);
+    o.put("bytes_per_word", (double) bytes / r.words());
+    out.printf(
+        Locale.ROOT,
+        "paraphrase: window index build %.1f s = %.2f GB/h/thread; %d windows over %d words;"
+            + " index %s = %.2f bytes/word%n",
+        r.seconds(),
+        gbh,
+        r.windows(),
+        r.words(),
+        IndexCommand.humanBytes(bytes),
+        (double) bytes / r.words());
+    out.flush();
+    List<ParaphraseItem> items =
+        corpus.items().stream()
+            .map(i -> new ParaphraseItem(i.task(), i.docId(), i.text(), i.answer()))
+            .toList();
+    try (WindowIndex index = WindowIndex.open(dir)) {
+      ParaphraseChecker.Result res =
+          new ParaphraseChecker(index, ParaphraseChecker.Settings.defaults().withThreads(threads))
+              .check(items);
+      long planted = corpus.planted().stream().filter(i -> res.matches().get(i).suspect()).count();
+      int nulls = res.calibrations().values().stream().mapToInt(c -> c.nullItems()).sum();
+      o.put("check_seconds", res.seconds());
+      o.put("null_items", nulls);
+      o.put("suspects", res.suspects());
+      o.put("planted_suspects", planted);
+      o.put("estimated_fpr", res.estimatedFpr());
+      out.printf(
+          Locale.ROOT,
+          "paraphrase: checked %d items (+ %d null items) in %.2f s; %d suspects, %d/%d planted;"
+              + " estimated FPR %.4f%n",
+          items.size(),
+          nulls,
+          res.seconds(),
+          res.suspects(),
+          planted,
+          corpus.planted().size(),
+          res.estimatedFpr());
+      out.flush();
+    }
+    return o;
   }
 
   /**

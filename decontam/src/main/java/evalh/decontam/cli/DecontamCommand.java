@@ -4,6 +4,8 @@ import evalh.decontam.check.CheckItem;
 import evalh.decontam.check.CheckSettings;
 import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.index.BuildOptions;
+import evalh.decontam.paraphrase.ParaphraseChecker;
+import evalh.decontam.paraphrase.ParaphraseItem;
 import evalh.tasks.BenchmarkItem;
 import evalh.tasks.BenchmarkItems;
 import java.io.IOException;
@@ -172,6 +174,49 @@ public final class DecontamCommand implements Callable<Integer> {
               + " then says partial in its summary. Default: such an index is an error.")
   boolean allowPartial;
 
+  @Option(
+      names = "--paraphrase",
+      description =
+          "Also run the paraphrase pass: a Lucene window index of the corpus (English analysis,"
+              + " BM25; built once beside the n-gram index, in <index>/paraphrase) gives each item's"
+              + " best windows, scored by a rephrase-robust similarity in [0, 1]; an item above its"
+              + " task's calibrated threshold is a suspect (not clean for run --decontam).")
+  boolean paraphrase;
+
+  @Option(
+      names = "--paraphrase-threshold",
+      paramLabel = "X",
+      description =
+          "With --paraphrase: call items with a score above X suspects (default: calibrated per"
+              + " task from null items at --paraphrase-fpr; the estimated false-positive rate at X"
+              + " is still reported).")
+  Double paraphraseThreshold;
+
+  @Option(
+      names = "--paraphrase-fpr",
+      paramLabel = "RATE",
+      defaultValue = "0.01",
+      description =
+          "With --paraphrase: target false-positive rate per item of the calibrated threshold"
+              + " (default: ${DEFAULT-VALUE}).")
+  double paraphraseFpr;
+
+  @Option(
+      names = "--encoder",
+      paramLabel = "DIR",
+      description =
+          "With --paraphrase: a local sentence-transformers checkpoint of the BERT family; each"
+              + " candidate window's score becomes (lexical + max(0, cosine)) / 2 of the item's and"
+              + " the window's embeddings. Needs the engine's sentence encoder on the class path.")
+  Path encoder;
+
+  @Option(
+      names = "--encoder-device",
+      paramLabel = "DEVICE",
+      defaultValue = "cpu",
+      description = "With --encoder: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
+  String encoderDevice;
+
   @Mixin SchemeOptions scheme;
 
   @Override
@@ -186,7 +231,39 @@ public final class DecontamCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    List<CheckItem> items = itemsFile != null ? ItemsFile.read(itemsFile) : registryItems();
+    if (!paraphrase
+        && (paraphraseThreshold != null
+            || spec.commandLine().getParseResult().hasMatchedOption("--paraphrase-fpr"))) {
+      throw new ParameterException(
+          spec.commandLine(), "--paraphrase-threshold and --paraphrase-fpr need --paraphrase");
+    }
+    if (!paraphrase && encoder != null) {
+      throw new ParameterException(spec.commandLine(), "--encoder needs --paraphrase");
+    }
+    List<ItemsFile.Item> both = itemsFile != null ? ItemsFile.read(itemsFile) : registryItems();
+    List<CheckItem> items = both.stream().map(ItemsFile.Item::check).toList();
+    DecontamRunner.Paraphrase para = null;
+    if (paraphrase) {
+      if (!engine.equals("local")) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--paraphrase runs on the local engine only (a Lucene window index); --engine "
+                + engine
+                + " does not run it yet");
+      }
+      try {
+        ParaphraseChecker.Settings ps =
+            ParaphraseChecker.Settings.defaults()
+                .withFpr(paraphraseFpr)
+                .withThreads(scheme.threads())
+                .withThreshold(paraphraseThreshold == null ? Double.NaN : paraphraseThreshold);
+        para =
+            new DecontamRunner.Paraphrase(
+                both.stream().map(ItemsFile.Item::paraphrase).toList(), ps, encoder, encoderDevice);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+    }
     if (items.isEmpty()) {
       throw new IllegalArgumentException(
           "no multiple-choice items for " + (task != null ? task : itemsFile));
@@ -204,7 +281,7 @@ public final class DecontamCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--partitions must be >= 0");
       }
     }
-    DecontamRunner.Job job = new DecontamRunner.Job(log, items, settings, title, outDir, t0);
+    DecontamRunner.Job job = new DecontamRunner.Job(log, items, settings, title, outDir, t0, para);
     DecontamRunner.Corpus where =
         new DecontamRunner.Corpus(
             corpus,
@@ -239,10 +316,15 @@ public final class DecontamCommand implements Callable<Integer> {
     return CorpusFiles.hasScheme(location) ? null : Path.of(location);
   }
 
-  private List<CheckItem> registryItems() {
-    List<CheckItem> out = new ArrayList<>();
+  private List<ItemsFile.Item> registryItems() {
+    List<ItemsFile.Item> out = new ArrayList<>();
     for (BenchmarkItem i : BenchmarkItems.load(task, dataDir)) {
-      out.add(CheckItem.multipleChoice(i.task(), i.docId(), i.question(), i.choices(), i.gold()));
+      String answer =
+          i.gold() >= 0 && i.gold() < i.choices().size() ? i.choices().get(i.gold()) : "";
+      out.add(
+          new ItemsFile.Item(
+              CheckItem.multipleChoice(i.task(), i.docId(), i.question(), i.choices(), i.gold()),
+              new ParaphraseItem(i.task(), i.docId(), i.question(), answer)));
     }
     return out;
   }

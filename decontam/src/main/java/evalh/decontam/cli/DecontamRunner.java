@@ -1,18 +1,27 @@
 package evalh.decontam.cli;
 
+import evalh.core.embed.SentenceEncoder;
 import evalh.decontam.check.CheckItem;
 import evalh.decontam.check.CheckSettings;
 import evalh.decontam.check.ItemChecker;
 import evalh.decontam.check.ItemMatch;
 import evalh.decontam.check.SkippedCheck;
+import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.engine.DistributedEngine;
 import evalh.decontam.engine.DistributedEngines;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.CorpusIndexer;
+import evalh.decontam.index.IndexState;
 import evalh.decontam.index.IndexTrust;
 import evalh.decontam.index.NgramIndex;
 import evalh.decontam.index.ShardManifest;
+import evalh.decontam.paraphrase.Encoders;
+import evalh.decontam.paraphrase.ParaphraseChecker;
+import evalh.decontam.paraphrase.ParaphraseItem;
+import evalh.decontam.paraphrase.WindowIndex;
+import evalh.decontam.paraphrase.WindowIndexer;
+import evalh.decontam.paraphrase.WindowOptions;
 import evalh.decontam.report.CorpusSource;
 import evalh.decontam.report.DecontamReport;
 import evalh.decontam.schema.DecontamJson;
@@ -50,6 +59,7 @@ final class DecontamRunner {
    *
    * @param spec the task spec or items file name the report is titled with
    * @param t0 when the command started ({@link System#nanoTime()})
+   * @param paraphrase the paraphrase pass, or null without {@code --paraphrase}
    */
   record Job(
       PrintWriter log,
@@ -57,7 +67,21 @@ final class DecontamRunner {
       CheckSettings settings,
       String spec,
       Path outDir,
-      long t0) {}
+      long t0,
+      Paraphrase paraphrase) {}
+
+  /**
+   * The paraphrase pass of {@code --paraphrase}.
+   *
+   * @param items the same items as the n-gram pass, question and gold answer apart
+   * @param encoder {@code --encoder}, or null
+   * @param device {@code --encoder-device}
+   */
+  record Paraphrase(
+      List<ParaphraseItem> items,
+      ParaphraseChecker.Settings settings,
+      Path encoder,
+      String device) {}
 
   /**
    * Where the corpus is and how to reach it.
@@ -119,6 +143,8 @@ final class DecontamRunner {
               index.numDocs());
       ItemChecker checker = new ItemChecker(index, job.settings(), job.log());
       List<ItemMatch> matches = checker.check(job.items());
+      ParaphraseChecker.Result para =
+          job.paraphrase() == null ? null : paraphrase(indexDir, index.state());
       CorpusSource source =
           new CorpusSource.Index(
               engine,
@@ -127,9 +153,66 @@ final class DecontamRunner {
               index.state().files.size(),
               index.shards(),
               index.scheme());
-      writeReport(source, trust.unfinished(), checker.skipped(), matches);
+      writeReport(source, trust.unfinished(), checker.skipped(), matches, para);
     }
     return 0;
+  }
+
+  /**
+   * Builds or extends the window index in {@code <indexDir>/paraphrase} over the n-gram index's
+   * finished corpus files (nothing is re-read when it is up to date), then runs the paraphrase
+   * pass.
+   */
+  private ParaphraseChecker.Result paraphrase(Path indexDir, IndexState state) throws IOException {
+    PrintWriter log = job.log();
+    Path windows = indexDir.resolve(WindowIndexer.DIR);
+    List<CorpusFile> files = new ArrayList<>();
+    for (IndexState.FileEntry f : state.files) {
+      if (!f.done()) {
+        continue;
+      }
+      if (CorpusFiles.hasScheme(f.path)) {
+        throw new IllegalArgumentException(
+            "--paraphrase reads the corpus files into a window index on this machine, but "
+                + f.path
+                + " is not a local path; copy the corpus here and index it with evalh index"
+                + " --paraphrase");
+      }
+      files.add(CorpusFile.local(Path.of(f.path)));
+    }
+    WindowOptions opts =
+        WindowOptions.of(state.textFields, state.idField, job.paraphrase().settings().threads());
+    log.println("window index " + windows + " over " + files.size() + " corpus file(s)");
+    WindowIndexer.Report built = new WindowIndexer(windows, opts, log).build(files);
+    IndexCommand.printWindows(log, windows, built);
+    Path encDir = job.paraphrase().encoder();
+    SentenceEncoder enc;
+    try {
+      enc = encDir == null ? null : Encoders.open(encDir, job.paraphrase().device());
+    } catch (IllegalArgumentException e) {
+      throw new BadOption(e.getMessage(), e);
+    }
+    try (enc;
+        WindowIndex wi = WindowIndex.open(windows)) {
+      if (enc != null) {
+        log.println("encoder: " + enc.describe());
+      }
+      log.printf(
+          Locale.ROOT,
+          "paraphrase pass: %d items against %d windows%n",
+          job.paraphrase().items().size(),
+          wi.windows());
+      ParaphraseChecker.Result r =
+          new ParaphraseChecker(wi, job.paraphrase().settings(), enc)
+              .check(job.paraphrase().items());
+      log.printf(
+          Locale.ROOT,
+          "paraphrase pass: %d suspect(s), estimated false-positive rate %.4f per item; %.1f s%n",
+          r.suspects(),
+          r.estimatedFpr(),
+          r.seconds());
+      return r;
+    }
   }
 
   private int distributed() throws IOException {
@@ -176,7 +259,7 @@ final class DecontamRunner {
               scan.bytes(),
               scan.seconds(),
               opts.scheme());
-      writeReport(source, List.of(), checker.skipped(), matches);
+      writeReport(source, List.of(), checker.skipped(), matches, null);
       return 0;
     }
   }
@@ -186,7 +269,8 @@ final class DecontamRunner {
       CorpusSource source,
       List<String> unfinished,
       List<SkippedCheck> skipped,
-      List<ItemMatch> matches)
+      List<ItemMatch> matches,
+      ParaphraseChecker.Result paraphrase)
       throws IOException {
     LinkedHashSet<String> tasks = new LinkedHashSet<>();
     job.items().forEach(i -> tasks.add(i.task()));
@@ -199,19 +283,21 @@ final class DecontamRunner {
             .skipped(skipped)
             .group(job.spec(), new ArrayList<>(tasks))
             .addAll(matches)
+            .paraphrase(paraphrase)
             .build();
     report.write(job.outDir());
     DecontamReport.Summary s = report.summary();
     PrintWriter log = job.log();
     log.printf(
         Locale.ROOT,
-        "%d items in %d task(s): %d dirty (%.2f%%), %d answer leaks, %d short; %.1f s%n",
+        "%d items in %d task(s): %d dirty (%.2f%%), %d answer leaks, %d short%s; %.1f s%n",
         s.items(),
         tasks.size(),
         s.dirty(),
         s.percentDirty(),
         s.answerLeaks(),
         s.isShort(),
+        paraphrase == null ? "" : ", " + paraphrase.suspects() + " paraphrase suspects",
         (System.nanoTime() - job.t0()) / 1e9);
     log.println(
         "wrote "

@@ -1,10 +1,14 @@
 package evalh.decontam.cli;
 
+import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.BuildReport;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.IndexState;
+import evalh.decontam.paraphrase.WindowIndexState;
+import evalh.decontam.paraphrase.WindowIndexer;
+import evalh.decontam.paraphrase.WindowOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -50,6 +54,14 @@ public final class IndexCommand implements Callable<Integer> {
       description = "Index directory, e.g. indexes/dclm.")
   Path out;
 
+  @Option(
+      names = "--paraphrase",
+      description =
+          "Also build (or extend) the paraphrase pass's window index in <out>/paraphrase: the"
+              + " documents cut into overlapping windows of 96 words (step 24), English analysis,"
+              + " BM25 (see evalh decontam --paraphrase).")
+  boolean paraphrase;
+
   @Mixin SchemeOptions scheme;
 
   @Override
@@ -66,11 +78,40 @@ public final class IndexCommand implements Callable<Integer> {
     OutputDirectories.requireDirectory(spec.commandLine(), "--out", this.out);
     BuildReport r = new CorpusIndexer(this.out, opts, out).build(files);
     print(out, this.out, r);
+    if (paraphrase) {
+      Path windows = this.out.resolve(WindowIndexer.DIR);
+      WindowIndexer.Report w =
+          new WindowIndexer(
+                  windows, WindowOptions.of(opts.textFields(), opts.idField(), opts.threads()), out)
+              .build(files.stream().map(CorpusFile::local).toList());
+      printWindows(out, windows, w);
+    }
     return 0;
   }
 
+  static void printWindows(PrintWriter out, Path dir, WindowIndexer.Report r) throws IOException {
+    long bytes = directorySize(dir);
+    long words = 0;
+    WindowIndexState st = WindowIndexer.existing(dir);
+    for (var f : st.files) {
+      words += f.stats == null ? 0 : f.stats.tokens;
+    }
+    out.printf(
+        Locale.ROOT,
+        "window index: %d file(s) indexed (%d skipped as unchanged), %d words in %.1f s; %s now"
+            + " holds %d windows, %.2f bytes per corpus word (%s)%n",
+        r.indexed().size(),
+        r.skipped().size(),
+        r.words(),
+        r.seconds(),
+        dir,
+        r.windows(),
+        words == 0 ? 0.0 : (double) bytes / words,
+        humanBytes(bytes));
+  }
+
   static void print(PrintWriter out, Path indexDir, BuildReport r) throws IOException {
-    long bytes = directorySize(indexDir);
+    long bytes = directorySize(indexDir) - directorySize(indexDir.resolve(WindowIndexer.DIR));
     IndexState st = CorpusIndexer.existing(indexDir);
     long allTokens =
         st.files.stream().filter(f -> f.stats != null).mapToLong(f -> f.stats.tokens).sum();
@@ -100,6 +141,9 @@ public final class IndexCommand implements Callable<Integer> {
 
   /** Bytes of the regular files under {@code dir} (a sharded index's shards included). */
   static long directorySize(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }

@@ -3,6 +3,7 @@ package evalh.decontam.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import evalh.decontam.check.CheckItem;
+import evalh.decontam.paraphrase.ParaphraseItem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -27,9 +28,12 @@ final class ItemsFile {
 
   private ItemsFile() {}
 
-  static List<CheckItem> read(Path file) throws IOException {
+  /** One item as the n-gram pass and the paraphrase pass check it. */
+  record Item(CheckItem check, ParaphraseItem paraphrase) {}
+
+  static List<Item> read(Path file) throws IOException {
     byte[] all = Files.readAllBytes(file);
-    List<CheckItem> out = new ArrayList<>();
+    List<Item> out = new ArrayList<>();
     Map<String, Integer> firstLine = new HashMap<>();
     CharsetDecoder utf8 =
         StandardCharsets.UTF_8
@@ -50,7 +54,8 @@ final class ItemsFile {
       if (line.isBlank()) {
         continue;
       }
-      CheckItem item = parse(line, where);
+      Item parsed = parse(line, where);
+      CheckItem item = parsed.check();
       String key = item.task() + "\u0000" + item.docId();
       Integer first = firstLine.putIfAbsent(key, no);
       if (first != null) {
@@ -64,7 +69,7 @@ final class ItemsFile {
                 + first
                 + "); doc ids must be unique within a task");
       }
-      out.add(item);
+      out.add(parsed);
     }
     return out;
   }
@@ -98,7 +103,7 @@ final class ItemsFile {
             b & 0xff));
   }
 
-  private static CheckItem parse(String line, String where) {
+  private static Item parse(String line, String where) {
     JsonNode n;
     try {
       n = JSON.readTree(line);
@@ -166,7 +171,10 @@ final class ItemsFile {
               + cs.size()
               + " choices)");
     }
-    return CheckItem.multipleChoice(
-        n.get("task").asText(), id.asInt(), n.get("question").asText(), cs, gold);
+    String task = n.get("task").asText();
+    String question = n.get("question").asText();
+    return new Item(
+        CheckItem.multipleChoice(task, id.asInt(), question, cs, gold),
+        new ParaphraseItem(task, id.asInt(), question, cs.get(gold)));
   }
 }

@@ -119,7 +119,9 @@ public final class CorpusIndexer {
           "write\\.lock|segments(_[0-9a-z]+)?|pending_segments_[0-9a-z]+|_[a-z0-9]+(_.*)?\\..*"
               + "|"
               + java.util.regex.Pattern.quote(IndexState.MIRROR_FILE)
-              + "|\\.evalh-index.*\\.tmp");
+              + "|\\.evalh-index.*\\.tmp"
+              // the paraphrase pass's window index (evalh index --paraphrase)
+              + "|paraphrase");
 
   /** Indexes local {@code files} (sorted, absolute) into the index directory. */
   public BuildReport build(List<Path> files) throws IOException {

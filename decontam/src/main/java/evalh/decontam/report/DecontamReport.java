@@ -11,6 +11,8 @@ import evalh.decontam.check.DocHit;
 import evalh.decontam.check.ItemMatch;
 import evalh.decontam.check.Llama2Buckets;
 import evalh.decontam.check.SkippedCheck;
+import evalh.decontam.paraphrase.ParaphraseChecker;
+import evalh.decontam.paraphrase.ParaphraseMatch;
 import evalh.decontam.schema.DecontamJson;
 import evalh.decontam.text.NgramScheme;
 import java.io.IOException;
@@ -45,6 +47,7 @@ public final class DecontamReport {
   private final Map<String, LabelCounts> taskCounts;
   private final Map<String, LabelCounts> groupCounts;
   private final Map<String, List<String>> groups;
+  private final ParaphraseSection paraphrase;
 
   private DecontamReport(
       ObjectNode root,
@@ -57,8 +60,10 @@ public final class DecontamReport {
       Map<String, List<ItemMatch>> byTask,
       Map<String, LabelCounts> taskCounts,
       Map<String, LabelCounts> groupCounts,
-      Map<String, List<String>> groups) {
+      Map<String, List<String>> groups,
+      ParaphraseSection paraphrase) {
     this.root = root;
+    this.paraphrase = paraphrase;
     this.taskSpec = taskSpec;
     this.source = source;
     this.settings = settings;
@@ -84,6 +89,13 @@ public final class DecontamReport {
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private final Map<String, List<ItemMatch>> byTask = new LinkedHashMap<>();
     private final List<SkippedCheck> skipped = new ArrayList<>();
+    private ParaphraseChecker.Result paraphrase;
+
+    /** The paraphrase pass's verdicts ({@code decontam --paraphrase}), or null. */
+    public Builder paraphrase(ParaphraseChecker.Result r) {
+      this.paraphrase = r;
+      return this;
+    }
 
     public Builder taskSpec(String spec) {
       this.taskSpec = spec;
@@ -151,12 +163,16 @@ public final class DecontamReport {
             ts.stream().filter(tc::containsKey).forEach(t -> c.add(tc.get(t)));
             gc.put(g, c);
           });
+      ParaphraseSection para = paraphrase == null ? null : new ParaphraseSection(paraphrase);
       ObjectNode root = JsonNodeFactory.instance.objectNode();
       root.put("schema", SCHEMA);
       root.put("created", Instant.now().toString());
       root.put("task_spec", taskSpec);
       root.set("index", source.toJson());
       root.set("settings", settingsJson(settings));
+      if (para != null) {
+        ((ObjectNode) root.get("settings")).set("paraphrase", para.settings());
+      }
       ArrayNode sk = root.putArray("skipped_checks");
       for (SkippedCheck s : skipped) {
         ObjectNode o = sk.addObject();
@@ -170,6 +186,9 @@ public final class DecontamReport {
       tc.values().forEach(all::add);
       ObjectNode summary = all.toJson();
       summary.put("partial", !unfinished.isEmpty());
+      if (para != null) {
+        summary.set("paraphrase", para.counts(null));
+      }
       if (!unfinished.isEmpty()) {
         ArrayNode u = summary.putArray("unfinished_files");
         unfinished.forEach(u::add);
@@ -187,10 +206,23 @@ public final class DecontamReport {
       byTask.forEach(
           (t, ms) -> {
             ObjectNode o = tc.get(t).toJson();
+            if (para != null) {
+              o.set("paraphrase", para.counts(t));
+            }
+            // clean: neither dirty nor a paraphrase suspect
             ArrayNode clean = o.putArray("clean_doc_ids");
-            ms.stream().filter(m -> !m.dirty()).forEach(m -> clean.add(m.docId()));
+            ms.stream()
+                .filter(m -> !m.dirty() && !suspect(para, m))
+                .forEach(m -> clean.add(m.docId()));
             ArrayNode items = o.putArray("items");
-            ms.forEach(m -> items.add(item(m)));
+            for (ItemMatch m : ms) {
+              ObjectNode it = item(m);
+              ParaphraseMatch pm = para == null ? null : para.match(m.task(), m.docId());
+              if (pm != null) {
+                it.set("paraphrase", ParaphraseSection.item(pm));
+              }
+              items.add(it);
+            }
             tasks.set(t, o);
           });
       return new DecontamReport(
@@ -204,7 +236,16 @@ public final class DecontamReport {
           byTask,
           tc,
           gc,
-          groups);
+          groups,
+          para);
+    }
+
+    private static boolean suspect(ParaphraseSection para, ItemMatch m) {
+      if (para == null) {
+        return false;
+      }
+      ParaphraseMatch pm = para.match(m.task(), m.docId());
+      return pm != null && pm.suspect();
     }
   }
 
@@ -391,6 +432,9 @@ public final class DecontamReport {
         }
       }
       sb.append('\n');
+    }
+    if (paraphrase != null) {
+      paraphrase.markdown(sb);
     }
     return sb.toString();
   }

@@ -61,27 +61,56 @@ public final class Checkpoint implements AutoCloseable {
     }
     List<Path> shardPaths = shardPaths(dir);
     ModelConfig config = ModelConfig.read(configPath);
-    List<SafetensorsFile> files = new ArrayList<>();
+    Weights weights = Weights.open(dir, shardPaths);
     try {
-      Map<String, TensorInfo> all = new TreeMap<>();
-      for (Path p : shardPaths) {
-        SafetensorsFile f = SafetensorsFile.open(p);
-        files.add(f);
-        for (TensorInfo t : f.tensors().values()) {
-          TensorInfo prev = all.put(t.name(), t);
-          if (prev != null) {
-            throw new CheckpointException(
-                "tensor '" + t.name() + "' is stored twice: in " + prev.file() + " and " + p);
+      validate(dir, config, weights.tensors());
+      return new Checkpoint(
+          dir, config, weights.files(), weights.tensors(), fingerprint(configPath, shardPaths));
+    } catch (RuntimeException e) {
+      weights.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The safetensors weights of a checkpoint directory, whatever model they belong to: {@code
+   * model.safetensors} or the shards of {@code model.safetensors.index.json} (each tensor stored
+   * once, where the index says), every tensor by name. Pickle checkpoints are refused. Closing it
+   * unmaps the files.
+   */
+  public record Weights(List<SafetensorsFile> files, Map<String, TensorInfo> tensors)
+      implements AutoCloseable {
+    /** Opens and validates the safetensors files of {@code dir}. */
+    public static Weights open(Path dir) {
+      return open(dir, shardPaths(dir));
+    }
+
+    private static Weights open(Path dir, List<Path> shardPaths) {
+      List<SafetensorsFile> files = new ArrayList<>();
+      try {
+        Map<String, TensorInfo> all = new TreeMap<>();
+        for (Path p : shardPaths) {
+          SafetensorsFile f = SafetensorsFile.open(p);
+          files.add(f);
+          for (TensorInfo t : f.tensors().values()) {
+            TensorInfo prev = all.put(t.name(), t);
+            if (prev != null) {
+              throw new CheckpointException(
+                  "tensor '" + t.name() + "' is stored twice: in " + prev.file() + " and " + p);
+            }
           }
         }
+        checkIndex(dir, all);
+        return new Weights(List.copyOf(files), all);
+      } catch (RuntimeException e) {
+        files.forEach(SafetensorsFile::close);
+        throw e;
       }
-      checkIndex(dir, all);
-      validate(dir, config, all);
-      return new Checkpoint(
-          dir, config, List.copyOf(files), all, fingerprint(configPath, shardPaths));
-    } catch (RuntimeException e) {
+    }
+
+    @Override
+    public void close() {
       files.forEach(SafetensorsFile::close);
-      throw e;
     }
   }
 

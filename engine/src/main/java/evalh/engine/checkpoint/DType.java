@@ -28,6 +28,18 @@ public enum DType {
     return this == F32 || this == F16 || this == BF16;
   }
 
+  /** The dtype most of {@code tensors}' bytes are stored in (F32 when there are none). */
+  public static DType mostBytes(java.util.Collection<TensorInfo> tensors) {
+    java.util.Map<DType, Long> bytes = new java.util.EnumMap<>(DType.class);
+    for (TensorInfo t : tensors) {
+      bytes.merge(t.dtype(), t.data().byteSize(), Long::sum);
+    }
+    return bytes.entrySet().stream()
+        .max(java.util.Map.Entry.comparingByValue())
+        .map(java.util.Map.Entry::getKey)
+        .orElse(F32);
+  }
+
   /** Parses a safetensors dtype string ({@code "BF16"}), or null when unknown. */
   public static DType fromSafetensors(String s) {
     for (DType d : values()) {

@@ -301,11 +301,11 @@ public final class Transformer<T> implements ScoringModel {
           capture.keys.add(rt.keep(k));
           capture.values.add(rt.keep(v));
         }
-        if (prefix != null) {
-          k = rt.withPrefix(prefix.keys.get(i), k);
-          v = rt.withPrefix(prefix.values.get(i), v);
-        }
-        T a = rt.linear(rt.attention(q, k, v, mask), l.wo(), l.bo());
+        T att =
+            prefix == null
+                ? rt.attention(q, k, v, mask)
+                : rt.attention(q, prefix.keys.get(i), prefix.values.get(i), k, v, mask);
+        T a = rt.linear(att, l.wo(), l.bo());
         a = norm(a, l.attnOutNorm(), null);
         if (cfg.parallelResidual()) {
           h = rt.add(rt.add(h, a), mlp(l, norm(h, l.mlpNorm(), l.mlpNormBias())));

@@ -500,6 +500,14 @@ public final class DjlRuntime implements TensorRuntime<NDArray>, MatmulPeak {
   }
 
   @Override
+  public float[] toFloats(NDArray x) {
+    try (NDManager tmp = current().newSubManager()) {
+      NDArray f = track(tmp, x.toType(DataType.FLOAT32, true));
+      return f.toFloatArray();
+    }
+  }
+
+  @Override
   public long freeMemoryBytes() {
     if (device.isGpu()) {
       java.lang.management.MemoryUsage m = ai.djl.util.cuda.CudaUtils.getGpuMemory(device);

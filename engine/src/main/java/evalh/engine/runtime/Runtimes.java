@@ -11,14 +11,22 @@ public final class Runtimes {
   /**
    * {@code --runtime auto}: {@code torch} when it is the only runtime that can do what was asked
    * (bfloat16; a CUDA device with the PyTorch the machine has, DJL's CUDA build being a download)
-   * or a libtorch was named ({@code --torch}, {@code EVALH_TORCH}); {@code djl} otherwise, until
-   * TorchRuntime is measured within 10% of DJL's float32 throughput (README, Tensor runtimes).
+   * or a libtorch was named ({@code --torch}, {@code EVALH_TORCH}); {@code djl} otherwise (float32
+   * on the CPU). With cascade attention TorchRuntime's median float32 throughput is at or above
+   * DJL's on every bench workload (README, Tensor runtimes); DJL stays the default until it is
+   * removed.
    */
   static String auto(String torch, String dtype, String envTorch, String device) {
     String d = dtype == null ? "" : dtype.trim().toLowerCase(Locale.ROOT);
     boolean named =
         (torch != null && !torch.isBlank()) || (envTorch != null && !envTorch.isBlank());
     return named || d.equals("bfloat16") || d.equals("bf16") || isCuda(device) ? "torch" : "djl";
+  }
+
+  /** The runtime {@link #open} opens for these options: {@code torch} or {@code djl}. */
+  public static String choose(String runtime, String torch, String dtype, String device) {
+    String r = runtime == null ? "auto" : runtime.trim().toLowerCase(Locale.ROOT);
+    return r.equals("auto") ? auto(torch, dtype, System.getenv("EVALH_TORCH"), device) : r;
   }
 
   /** Whether {@code device} names a CUDA device ({@code cuda} or {@code cuda:N}). */
@@ -39,10 +47,7 @@ public final class Runtimes {
    */
   public static TensorRuntime<?> open(
       String runtime, String torch, String device, String dtype, DType stored, PrintStream notes) {
-    String r = runtime == null ? "auto" : runtime.trim().toLowerCase(Locale.ROOT);
-    if (r.equals("auto")) {
-      r = auto(torch, dtype, System.getenv("EVALH_TORCH"), device);
-    }
+    String r = choose(runtime, torch, dtype, device);
     return switch (r) {
       case "djl" -> {
         if (torch != null && !torch.isBlank()) {

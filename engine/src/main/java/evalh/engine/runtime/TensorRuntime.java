@@ -77,6 +77,17 @@ public interface TensorRuntime<T> extends AutoCloseable {
    */
   T attention(T q, T k, T v, T mask);
 
+  /**
+   * {@link #attention} of rows that continue a shared prefix: prefixK/prefixV [1, Nkv, P, D] are
+   * the prefix's keys and values, seen by every row, k/v [B, Nkv, T, D] the rows' own; mask [B, T,
+   * P+T] as for {@link #attention}. This default prepends the prefix to every row; a runtime may
+   * instead run the rows' queries over the prefix keys and over their own keys as two attentions
+   * merged by their log-sum-exp (cascade attention), which needs no copy of the prefix per row.
+   */
+  default T attention(T q, T prefixK, T prefixV, T k, T v, T mask) {
+    return attention(q, withPrefix(prefixK, k), withPrefix(prefixV, v), mask);
+  }
+
   /** {@code silu(gate) * up}. */
   T swiglu(T gate, T up);
 
@@ -102,6 +113,12 @@ public interface TensorRuntime<T> extends AutoCloseable {
   default long[] deviceMemoryBytes() {
     return null;
   }
+
+  /**
+   * A copy of {@code x} on the host as float32 values in row-major order (pooled embeddings,
+   * tests); {@code x} is not changed.
+   */
+  float[] toFloats(T x);
 
   @Override
   void close();

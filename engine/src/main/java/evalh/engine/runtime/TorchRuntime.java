@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * glue), for any libtorch &gt;= 2.10 (see {@link LibTorchLocator} for which one). bfloat16, float16
  * and float32 compute; weights of the compute dtype are zero-copy views of the memory mapped
  * checkpoint. RMSNorm and LayerNorm statistics, the attention softmax and the final log-softmax are
- * float32, as in HF transformers. Attention is {@code aten::scaled_dot_product_attention}.
+ * float32, as in HF transformers. Attention is {@code aten::scaled_dot_product_attention}; over a
+ * shared prefix on the CPU, two flash attentions merged by their log-sum-exp (package docs).
  *
  * <p>Shapes are checked in Java before each op, so that bad input is a {@link TorchException}
  * naming the op and shapes, never a crash of the JVM.
@@ -39,11 +40,24 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
     /** The causal mask marker: no tensor, SDPA's {@code is_causal}. */
     final boolean causal;
 
+    /**
+     * For a mask over a shared prefix and the rows' own keys whose prefix part is open to every
+     * real query: the mask of the own keys alone (the causal marker, or an additive [B, 1, T, T] in
+     * the compute dtype), so that attention can run as two attentions merged by their log-sum-exp.
+     * Null otherwise.
+     */
+    final Tensor ownKeys;
+
     Tensor(MemorySegment handle, long[] shape, int dtype, boolean causal) {
+      this(handle, shape, dtype, causal, null);
+    }
+
+    Tensor(MemorySegment handle, long[] shape, int dtype, boolean causal, Tensor ownKeys) {
       this.handle = handle;
       this.shape = shape;
       this.dtype = dtype;
       this.causal = causal;
+      this.ownKeys = ownKeys;
     }
 
     long dim(int i) {
@@ -60,6 +74,14 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
   private final int deviceType;
   private final int deviceIndex;
   private final int compute;
+
+  /**
+   * The dtype attention runs in: float32 for bfloat16 compute on a CPU without AMX, where
+   * libtorch's bfloat16 flash-attention kernel measured 14x slower than its float32 one (README,
+   * Tensor runtimes); the compute dtype otherwise.
+   */
+  private final int attentionDtype;
+
   private final Deque<List<Tensor>> scopes = new ArrayDeque<>();
   private final Map<String, String> conversions = new TreeMap<>();
 
@@ -68,6 +90,8 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
     this.deviceType = deviceType;
     this.deviceIndex = deviceIndex;
     this.compute = compute;
+    this.attentionDtype =
+        compute == lt.bf16 && deviceType == lt.cpu && !CpuDtype.hasAmxBf16() ? lt.f32 : compute;
     scopes.push(new ArrayList<>());
   }
 
@@ -510,7 +534,18 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
         allowed.length,
         batch + "x" + queries + "x" + keys);
     if (keys == queries && causalEquivalent(allowed, batch, queries)) {
-      return new Tensor(MemorySegment.NULL, new long[] {batch, queries, keys}, lt.bool, true);
+      return causalMarker(batch, queries);
+    }
+    int prefix = keys - queries;
+    if (prefix > 0 && onCpu() && prefixOpen(allowed, batch, queries, keys)) {
+      boolean[] own = ownKeys(allowed, batch, queries, keys);
+      Tensor ownMask =
+          causalEquivalent(own, batch, queries)
+              ? causalMarker(batch, queries)
+              : additiveMask(own, batch, queries);
+      // no [B, T, P+T] tensor: attention over a prefix runs as the two parts of ownMask's doc
+      return new Tensor(
+          MemorySegment.NULL, new long[] {batch, queries, keys}, lt.bool, false, ownMask);
     }
     return host(
         new long[] {batch, 1, queries, keys},
@@ -520,6 +555,65 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
             seg.set(JAVA_BYTE, i, allowed[i] ? (byte) 1 : (byte) 0);
           }
         });
+  }
+
+  private Tensor causalMarker(int batch, int t) {
+    return new Tensor(MemorySegment.NULL, new long[] {batch, t, t}, lt.bool, true);
+  }
+
+  /** An additive [B, 1, T, K] mask in the compute dtype: 0 where allowed, -inf elsewhere. */
+  private Tensor additiveMask(boolean[] allowed, int batch, int queries) {
+    int keys = allowed.length / batch / queries;
+    Tensor m =
+        host(
+            new long[] {batch, 1, queries, keys},
+            lt.f32,
+            seg -> {
+              for (int i = 0; i < allowed.length; i++) {
+                seg.set(JAVA_FLOAT, 4L * i, allowed[i] ? 0f : Float.NEGATIVE_INFINITY);
+              }
+            });
+    return toDtype(m, attentionDtype);
+  }
+
+  /**
+   * Whether every query of a [B, T, P+T] mask sees all P prefix keys, except padding queries (which
+   * see only themselves): then the prefix part needs no mask.
+   */
+  static boolean prefixOpen(boolean[] m, int batch, int t, int keys) {
+    int p = keys - t;
+    for (int r = 0; r < batch; r++) {
+      for (int i = 0; i < t; i++) {
+        int at = (r * t + i) * keys;
+        boolean all = true;
+        boolean none = true;
+        for (int j = 0; j < p; j++) {
+          all &= m[at + j];
+          none &= !m[at + j];
+        }
+        if (all) {
+          continue;
+        }
+        boolean selfOnly = none;
+        for (int j = 0; j < t && selfOnly; j++) {
+          selfOnly = m[at + p + j] == (j == i);
+        }
+        if (!selfOnly) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The [B, T, T] own-key part of a [B, T, P+T] mask. */
+  static boolean[] ownKeys(boolean[] m, int batch, int t, int keys) {
+    int p = keys - t;
+    boolean[] own = new boolean[batch * t * t];
+    for (int ri = 0; ri < batch * t; ri++) {
+      System.arraycopy(m, ri * keys + p, own, ri * t, t);
+    }
+    return own;
   }
 
   /**
@@ -713,71 +807,235 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
             && q.dim(1) % k.dim(1) == 0
             && mask.dim(0) == q.dim(0)
             && mask.dim(-2) == q.dim(2)
-            && mask.dim(-1) == k.dim(2),
+            && mask.dim(-1) == k.dim(2)
+            && mask.ownKeys == null,
         "attention",
         q,
         k,
         v,
         mask);
+    if (mask.causal && k.dim(2) != q.dim(2)) {
+      throw new TorchException("attention: a causal marker with a prefix needs a real mask");
+    }
+    try (Scope s = scope()) {
+      Tensor o =
+          grouped(
+              toDtype(q, attentionDtype),
+              toDtype(k, attentionDtype),
+              toDtype(v, attentionDtype),
+              mask,
+              false)[0];
+      return keep(toDtype(heads(o), compute));
+    }
+  }
+
+  @Override
+  public Tensor attention(
+      Tensor q, Tensor prefixK, Tensor prefixV, Tensor k, Tensor v, Tensor mask) {
+    require(
+        q.shape.length == 4
+            && prefixK.shape.length == 4
+            && Arrays.equals(prefixK.shape, prefixV.shape)
+            && prefixK.dim(0) == 1
+            && prefixK.dim(1) == k.dim(1)
+            && prefixK.dim(3) == k.dim(3)
+            && mask.dim(-1) == prefixK.dim(2) + k.dim(2),
+        "attention",
+        q,
+        prefixK,
+        k,
+        mask);
+    if (mask.ownKeys == null) {
+      // the prefix part needs a mask (a sliding window), or the device has no merge: one masked
+      // attention over the prefix prepended to every row
+      try (Scope s = scope()) {
+        return keep(attention(q, withPrefix(prefixK, k), withPrefix(prefixV, v), mask));
+      }
+    }
+    require(
+        k.shape.length == 4
+            && Arrays.equals(k.shape, v.shape)
+            && k.dim(0) == q.dim(0)
+            && k.dim(2) == q.dim(2)
+            && k.dim(3) == q.dim(3)
+            && q.dim(1) % k.dim(1) == 0,
+        "attention",
+        q,
+        k,
+        v);
     long b = q.dim(0);
     long nq = q.dim(1);
     long t = q.dim(2);
     long d = q.dim(3);
     long nkv = k.dim(1);
     long g = nq / nkv;
-    boolean causal = mask.causal && k.dim(2) == t;
     try (Scope s = scope()) {
-      Tensor kk = k;
-      Tensor vv = v;
-      boolean gqa = g > 1;
-      // enable_gqa with an attn_mask falls back to the O(T^2) math kernel, and the CPU kernels
-      // take no grouped heads: repeat the KV heads instead.
-      if (gqa && (!causal || onCpu())) {
-        kk = repeatKv(k, g);
-        vv = repeatKv(v, g);
-        gqa = false;
-      }
-      Tensor maskArg = causal ? null : mask;
-      if (maskArg != null && maskArg.causal) {
-        throw new TorchException("attention: a causal marker with a prefix needs a real mask");
-      }
-      Tensor kArg = kk;
-      Tensor vArg = vv;
-      boolean gqaArg = gqa;
-      Tensor out =
-          lt.withSingleThreadedBlas(
-              () ->
-                  op(
-                      "aten::scaled_dot_product_attention",
-                      "",
-                      "aten::scaled_dot_product_attention " + shapes(q, kArg, vArg, mask),
-                      arg(q),
-                      arg(kArg),
-                      arg(vArg),
-                      optional(maskArg),
-                      LibTorch.ofDouble(0.0),
-                      LibTorch.ofBool(causal),
-                      LibTorch.NONE,
-                      LibTorch.ofBool(gqaArg)));
-      return keep(reshape(transpose(out, 1, 2), b, t, nq * d));
+      q = toDtype(q, attentionDtype);
+      k = toDtype(k, attentionDtype);
+      v = toDtype(v, attentionDtype);
+      prefixK = toDtype(prefixK, attentionDtype);
+      prefixV = toDtype(prefixV, attentionDtype);
+      // 1. the rows' queries over the prefix keys, no mask: every query of KV head j, of every row
+      //    and group, is one query row of a single attention over that head's P keys (no copy of
+      //    the prefix per row or per query head)
+      Tensor qp =
+          reshape(permute(reshape(q, b, nkv, g, t, d), 1, 0, 2, 3, 4), 1, nkv, b * g * t, d);
+      Tensor[] pre = flash(qp, prefixK, prefixV, null, false);
+      Tensor o1 = reshape(permute(reshape(pre[0], nkv, b, g, t, d), 1, 0, 2, 3, 4), b, nq, t, d);
+      Tensor l1 = reshape(permute(reshape(pre[1], nkv, b, g, t), 1, 0, 2, 3), b, nq, t);
+      // 2. the same queries over the rows' own keys, causally (or with the rows' branch mask)
+      Tensor[] own = grouped(q, k, v, mask.ownKeys, true);
+      // 3. softmax over both key sets = the two outputs weighted by exp(lse_i - lse): with
+      //    w1 = sigmoid(lse1 - lse2) and w2 = sigmoid(lse2 - lse1), in float32
+      Tensor diff =
+          own(
+              lt.add(
+                  toDtype(l1, lt.f32).handle,
+                  unary("neg", toDtype(own[1], lt.f32)).handle,
+                  "lse diff"));
+      Tensor w1 = reshape(unary("sigmoid", diff), b, nq, t, 1);
+      Tensor w2 = reshape(unary("sigmoid", unary("neg", diff)), b, nq, t, 1);
+      Tensor merged =
+          own(
+              lt.add(
+                  mul(toDtype(o1, lt.f32), w1).handle,
+                  mul(toDtype(own[0], lt.f32), w2).handle,
+                  "cascade merge " + shapes(o1, own[0])));
+      return keep(heads(toDtype(merged, compute)));
     }
   }
 
-  private Tensor repeatKv(Tensor x, long g) {
-    long b = x.dim(0);
-    long n = x.dim(1);
-    long s = x.dim(2);
-    long d = x.dim(3);
-    Tensor x5 = reshape(x, b, n, 1, s, d);
-    Tensor wide =
-        op(
-            "aten::expand",
-            "",
-            "aten::expand " + x5,
-            arg(x5),
-            lt.ofInts(b, n, g, s, d),
-            LibTorch.ofBool(false));
-    return reshape(wide, b, n * g, s, d);
+  /** The values of {@code x} as float32, row-major (tests). */
+  float[] read(Tensor x) {
+    long n = 1;
+    for (long d : x.shape) {
+      n *= d;
+    }
+    try (Scope s = scope()) {
+      Tensor h = toHost(reshape(toDtype(x, lt.f32), n));
+      float[] out = new float[Math.toIntExact(n)];
+      MemorySegment.copy(
+          lt.dataPtr(h.handle).reinterpret(4L * n), JAVA_FLOAT, 0, out, 0, out.length);
+      return out;
+    }
+  }
+
+  /** [B, N, T, D] -> [B, T, N*D]. */
+  private Tensor heads(Tensor o) {
+    return reshape(transpose(o, 1, 2), o.dim(0), o.dim(2), o.dim(1) * o.dim(3));
+  }
+
+  private Tensor permute(Tensor x, long... dims) {
+    return op("aten::permute", "", "aten::permute " + x, arg(x), lt.ofInts(dims));
+  }
+
+  private Tensor expand(Tensor x, long... shape) {
+    return op(
+        "aten::expand",
+        "",
+        "aten::expand " + x + " -> " + Arrays.toString(shape),
+        arg(x),
+        lt.ofInts(shape),
+        LibTorch.ofBool(false));
+  }
+
+  /**
+   * Attention of q [B, Nq, T, D] over k/v [B, Nkv, S, D] with grouped KV heads, never repeating a
+   * KV head in memory: with a mask, the G query heads of a KV head become G*T query rows of it (the
+   * mask repeated over them); causal, SDPA's {@code enable_gqa} on CUDA and one causal call per
+   * query group on the CPU, whose kernels take no grouped heads. Returns the output [B, Nq, T, D]
+   * and, with {@code lse} (CPU only), the float32 log-sum-exp [B, Nq, T] of every query's scaled
+   * scores.
+   */
+  private Tensor[] grouped(Tensor q, Tensor k, Tensor v, Tensor mask, boolean lse) {
+    long b = q.dim(0);
+    long nq = q.dim(1);
+    long t = q.dim(2);
+    long d = q.dim(3);
+    long nkv = k.dim(1);
+    long s = k.dim(2);
+    long g = nq / nkv;
+    boolean causal = mask.causal;
+    if (g == 1) {
+      return attend(q, k, v, causal ? null : mask, causal, false, lse);
+    }
+    if (causal && !onCpu()) {
+      return attend(q, k, v, null, true, true, lse);
+    }
+    Tensor q5 = reshape(q, b, nkv, g, t, d);
+    if (causal) {
+      Tensor[] outs = new Tensor[(int) g];
+      Tensor[] lses = new Tensor[(int) g];
+      for (int i = 0; i < g; i++) {
+        Tensor qi = reshape(narrow(q5, 2, i, 1), b, nkv, t, d);
+        Tensor[] r = attend(qi, k, v, null, true, false, lse);
+        outs[i] = reshape(r[0], b, nkv, 1, t, d);
+        lses[i] = lse ? reshape(r[1], b, nkv, 1, t) : null;
+      }
+      Tensor o = reshape(cat(2, outs), b, nq, t, d);
+      return new Tensor[] {o, lse ? reshape(cat(2, lses), b, nq, t) : null};
+    }
+    long[] ms = mask.shape;
+    Tensor m =
+        reshape(expand(reshape(mask, ms[0], 1, 1, t, s), ms[0], 1, g, t, s), ms[0], 1, g * t, s);
+    Tensor[] r = attend(reshape(q5, b, nkv, g * t, d), k, v, m, false, false, lse);
+    return new Tensor[] {reshape(r[0], b, nq, t, d), lse ? reshape(r[1], b, nq, t) : null};
+  }
+
+  /**
+   * One attention call: {@code aten::_scaled_dot_product_flash_attention_for_cpu} when the
+   * log-sum-exp is wanted (CPU), else {@code aten::scaled_dot_product_attention}.
+   */
+  private Tensor[] attend(
+      Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, boolean gqa, boolean lse) {
+    if (lse) {
+      return flash(q, k, v, mask, causal);
+    }
+    Tensor out =
+        lt.withSingleThreadedBlas(
+            () ->
+                op(
+                    "aten::scaled_dot_product_attention",
+                    "",
+                    "aten::scaled_dot_product_attention " + shapes(q, k, v, mask),
+                    arg(q),
+                    arg(k),
+                    arg(v),
+                    optional(mask),
+                    LibTorch.ofDouble(0.0),
+                    LibTorch.ofBool(causal),
+                    LibTorch.NONE,
+                    LibTorch.ofBool(gqa)));
+    return new Tensor[] {out, null};
+  }
+
+  /**
+   * The CPU flash attention kernel, which also returns the float32 log-sum-exp [B, N, T] of each
+   * query's scaled scores (plus the additive mask). q/k/v have the same head count.
+   */
+  private Tensor[] flash(Tensor q, Tensor k, Tensor v, Tensor additiveMask, boolean causal) {
+    if (!onCpu()) {
+      throw new TorchException("attention: the log-sum-exp kernel is the CPU's");
+    }
+    long[] r =
+        lt.withSingleThreadedBlas(
+            () ->
+                lt.call(
+                    "aten::_scaled_dot_product_flash_attention_for_cpu",
+                    "",
+                    2,
+                    new long[] {
+                      arg(q),
+                      arg(k),
+                      arg(v),
+                      LibTorch.ofDouble(0.0),
+                      LibTorch.ofBool(causal),
+                      optional(additiveMask),
+                      LibTorch.NONE
+                    },
+                    "aten::_scaled_dot_product_flash_attention_for_cpu "
+                        + shapes(q, k, v, additiveMask)));
+    return new Tensor[] {own(r[0]), own(r[1])};
   }
 
   @Override
@@ -882,6 +1140,27 @@ public final class TorchRuntime implements TensorRuntime<TorchRuntime.Tensor>, M
       }
     }
     return new TargetScores(lp, am);
+  }
+
+  @Override
+  public float[] toFloats(Tensor x) {
+    long n = 1;
+    for (long d : x.shape) {
+      n *= d;
+    }
+    require(n <= Integer.MAX_VALUE, "toFloats", x, n + " elements");
+    try (Scope s = scope()) {
+      // reshape to 1-D, then clone: a dense (stride 1) copy whatever x's strides were
+      Tensor flat = reshape(x, n);
+      Tensor dense = op("aten::clone", "", "aten::clone " + flat, arg(flat), LibTorch.NONE);
+      Tensor host = toHost(toDtype(dense, lt.f32));
+      float[] out = new float[(int) n];
+      if (n > 0) {
+        MemorySegment.copy(
+            lt.dataPtr(host.handle).reinterpret(4L * n), JAVA_FLOAT, 0, out, 0, (int) n);
+      }
+      return out;
+    }
   }
 
   @Override

@@ -6,8 +6,9 @@
  * <p>{@link evalh.engine.model.Transformer} is written once against {@link
  * evalh.engine.runtime.TensorRuntime}, the narrow set of operations a decoder forward pass needs
  * (embedding, linear, RMSNorm/LayerNorm, RoPE, attention, activations, log-softmax at scored
- * positions). {@link evalh.engine.runtime.Runtimes#open} picks an implementation from {@code
- * --runtime}:
+ * positions); {@link evalh.engine.encoder.BertModel} uses the same ops under a padding mask, plus
+ * {@code toFloats} to read its token states back to the host. {@link
+ * evalh.engine.runtime.Runtimes#open} picks an implementation from {@code --runtime}:
  *
  * <ol>
  *   <li>{@link evalh.engine.runtime.TorchRuntime}: libtorch's stable C ABI called through Java's
@@ -21,7 +22,7 @@
  *
  * <p>{@code --runtime auto} ({@link evalh.engine.runtime.Runtimes#auto}) is TorchRuntime for
  * bfloat16, for {@code --device cuda[:N]} and for a named libtorch, DjlRuntime otherwise (float32
- * on CPU, where DjlRuntime measured faster on 5-shot items with a shared prefix).
+ * on CPU, where DjlRuntime measured faster; README, Tensor runtimes).
  *
  * <p>Every tensor made inside a {@link evalh.engine.runtime.TensorRuntime.Scope} is freed when it
  * closes, unless {@link evalh.engine.runtime.TensorRuntime#keep kept} into the enclosing scope;
@@ -55,9 +56,20 @@
  *       over the read-only memory map of the safetensors file; any in-place op on it would
  *       segfault, so none is ever applied to a weight.
  *   <li><b>Attention.</b> {@code scaled_dot_product_attention} with {@code enable_gqa} and an
- *       {@code attn_mask} silently falls back to the O(T²) math kernel: KV heads are repeated when
- *       a mask is needed (and always on CPU, whose kernels take no grouped heads). A batch without
- *       a packed tree or a prefix is passed as {@code is_causal} with no mask.
+ *       {@code attn_mask} silently falls back to the O(T²) math kernel, and the CPU kernels take no
+ *       grouped heads; KV heads are never repeated in memory instead: with a mask, the G query
+ *       heads of a KV head become G*T query rows of it (the mask repeated over them); causal on the
+ *       CPU, one causal call per query group. A batch without a packed tree or a prefix is passed
+ *       as {@code is_causal} with no mask.
+ *   <li><b>Shared prefixes (cascade attention).</b> Rows that continue a cached prefix attend to
+ *       the prefix keys and their own keys. On the CPU, when every real query sees the whole prefix
+ *       (no sliding window cuts it), this is two attentions: all rows' queries over the prefix's
+ *       keys with no mask (one attention per KV head, no copy of the prefix per row), and over
+ *       their own keys causally (or with the rows' branch mask), merged by their log-sum-exp
+ *       ({@code _scaled_dot_product_flash_attention_for_cpu} returns it) in float32: {@code o =
+ *       sigmoid(l1 - l2) o1 + sigmoid(l2 - l1) o2}. Padding queries see the prefix there, which
+ *       changes nothing real (no real query sees a padding key). Elsewhere (CUDA, a window) the
+ *       prefix is prepended to every row and one masked attention runs.
  *   <li><b>OpenBLAS inside OpenMP.</b> The bundled build links a pthreads OpenBLAS; CPU flash
  *       attention calls BLAS from its own OpenMP loop, so OpenBLAS is made single-threaded on the
  *       calling thread around it.

@@ -5,6 +5,8 @@ import evalh.engine.checkpoint.DType;
 import evalh.engine.checkpoint.ModelConfig;
 import evalh.engine.checkpoint.TensorInfo;
 import evalh.engine.model.Transformer;
+import evalh.engine.runtime.CpuDtype;
+import evalh.engine.runtime.HostMemory;
 import evalh.engine.runtime.Runtimes;
 import evalh.engine.runtime.TensorRuntime;
 import evalh.engine.tokenizer.SharedTokenizers;
@@ -88,14 +90,34 @@ public final class LoglikelihoodEngine implements Evaluator {
     TensorRuntime<?> runtime = null;
     try {
       tokenizer = shared == null ? TextTokenizer.load(dir) : shared.get(dir);
+      String dtype = options.dtype();
+      boolean auto = dtype.trim().equalsIgnoreCase("auto");
+      String device = options.device().trim().toLowerCase(Locale.ROOT);
+      if (auto
+          && (device.equals("cpu")
+              || Runtimes.choose(options.runtime(), options.torch(), dtype, device)
+                  .equals("djl"))) {
+        dtype = cpuDtype(checkpoint, HostMemory.availableBytes(), options.runtime()); // DJL: CPU
+      }
       runtime =
           Runtimes.open(
               options.runtime(),
               options.torch(),
               options.device(),
-              options.dtype(),
+              dtype,
               mainDtype(checkpoint),
               System.err);
+      if (auto && dtype.equals(options.dtype()) && runtime.device().equals("cpu")) {
+        // torch with --device auto found no GPU: the CPU's choice, on the same libtorch
+        String want = cpuDtype(checkpoint, runtime.freeMemoryBytes(), options.runtime());
+        if (!want.equals(runtime.computeDtype())) {
+          runtime.close();
+          runtime = null;
+          runtime =
+              Runtimes.open(
+                  "torch", options.torch(), "cpu", want, mainDtype(checkpoint), System.err);
+        }
+      }
       requireMemory(
           checkpoint, runtime.computeDtype(), runtime.freeMemoryBytes(), runtime.device());
       Transformer<?> model = Transformer.load(checkpoint, runtime);
@@ -115,14 +137,21 @@ public final class LoglikelihoodEngine implements Evaluator {
 
   /** The dtype most of the checkpoint's bytes are stored in. */
   static DType mainDtype(Checkpoint c) {
-    java.util.Map<DType, Long> bytes = new java.util.EnumMap<>(DType.class);
-    for (TensorInfo t : c.tensors().values()) {
-      bytes.merge(t.dtype(), t.data().byteSize(), Long::sum);
-    }
-    return bytes.entrySet().stream()
-        .max(java.util.Map.Entry.comparingByValue())
-        .map(java.util.Map.Entry::getKey)
-        .orElse(DType.F32);
+    return DType.mostBytes(c.tensors().values());
+  }
+
+  /**
+   * {@code --dtype auto} on the CPU ({@link CpuDtype#choose}); float32 with {@code --runtime djl},
+   * which has no bfloat16.
+   */
+  public static String cpuDtype(Checkpoint c, long free, String runtime) {
+    String want =
+        CpuDtype.choose(
+            CpuDtype.hasAmxBf16(),
+            mainDtype(c),
+            neededBytes(c, "float32") <= free,
+            neededBytes(c, "bfloat16") <= free);
+    return runtime.trim().equalsIgnoreCase("djl") ? "float32" : want;
   }
 
   /** Bytes of weights in {@code dtype}, plus a margin for activations (5% and 512 MiB). */
@@ -175,7 +204,7 @@ public final class LoglikelihoodEngine implements Evaluator {
    * activations, estimated per token as every layer's kept hidden state plus one layer's
    * temporaries (about 12 hidden and 4 MLP vectors); the budget halves on out-of-memory.
    */
-  static int autoBatchTokens(ModelConfig c, long freeBytes, String dtype) {
+  public static int autoBatchTokens(ModelConfig c, long freeBytes, String dtype) {
     long bytes = dtype.equals("float32") ? 4 : 2;
     long perToken =
         bytes * ((long) (c.numLayers() + 12) * c.hiddenSize() + 4L * c.intermediateSize());

@@ -49,11 +49,23 @@ class PrefixSharingTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"tiny-llama,100000", "tiny-llama,200", "tiny-qwen2,100000", "tiny-qwen2,64"})
-  void sharedPrefixGivesTheSameAnswers(String model, int batchTokens) {
+  @CsvSource({
+    "tiny-llama,100000,djl",
+    "tiny-llama,200,djl",
+    "tiny-qwen2,100000,djl",
+    "tiny-qwen2,64,djl",
+    "tiny-llama,100000,torch",
+    "tiny-llama,64,torch",
+    "tiny-qwen2,200,torch"
+  })
+  void sharedPrefixGivesTheSameAnswers(String model, int batchTokens, String runtime) {
     List<ContinuationRequest> reqs = requests();
     EngineOptions base =
-        EngineOptions.defaults().withDevice("cpu").withMaxLength(512).withBatchTokens(batchTokens);
+        EngineOptions.defaults()
+            .withRuntime(runtime, runtime.equals("torch") ? "bundled" : null)
+            .withDevice("cpu")
+            .withMaxLength(512)
+            .withBatchTokens(batchTokens);
     try (LoglikelihoodEngine shared =
             LoglikelihoodEngine.open(Fixtures.model(model).toString(), base);
         LoglikelihoodEngine full =

@@ -5,10 +5,13 @@ import evalh.engine.checkpoint.Checkpoint;
 import evalh.engine.checkpoint.ModelConfig;
 import evalh.engine.model.RandomLlama;
 import evalh.engine.model.Transformer;
+import evalh.engine.runtime.HostMemory;
 import evalh.engine.runtime.LibTorchLocator;
 import evalh.engine.runtime.MatmulPeak;
 import evalh.engine.runtime.Runtimes;
 import evalh.engine.runtime.TensorRuntime;
+import evalh.engine.scoring.DemoCheckpoint;
+import evalh.engine.scoring.LoglikelihoodEngine;
 import evalh.engine.scoring.Progress;
 import evalh.engine.scoring.TokenRequest;
 import evalh.engine.scoring.TokenScorer;
@@ -24,6 +27,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -99,51 +103,23 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Rows per workload (default ${DEFAULT-VALUE}).")
   int rows;
 
-  @Option(
-      names = "--batch-tokens",
-      defaultValue = "4096",
-      description = "Token budget per forward batch (default ${DEFAULT-VALUE}).")
-  int batchTokens;
-
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      description = "auto|cpu|cuda[:N] (default ${DEFAULT-VALUE}).")
-  String device;
-
-  @Option(
-      names = "--dtype",
-      defaultValue = "auto",
-      description =
-          "Compute dtype of --runtimes entries that name none: auto|float32|bfloat16|float16"
-              + " (default ${DEFAULT-VALUE}).")
-  String dtype;
+  @Mixin ModelOptions model;
 
   @Option(
       names = "--runtimes",
       defaultValue = "djl:float32,torch:float32,torch:bfloat16",
       split = ",",
       paramLabel = "RUNTIME[:DTYPE]",
-      description = "Runtimes to compare, in order (default ${DEFAULT-VALUE}).")
+      description =
+          "Runtimes to compare, in order, each with its own dtype or --dtype's (default"
+              + " ${DEFAULT-VALUE}); --runtime R alone benchmarks R with --dtype.")
   List<String> runtimes;
-
-  @Option(
-      names = "--torch",
-      paramLabel = "DIR|bundled",
-      description = "libtorch for the torch runtime (see evalh run --help).")
-  String torch;
 
   @Option(
       names = "--preset",
       paramLabel = "llama3-8b",
       description = "A named model shape instead of --hidden ... --vocab.")
   String preset;
-
-  @Option(
-      names = "--ckpt",
-      paramLabel = "DIR",
-      description = "Benchmark this checkpoint instead of a generated one.")
-  Path ckptDir;
 
   @Option(
       names = "--write-checkpoint",
@@ -183,6 +159,14 @@ public final class BenchCommand implements Callable<Integer> {
   int questions;
 
   @Option(
+      names = "--op-profile",
+      description =
+          "Also print where each runtime's time went, per tensor operation of the forward pass"
+              + " (wall time of each TensorRuntime call, warm-up included; CPU ops are synchronous,"
+              + " CUDA ones are not, so on CUDA the time lands on the op that waits).")
+  boolean opProfile;
+
+  @Option(
       names = "--export",
       paramLabel = "DIR",
       description =
@@ -203,12 +187,23 @@ public final class BenchCommand implements Callable<Integer> {
         hidden, layers, heads, kvHeads, intermediate, vocab, Math.max(seqLen, 2048));
   }
 
+  /** {@code --runtimes}, or {@code --runtime R} alone. */
+  private List<String> entries() {
+    boolean one = !model.runtime().trim().equalsIgnoreCase("auto");
+    boolean list = spec.commandLine().getParseResult().hasMatchedOption("--runtimes");
+    if (one && list) {
+      throw model.usage("give --runtime or --runtimes, not both");
+    }
+    return one ? List.of(model.runtime().trim()) : runtimes;
+  }
+
   /** One runtime's results per workload: items/s and MFU. */
   private record Result(String runtime, String workload, double itemsPerSec, double mfu) {}
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    model.engineOptions(null); // usage errors before any work
     if (writeTo != null) {
       long t0 = System.nanoTime();
       RandomLlama.write(writeTo, shape(), 42);
@@ -221,15 +216,18 @@ public final class BenchCommand implements Callable<Integer> {
           (System.nanoTime() - t0) / 1e9);
       return 0;
     }
-    Path dir = ckptDir;
+    List<String> entries = entries();
+    String torch = model.torch();
+    Path dir =
+        model.checkpointOrNull() == null ? null : DemoCheckpoint.resolve(model.checkpointOrNull());
     Path tmp = null;
     if (dir == null) {
       tmp = Files.createTempDirectory("evalh-bench-");
       dir = RandomLlama.write(tmp, shape(), 42);
     }
     List<Result> results = new ArrayList<>();
-    boolean djl = runtimes.stream().anyMatch(r -> r.startsWith("djl"));
-    boolean torchToo = runtimes.stream().anyMatch(r -> !r.startsWith("djl"));
+    boolean djl = entries.stream().anyMatch(r -> r.startsWith("djl"));
+    boolean torchToo = entries.stream().anyMatch(r -> !r.startsWith("djl"));
     if (djl
         && torchToo
         && !LibTorchLocator.isBundled(
@@ -240,14 +238,23 @@ public final class BenchCommand implements Callable<Integer> {
               + " their C++ statics otherwise. Run the djl entries in a separate evalh bench.");
     }
     try {
-      for (String r : runtimes) {
+      for (String r : entries) {
         String[] p = r.split(":", 2);
-        String dt = p.length > 1 ? p[1] : dtype;
-        try (Checkpoint ckpt = Checkpoint.open(dir);
-            TensorRuntime<?> rt =
-                Runtimes.open(
-                    p[0], torch, device, dt, evalh.engine.checkpoint.DType.BF16, System.err)) {
-          results.addAll(run(p[0], ckpt, rt, out));
+        String dt = p.length > 1 ? p[1] : model.dtype();
+        try (Checkpoint ckpt = Checkpoint.open(dir)) {
+          if (dt.equalsIgnoreCase("auto") && model.device().equalsIgnoreCase("cpu")) {
+            dt = LoglikelihoodEngine.cpuDtype(ckpt, HostMemory.availableBytes(), p[0]);
+          }
+          try (TensorRuntime<?> rt =
+              Runtimes.open(
+                  p[0],
+                  p[0].equals("djl") ? null : torch, // DJL brings its own libtorch
+                  model.device(),
+                  dt,
+                  evalh.engine.checkpoint.DType.BF16,
+                  System.err)) {
+            results.addAll(run(p[0], ckpt, rt, out));
+          }
         }
       }
       summary(results, out);
@@ -270,9 +277,14 @@ public final class BenchCommand implements Callable<Integer> {
     List<Result> results = new ArrayList<>();
     String label = name + "/" + rt.computeDtype();
     ModelConfig c = ckpt.config();
+    int batchTokens =
+        model.batchTokens() > 0
+            ? model.batchTokens()
+            : LoglikelihoodEngine.autoBatchTokens(c, rt.freeMemoryBytes(), rt.computeDtype());
     long rss0 = resetPeakRss();
     long t0 = System.nanoTime();
-    Transformer<?> model = Transformer.load(ckpt, rt);
+    OpProfile profile = opProfile ? new OpProfile() : null;
+    Transformer<?> tf = load(ckpt, rt, profile);
     out.printf(Locale.ROOT, "== %s on %s: %s%n", label, rt.device(), rt.info().libtorchSource());
     out.printf(
         Locale.ROOT,
@@ -306,9 +318,9 @@ public final class BenchCommand implements Callable<Integer> {
       int items = w.equals("fewshot") ? reqs.size() / 4 : reqs.size();
       for (boolean share :
           w.equals("fewshot") ? new boolean[] {true, false} : new boolean[] {true}) {
-        new TokenScorer(model, maxLen, batchTokens, share)
+        new TokenScorer(tf, maxLen, batchTokens, share)
             .score(reqs.subList(0, Math.min(reqs.size(), 8)), Progress.NONE); // warm-up
-        TokenScorer scorer = new TokenScorer(model, maxLen, batchTokens, share);
+        TokenScorer scorer = new TokenScorer(tf, maxLen, batchTokens, share);
         long rssBefore = resetPeakRss();
         long t1 = System.nanoTime();
         List<TokenScorer.TokenScores> got = scorer.score(reqs, Progress.NONE);
@@ -363,7 +375,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
     double peak2 = mp.measureMatmulPeak(2048, 5);
     out.printf(Locale.ROOT, "matmul peak re-measured after the runs: %.1f GFLOP/s%n", peak2 / 1e9);
+    if (profile != null) {
+      profile.print(label, out);
+    }
     return results;
+  }
+
+  /** The model on {@code rt}, through {@code profile}'s timing proxy where there is one. */
+  private static <T> Transformer<T> load(Checkpoint ckpt, TensorRuntime<T> rt, OpProfile profile) {
+    return Transformer.load(ckpt, profile == null ? rt : profile.wrap(rt));
   }
 
   /** Items/s and MFU of every runtime per workload, as ratios to the first runtime. */

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -50,29 +51,9 @@ public final class CheckFixturesCommand implements Callable<Integer> {
   @Option(names = "--fixtures", required = true, description = "Folder with models/ and expected/.")
   Path fixtures;
 
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      description = "auto|cpu|cuda[:N] (default ${DEFAULT-VALUE}).")
-  String device;
+  @Mixin ModelOptions model;
 
-  @Option(
-      names = "--dtype",
-      defaultValue = "float32",
-      description = "float32|bfloat16|float16 (default ${DEFAULT-VALUE}).")
-  String dtype;
-
-  @Option(
-      names = "--runtime",
-      defaultValue = "auto",
-      description = "auto|torch|djl (default ${DEFAULT-VALUE}).")
-  String runtime;
-
-  @Option(
-      names = "--torch",
-      paramLabel = "DIR|bundled",
-      description = "libtorch for --runtime torch (see evalh run --help).")
-  String torch;
+  private EngineOptions base;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -98,10 +79,14 @@ public final class CheckFixturesCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    Tolerances tol = Tolerances.of(dtype);
+    if (model.checkpointOrNull() != null) {
+      throw model.usage(
+          "check-fixtures reads its checkpoints from --fixtures; --ckpt does not apply");
+    }
+    base = model.engineOptions(null);
     boolean ok = true;
-    for (String model : MODELS) {
-      ok &= check(model, tol, out);
+    for (String name : MODELS) {
+      ok &= check(name, out);
     }
     out.println(ok ? "check-fixtures: PASS" : "check-fixtures: FAIL");
     out.flush();
@@ -112,18 +97,13 @@ public final class CheckFixturesCommand implements Callable<Integer> {
     return JSON.readTree(fixtures.resolve("expected").resolve(name).toFile());
   }
 
-  private LoglikelihoodEngine open(String model, int maxLength, EngineOptions.RollingPrefix p) {
+  private LoglikelihoodEngine open(String name, int maxLength, EngineOptions.RollingPrefix p) {
     return LoglikelihoodEngine.open(
-        fixtures.resolve("models").resolve(model).toString(),
-        EngineOptions.defaults()
-            .withRuntime(runtime, torch)
-            .withDevice(device)
-            .withDtype(dtype)
-            .withMaxLength(maxLength)
-            .withRollingPrefix(p));
+        fixtures.resolve("models").resolve(name).toString(),
+        base.withMaxLength(maxLength).withRollingPrefix(p));
   }
 
-  private boolean check(String model, Tolerances tol, PrintWriter out) throws IOException {
+  private boolean check(String model, PrintWriter out) throws IOException {
     double tokErr = 0;
     double sumErr = 0;
     double bpbErr = 0;
@@ -134,7 +114,9 @@ public final class CheckFixturesCommand implements Callable<Integer> {
     String where;
     JsonNode lp = read("logprobs-" + model + ".json");
     JsonNode ll = read("loglikelihood-" + model + ".json");
+    Tolerances tol;
     try (LoglikelihoodEngine e = open(model, 512, EngineOptions.RollingPrefix.BOS)) {
+      tol = Tolerances.of(e.fingerprint().dtype());
       where =
           e.fingerprint().runtime()
               + "/"

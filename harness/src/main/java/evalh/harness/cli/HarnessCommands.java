@@ -2,7 +2,10 @@ package evalh.harness.cli;
 
 import evalh.core.cli.CommandProvider;
 
-/** Registers the harness commands ({@code score}, {@code bench}) with the evalh command line. */
+/**
+ * Registers the harness commands ({@code score}, {@code embed}, {@code bench}, {@code
+ * check-fixtures}) with the evalh command line.
+ */
 public final class HarnessCommands {
   private HarnessCommands() {}
 
@@ -29,6 +32,19 @@ public final class HarnessCommands {
     @Override
     public int order() {
       return 95;
+    }
+  }
+
+  /** {@code evalh embed}. */
+  public static final class Embed implements CommandProvider {
+    @Override
+    public Object command() {
+      return new EmbedCommand();
+    }
+
+    @Override
+    public int order() {
+      return 20;
     }
   }
 

@@ -1,21 +1,30 @@
 package evalh.harness.cli;
 
 import evalh.engine.scoring.EngineOptions;
+import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The model options shared by every command that loads a checkpoint. */
+/**
+ * The options that load and run a model, shared as a picocli {@code @Mixin} by every model command
+ * ({@code run}, {@code score}, {@code bench}, {@code check-fixtures}): each flag is declared here
+ * once, and {@link #engineOptions} is the one place that turns flags into {@link EngineOptions}.
+ * The lm-eval conventions of scoring text ({@code --add-bos}, {@code --max-length}, {@code
+ * --no-prefix-cache}) are {@link ScoringOptions}, mixed into the commands that score text.
+ */
 public final class ModelOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
   @Option(
       names = "--ckpt",
-      required = true,
       paramLabel = "DIR",
       description =
-          "HF checkpoint directory (config.json, *.safetensors, tokenizer.json), or 'demo'"
-              + " for the bundled tiny random Llama.")
-  public String checkpoint;
+          "HF checkpoint directory (config.json, *.safetensors, tokenizer.json), or 'demo' for the"
+              + " bundled tiny random Llama.")
+  String checkpoint;
 
   @Option(
       names = "--runtime",
@@ -26,92 +35,109 @@ public final class ModelOptions {
               + " float16, float32); 'djl' is DJL's PyTorch 2.7.1 engine (float32, float16 on"
               + " CUDA); 'auto' (default) is torch for bfloat16, --device cuda[:N] or a named"
               + " libtorch, else djl.")
-  public String runtime;
+  String runtime;
 
   @Option(
       names = "--torch",
       paramLabel = "DIR|bundled",
       description =
-          "libtorch for --runtime torch: a torch package directory or a libtorch lib/ folder;"
+          "libtorch for the torch runtime: a torch package directory or a libtorch lib/ folder;"
               + " 'bundled' for evalh's CPU build. Default: $EVALH_TORCH, else the torch of python3"
               + " on the PATH if it is >= 2.10, else the bundled CPU build (extracted once to"
               + " ~/.cache/evalh).")
-  public String torch;
+  String torch;
 
   @Option(
       names = "--device",
       defaultValue = "auto",
       paramLabel = "auto|cpu|cuda[:N]",
       description = "Where to run (default: ${DEFAULT-VALUE}: CUDA when PyTorch sees a GPU).")
-  public String device;
+  String device;
 
   @Option(
       names = "--dtype",
       defaultValue = "auto",
       paramLabel = "auto|float32|bfloat16|float16",
       description =
-          "Compute dtype (default: ${DEFAULT-VALUE}: float32 on CPU for accuracy; on CUDA the"
-              + " checkpoint's stored dtype with the torch runtime, float16 with djl). Weights stored"
+          "Compute dtype (default: ${DEFAULT-VALUE}: on CPU float32 where it fits the free memory,"
+              + " bfloat16 for a BF16 checkpoint on a CPU with AMX tiles, where it is faster, or"
+              + " when only bfloat16 fits; on CUDA the checkpoint's stored dtype with the torch"
+              + " runtime, float16 with djl). Weights stored"
               + " in the compute dtype are used in place (memory-mapped); a checkpoint that cannot"
               + " fit the free memory in the chosen dtype is refused before loading.")
-  public String dtype;
-
-  @Option(
-      names = "--add-bos",
-      arity = "1",
-      paramLabel = "true|false",
-      description =
-          "Prepend BOS to every request. Default: follow the tokenizer (as lm-eval >="
-              + " 0.4.9.2); false gives the older lm-eval convention.")
-  public Boolean addBos;
-
-  @Option(
-      names = "--max-length",
-      paramLabel = "N",
-      description = "Context window (>= 1) for left truncation (default: max_position_embeddings).")
-  public Integer maxLength;
-
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec mixee;
+  String dtype;
 
   @Option(
       names = "--batch-tokens",
-      defaultValue = "" + EngineOptions.DEFAULT_BATCH_TOKENS,
-      paramLabel = "N",
+      defaultValue = "auto",
+      paramLabel = "N|auto",
       description =
-          "Token budget of one forward batch, padding included (default: ${DEFAULT-VALUE}).")
-  public int batchTokens;
+          "Token budget of one forward batch, padding included. auto (default): sized from the"
+              + " free memory; with run's --batch-size N, no token limit.")
+  String batchTokens;
 
-  @Option(
-      names = "--no-prefix-cache",
-      description =
-          "Score every request in full instead of running long shared prefixes"
-              + " (few-shot blocks) once and reusing their keys/values.")
-  public boolean noPrefixCache;
+  /** {@code --ckpt}, or a usage error naming what {@code command} needs it for. */
+  public String checkpoint(String why) {
+    if (checkpoint == null || checkpoint.isBlank()) {
+      throw usage(why);
+    }
+    return checkpoint;
+  }
 
-  /** Engine options from these flags. */
-  public EngineOptions engineOptions() {
-    if (maxLength != null && maxLength < 1) {
-      throw usage(
-          "--max-length must be >= 1, got "
-              + maxLength
-              + " (omit it to use the checkpoint's max_position_embeddings)");
+  /** {@code --ckpt} as given, or null. */
+  public String checkpointOrNull() {
+    return checkpoint;
+  }
+
+  public String runtime() {
+    return runtime;
+  }
+
+  public String torch() {
+    return torch;
+  }
+
+  public String device() {
+    return device;
+  }
+
+  public String dtype() {
+    return dtype;
+  }
+
+  /** {@code --batch-tokens}: N &gt;= 1, or 0 for auto. */
+  public int batchTokens() {
+    if (batchTokens.trim().toLowerCase(Locale.ROOT).equals("auto")) {
+      return 0;
     }
-    if (batchTokens < 1) {
-      throw usage("--batch-tokens must be >= 1");
+    int n;
+    try {
+      n = Integer.parseInt(batchTokens.trim());
+    } catch (NumberFormatException e) {
+      throw usage("--batch-tokens must be a positive integer or auto, got '" + batchTokens + "'");
     }
-    return EngineOptions.defaults()
-        .withRuntime(runtime, torch)
-        .withDevice(device)
-        .withDtype(dtype)
-        .withAddBos(addBos)
-        .withMaxLength(maxLength == null ? 0 : maxLength)
-        .withBatchTokens(batchTokens)
-        .withSharePrefixes(!noPrefixCache);
+    if (n < 1) {
+      throw usage("--batch-tokens must be >= 1 or auto, got " + n);
+    }
+    return n;
+  }
+
+  /**
+   * The engine options of these flags and, where the command scores text, of {@code scoring} (null:
+   * the defaults of {@link EngineOptions#defaults()}).
+   */
+  public EngineOptions engineOptions(ScoringOptions scoring) {
+    EngineOptions o =
+        EngineOptions.defaults()
+            .withRuntime(runtime, torch)
+            .withDevice(device)
+            .withDtype(dtype)
+            .withBatchTokens(batchTokens());
+    return scoring == null ? o : scoring.applyTo(o, this::usage);
   }
 
   /** A usage error (exit 2) of the command this mixin belongs to. */
-  private RuntimeException usage(String message) {
+  RuntimeException usage(String message) {
     return mixee == null
         ? new IllegalArgumentException(message)
         : new ParameterException(mixee.commandLine(), message);

@@ -32,6 +32,8 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
+  @Mixin ScoringOptions scoring;
+
   @Option(names = "--text", required = true, description = "The text to score.")
   String text;
 
@@ -45,7 +47,9 @@ public final class ScoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try (LoglikelihoodEngine engine =
-        LoglikelihoodEngine.open(model.checkpoint, model.engineOptions())) {
+        LoglikelihoodEngine.open(
+            model.checkpoint("Missing required option: '--ckpt=DIR'"),
+            model.engineOptions(scoring))) {
       int[] ids = engine.tokenizer().encodeWithSpecialTokens(text);
       String[] tokens = engine.tokenizer().vocabTokens(text, true);
       if (ids.length > engine.maxLength() + 1) {

@@ -30,9 +30,12 @@ final class DecontamLabels {
     return labels.covers(task);
   }
 
-  /** Per evaluated item of the plan: dirty or not. */
+  /**
+   * Per evaluated item of the plan: not clean (dirty, or a paraphrase suspect where the file has
+   * the paraphrase pass) or clean.
+   */
   boolean[] dirtyMask(TaskPlan plan) {
-    Set<Integer> ids = labels.dirtyIds(plan.spec().name());
+    Set<Integer> ids = labels.notCleanIds(plan.spec().name());
     boolean[] m = new boolean[plan.size()];
     for (int i = 0; i < m.length; i++) {
       m[i] = ids.contains(plan.docId(i));

@@ -3,6 +3,8 @@ package evalh.harness.run;
 import evalh.engine.scoring.EngineOptions;
 import evalh.engine.scoring.LoglikelihoodEngine;
 import evalh.engine.tokenizer.SharedTokenizers;
+import evalh.harness.cli.ModelOptions;
+import evalh.harness.cli.ScoringOptions;
 import evalh.tasks.data.DataRoot;
 import evalh.tasks.prompt.DescriptionStyle;
 import evalh.tasks.registry.GroupSpec;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code evalh run}: lm-eval compatible scoring of MMLU and perplexity tasks. */
@@ -48,12 +51,9 @@ public final class RunCommand implements Callable<Integer> {
           "Comma-separated tasks and groups, e.g. mmlu-science,paloma-c4_en (see --list-tasks).")
   String task;
 
-  @Option(
-      names = "--ckpt",
-      paramLabel = "DIR",
-      description =
-          "HF checkpoint directory (config.json, *.safetensors, tokenizer.json), or 'demo' for the bundled tiny random model.")
-  String ckpt;
+  @Mixin ModelOptions model;
+
+  @Mixin ScoringOptions scoring;
 
   @Option(
       names = "--num-fewshot",
@@ -78,67 +78,6 @@ public final class RunCommand implements Callable<Integer> {
               + " longest row; an out-of-memory batch is split). auto: a token budget sized from"
               + " the free memory. Default: ${DEFAULT-VALUE}.")
   String batchSize;
-
-  @Option(
-      names = "--no-prefix-cache",
-      description =
-          "Score every request in full instead of running shared few-shot prefixes once and reusing their keys/values.")
-  boolean noPrefixCache;
-
-  @Option(
-      names = "--batch-tokens",
-      paramLabel = "N",
-      description =
-          "Token budget of one forward batch (padded tokens), instead of auto; with --batch-size N,"
-              + " a batch holds at most N sequences and at most this many tokens.")
-  Integer batchTokens;
-
-  @Option(
-      names = "--max-length",
-      paramLabel = "N",
-      description =
-          "Context window (>= 1) for left truncation and rolling windows. Default: the checkpoint's max_position_embeddings.")
-  Integer maxLength;
-
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      description = "auto, cpu, cuda or cuda:N. Default: ${DEFAULT-VALUE}.")
-  String device;
-
-  @Option(
-      names = "--dtype",
-      defaultValue = "auto",
-      description =
-          "Compute dtype: auto, float32, bfloat16 or float16 (auto: float32 on CPU, the stored"
-              + " dtype on CUDA). Default: ${DEFAULT-VALUE}.")
-  String dtype;
-
-  @Option(
-      names = "--runtime",
-      defaultValue = "auto",
-      description =
-          "Tensor runtime: torch (libtorch >= 2.10 through its stable C ABI), djl (DJL's PyTorch"
-              + " 2.7.1), or auto (torch for bfloat16, --device cuda[:N] or a named libtorch,"
-              + " else djl)."
-              + " Default: ${DEFAULT-VALUE}.")
-  String runtime;
-
-  @Option(
-      names = "--torch",
-      paramLabel = "DIR|bundled",
-      description =
-          "libtorch for the torch runtime: a torch package or libtorch lib/ folder, or 'bundled'."
-              + " Default: $EVALH_TORCH, else python3's torch >= 2.10, else the bundled CPU build.")
-  String torch;
-
-  @Option(
-      names = "--add-bos",
-      paramLabel = "auto|true|false",
-      defaultValue = "auto",
-      description =
-          "Prepend BOS to every request: auto follows the tokenizer (lm-eval >= 0.4.9.2). Default: ${DEFAULT-VALUE}.")
-  String addBos;
 
   @Option(
       names = "--rolling-prefix",
@@ -256,6 +195,7 @@ public final class RunCommand implements Callable<Integer> {
       list(out);
       return 0;
     }
+    String ckpt = model.checkpointOrNull();
     if (sweep.ckptList != null && ckpt != null) {
       throw usage("--ckpt and --ckpt-list exclude each other");
     }
@@ -290,23 +230,11 @@ public final class RunCommand implements Callable<Integer> {
     if (cacheBatch < 1) {
       throw usage("--cache-batch must be >= 1");
     }
-    if (maxLength != null && maxLength < 1) {
-      throw usage(
-          "--max-length must be >= 1, got "
-              + maxLength
-              + " (omit it to use the checkpoint's max_position_embeddings)");
-    }
     EngineOptions eo =
-        EngineOptions.defaults()
-            .withRuntime(runtime, torch)
-            .withDevice(device)
-            .withDtype(dtype)
-            .withMaxLength(maxLength == null ? 0 : maxLength)
-            .withBatchTokens(batchTokens())
+        model
+            .engineOptions(scoring)
             .withBatchSequences(batchSequences())
-            .withAddBos(addBos())
-            .withRollingPrefix(rollingPrefix())
-            .withSharePrefixes(!noPrefixCache);
+            .withRollingPrefix(rollingPrefix());
     Path out0 = output != null ? output : Path.of("reports", defaultName());
     if (java.nio.file.Files.exists(out0) && !java.nio.file.Files.isDirectory(out0)) {
       throw usage(
@@ -368,10 +296,13 @@ public final class RunCommand implements Callable<Integer> {
     if (env != null) {
       return env;
     }
-    return "demo".equals(ckpt) ? DataRoot.bundledSample() : DataRoot.of(Path.of("data"));
+    return "demo".equals(model.checkpointOrNull())
+        ? DataRoot.bundledSample()
+        : DataRoot.of(Path.of("data"));
   }
 
   private String defaultName() {
+    String ckpt = model.checkpointOrNull();
     String c;
     if (sweep.ckptList != null) {
       c = sweep.ckptList.getFileName().toString().replaceFirst("\\.[^.]*$", "");
@@ -384,17 +315,6 @@ public final class RunCommand implements Callable<Integer> {
     }
     String name = c + "_" + task.replace(',', '+');
     return name.replaceAll("[^A-Za-z0-9._+-]", "_");
-  }
-
-  /** {@code --batch-tokens}, or 0: none (with {@code --batch-size N}) or sized from free memory. */
-  private int batchTokens() {
-    if (batchTokens == null) {
-      return 0;
-    }
-    if (batchTokens < 1) {
-      throw usage("--batch-tokens must be >= 1");
-    }
-    return batchTokens;
   }
 
   /** {@code --batch-size N}: sequences per batch; 0 for auto. */
@@ -412,15 +332,6 @@ public final class RunCommand implements Callable<Integer> {
       throw usage("--batch-size must be >= 1 or auto");
     }
     return n;
-  }
-
-  private Boolean addBos() {
-    return switch (addBos.toLowerCase(Locale.ROOT)) {
-      case "auto" -> null;
-      case "true" -> Boolean.TRUE;
-      case "false" -> Boolean.FALSE;
-      default -> throw usage("--add-bos must be auto, true or false, got '" + addBos + "'");
-    };
   }
 
   private EngineOptions.RollingPrefix rollingPrefix() {

@@ -127,7 +127,8 @@ class RunCommandTest {
   @Test
   void decontamReportsCleanAndDirtySubsets() throws Exception {
     Map<String, List<BenchmarkItem>> items = sampleItems();
-    // doc 0 of every subject is dirty; virology is absent from the file (counts as clean)
+    // doc 0 of every subject is dirty, doc 1 a paraphrase suspect (not clean either); virology is
+    // absent from the file (counts as clean)
     StringBuilder sb = new StringBuilder("{\"schema\":\"evalh.decontam/1\",\"tasks\":{");
     boolean first = true;
     for (String t : items.keySet()) {
@@ -135,8 +136,9 @@ class RunCommandTest {
         continue;
       }
       sb.append(first ? "" : ",").append('"').append(t).append("\":{\"items\":[");
-      sb.append("{\"doc_id\":0,\"dirty\":true},{\"doc_id\":1,\"dirty\":false},");
-      sb.append("{\"doc_id\":2,\"dirty\":false}]}");
+      sb.append("{\"doc_id\":0,\"dirty\":true},{\"doc_id\":1,\"dirty\":false,");
+      sb.append("\"paraphrase\":{\"suspect\":true,\"score\":0.8,\"threshold\":0.4}},");
+      sb.append("{\"doc_id\":2,\"dirty\":false,\"paraphrase\":{\"suspect\":false}}]}");
       first = false;
     }
     sb.append("}}");
@@ -165,7 +167,7 @@ class RunCommandTest {
       double ch = 0;
       double cn = 0;
       for (BenchmarkItem i : e.getValue()) {
-        boolean dirty = covered && i.docId() == 0;
+        boolean dirty = covered && i.docId() <= 1;
         double hit = i.gold() == 0 ? 1 : 0;
         if (dirty) {
           dirtyHits += hit;
@@ -179,7 +181,7 @@ class RunCommandTest {
       cleanN += cn;
       JsonNode t = r.at("/results/" + e.getKey());
       assertThat(t.get("n_clean").asInt()).isEqualTo((int) cn);
-      assertThat(t.get("n_dirty").asInt()).isEqualTo(covered ? 1 : 0);
+      assertThat(t.get("n_dirty").asInt()).isEqualTo(covered ? 2 : 0);
       assertThat(t.get("acc_decontaminate,none").asDouble()).isEqualTo(ch / cn, within(1e-12));
     }
     JsonNode g = r.at("/results/mmlu-science");

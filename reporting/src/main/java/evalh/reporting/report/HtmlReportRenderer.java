@@ -260,7 +260,8 @@ final class HtmlReportRenderer {
     sb.append("<section id=\"contamination\">\n<h2>Contamination per corpus</h2>\n")
         .append(
             "<p class=\"muted\">Items labelled dirty (GPT-3 / lm-eval n-gram overlap) by each"
-                + " decontamination report.</p>\n<table>\n<tr><th>task</th>");
+                + " decontamination report, and the paraphrase pass's suspects (rephrased items)"
+                + " where it ran.</p>\n<table>\n<tr><th>task</th>");
     for (String c : p.corpora()) {
       sb.append("<th>").append(Html.esc(c)).append("</th>");
     }
@@ -269,7 +270,10 @@ final class HtmlReportRenderer {
       sb.append("<tr><td>").append(Html.esc(p.tasks().get(i))).append("</td>");
       for (int c = 0; c < p.corpora().size(); c++) {
         sb.append("<td class=\"num\">")
-            .append(Html.esc(ReportFormat.dirtyShare(p.dirty()[i][c], p.total()[i][c])))
+            .append(
+                Html.esc(
+                    ReportFormat.contamination(
+                        p.dirty()[i][c], p.total()[i][c], p.suspects()[i][c])))
             .append("</td>");
       }
       sb.append("</tr>\n");

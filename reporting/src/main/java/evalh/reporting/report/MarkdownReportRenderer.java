@@ -41,7 +41,9 @@ final class MarkdownReportRenderer {
                 sb.append("| ").append(cell(p.tasks().get(i))).append(" |");
                 for (int c = 0; c < p.corpora().size(); c++) {
                   sb.append(' ')
-                      .append(ReportFormat.dirtyShare(p.dirty()[i][c], p.total()[i][c]))
+                      .append(
+                          ReportFormat.contamination(
+                              p.dirty()[i][c], p.total()[i][c], p.suspects()[i][c]))
                       .append(" |");
                 }
                 sb.append('\n');

@@ -375,12 +375,15 @@ final class ReportBuilder {
     rows.addAll(covered); // tasks the runs did not evaluate
     long[][] dirty = new long[rows.size()][decontams.size()];
     long[][] total = new long[rows.size()][decontams.size()];
+    long[][] suspects = new long[rows.size()][decontams.size()];
     for (int i = 0; i < rows.size(); i++) {
       for (int c = 0; c < decontams.size(); c++) {
         CorpusLabels d = decontams.get(c);
         long nd = 0;
         long nt = 0;
+        long ns = 0;
         boolean any = false;
+        boolean anyPara = false;
         for (String leaf : leavesOf(rows.get(i))) {
           var m = d.dirty().get(leaf);
           if (m != null) {
@@ -388,13 +391,18 @@ final class ReportBuilder {
             nt += m.size();
             nd += m.values().stream().filter(b -> b).count();
           }
+          if (d.labels().hasParaphrase(leaf)) {
+            anyPara = true;
+            ns += d.labels().suspects().get(leaf).size();
+          }
         }
         dirty[i][c] = any ? nd : -1;
         total[i][c] = nt;
+        suspects[i][c] = anyPara ? ns : -1;
       }
     }
     List<String> corpora = decontams.stream().map(CorpusLabels::label).toList();
-    return Optional.of(new ReportModel.ContaminationPanel(corpora, rows, dirty, total));
+    return Optional.of(new ReportModel.ContaminationPanel(corpora, rows, dirty, total, suspects));
   }
 
   private boolean decontamCovers(String task) {
@@ -472,7 +480,7 @@ final class ReportBuilder {
         if (value == null) {
           continue;
         }
-        if (d.isDirty(leaf, it.docId()).orElse(false)) {
+        if (d.isNotClean(leaf, it.docId()).orElse(false)) {
           dirtySum += value;
           dirtyN++;
         } else {

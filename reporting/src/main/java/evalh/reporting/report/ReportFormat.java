@@ -61,6 +61,15 @@ final class ReportFormat {
     return total == 0 ? "0/0" : f("%d/%d (%.1f%%)", dirty, total, 100.0 * dirty / total);
   }
 
+  /**
+   * The dirty share and, where the report ran the paraphrase pass ({@code suspects >= 0}), its
+   * suspect count: {@code 3/100 (3.0%) + 5 suspects}.
+   */
+  static String contamination(long dirty, long total, long suspects) {
+    String d = dirtyShare(dirty, total);
+    return suspects < 0 ? d : d + f(" + %d suspect%s", suspects, suspects == 1 ? "" : "s");
+  }
+
   static String f(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
   }

@@ -95,9 +95,15 @@ record ReportModel(
    * @param tasks row names
    * @param dirty {@code dirty[task][corpus]}, -1 when the corpus does not cover the task
    * @param total {@code total[task][corpus]} items the corpus report covers
+   * @param suspects {@code suspects[task][corpus]} paraphrase suspects, -1 when the report has no
+   *     paraphrase pass for the task
    */
   record ContaminationPanel(
-      List<String> corpora, List<String> tasks, long[][] dirty, long[][] total) {}
+      List<String> corpora,
+      List<String> tasks,
+      long[][] dirty,
+      long[][] total,
+      long[][] suspects) {}
 
   /**
    * Accuracy on clean and dirty items for one corpus.

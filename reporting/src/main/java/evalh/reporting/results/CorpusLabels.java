@@ -28,6 +28,11 @@ public record CorpusLabels(String label, DirtyLabels labels) {
     return labels.isDirty(task, docId);
   }
 
+  /** Whether {@code docId} of {@code task} is dirty or a paraphrase suspect. */
+  public Optional<Boolean> isNotClean(String task, int docId) {
+    return labels.isNotClean(task, docId);
+  }
+
   public CorpusLabels withLabel(String newLabel) {
     return new CorpusLabels(newLabel, labels);
   }

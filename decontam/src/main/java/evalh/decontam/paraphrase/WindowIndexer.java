@@ -1,0 +1,329 @@
+package evalh.decontam.paraphrase;
+
+import evalh.decontam.corpus.CorpusDoc;
+import evalh.decontam.corpus.CorpusFile;
+import evalh.decontam.corpus.CorpusReader;
+import evalh.decontam.corpus.FileStats;
+import evalh.decontam.index.CorpusReaders;
+import evalh.decontam.index.IndexState;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexCommit;
+import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * Builds or extends a window index: one Lucene document per window, field {@value #TEXT} analyzed
+ * by {@link ParaphraseAnalyzer} (term frequencies and norms for BM25; the raw window text stored
+ * for re-scoring and snippets) and the provenance stored: file ordinal ({@value #FILE}, also
+ * indexed), line or row ({@value #POS}), the document's byte offset ({@value #OFF}), id ({@value
+ * #ID}) and the window's word offset in the document ({@value #WORD}). The n-gram index's rules:
+ * files are the unit of work and of commit (a file becomes {@code done} in the commit that makes
+ * its last window durable), re-running skips unchanged done files, re-indexes changed ones and
+ * first deletes the windows of a file an interrupted run left {@code started}; an empty result is
+ * an error.
+ */
+public final class WindowIndexer {
+  /** The window index's directory inside an n-gram index directory. */
+  public static final String DIR = "paraphrase";
+
+  static final String TEXT = "w";
+  static final String FILE = "file";
+  static final String POS = "pos";
+  static final String OFF = "off";
+  static final String ID = "id";
+  static final String WORD = "word";
+
+  static final FieldType WINDOW_FIELD = new FieldType();
+
+  static {
+    WINDOW_FIELD.setTokenized(true);
+    WINDOW_FIELD.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+    WINDOW_FIELD.setOmitNorms(false);
+    WINDOW_FIELD.setStored(true);
+    WINDOW_FIELD.freeze();
+  }
+
+  /** What a build did. */
+  public record Report(
+      List<String> indexed, List<String> skipped, long windows, long words, double seconds) {}
+
+  private final Path dir;
+  private final WindowOptions options;
+  private final PrintWriter log;
+
+  public WindowIndexer(Path dir, WindowOptions options, PrintWriter log) {
+    this.dir = dir;
+    this.options = options;
+    this.log = log;
+  }
+
+  /** The metadata of the window index in {@code dir}, or null when it holds none. */
+  public static WindowIndexState existing(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    try (Directory d = FSDirectory.open(dir)) {
+      if (!DirectoryReader.indexExists(d)) {
+        return null;
+      }
+      List<IndexCommit> commits = DirectoryReader.listCommits(d);
+      return WindowIndexState.fromCommit(commits.getLast().getUserData(), dir);
+    }
+  }
+
+  /** Indexes {@code files} (local or not) into the window index directory. */
+  public Report build(List<CorpusFile> files) throws IOException {
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("empty corpus: no corpus files given");
+    }
+    long t0 = System.nanoTime();
+    Files.createDirectories(dir);
+    WindowIndexState state = existing(dir);
+    if (state == null) {
+      refuseForeignFiles(dir);
+      state = WindowIndexState.create(options);
+    } else if (state.window != options.window()
+        || state.step != options.step()
+        || !state.textFields.equals(options.textFields())
+        || !java.util.Objects.equals(state.idField, options.idField())) {
+      throw new IllegalArgumentException(
+          dir
+              + " was built with window="
+              + state.window
+              + " step="
+              + state.step
+              + " fields="
+              + state.textFields
+              + " id="
+              + state.idField
+              + "; this run asks for window="
+              + options.window()
+              + " step="
+              + options.step()
+              + " fields="
+              + options.textFields()
+              + " id="
+              + options.idField());
+    }
+    IndexWriterConfig cfg = new IndexWriterConfig(new ParaphraseAnalyzer());
+    cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    cfg.setRAMBufferSizeMB(options.ramBufferMb());
+    cfg.setCommitOnClose(false);
+    List<IndexState.FileEntry> todo = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    Map<String, CorpusFile> sources = new HashMap<>();
+    try (Directory d = FSDirectory.open(dir);
+        IndexWriter writer = new IndexWriter(d, cfg)) {
+      int nextOrd = state.files.stream().mapToInt(f -> f.ord + 1).max().orElse(0);
+      for (CorpusFile f : files) {
+        sources.put(f.path(), f);
+        long size = f.size();
+        long mtime = f.mtimeMs();
+        IndexState.FileEntry e = state.file(f.path());
+        if (e != null && e.done() && e.size == size && e.mtimeMs == mtime) {
+          skipped.add(f.path());
+          continue;
+        }
+        if (e == null) {
+          e = new IndexState.FileEntry();
+          e.ord = nextOrd++;
+          e.path = f.path();
+          state.files.add(e);
+        } else {
+          writer.deleteDocuments(new Term(FILE, Integer.toString(e.ord)));
+          log.println(
+              (e.done() ? "re-indexing changed file " : "resuming interrupted file ")
+                  + f.path()
+                  + " (windows)");
+        }
+        e.size = size;
+        e.mtimeMs = mtime;
+        e.status = "started";
+        e.stats = null;
+        todo.add(e);
+      }
+      commit(writer, state);
+      if (!skipped.isEmpty()) {
+        log.println(skipped.size() + " file(s) already in the window index, unchanged: skipped");
+      }
+      todo.sort(Comparator.comparingLong((IndexState.FileEntry e) -> e.size).reversed());
+      long[] totals = runWorkers(writer, state, todo, sources);
+      writer.close();
+      long live;
+      try (DirectoryReader r = DirectoryReader.open(d)) {
+        live = r.numDocs();
+      }
+      if (live == 0) {
+        throw new IllegalArgumentException(
+            "empty corpus: no document with a non-empty "
+                + String.join("/", options.textFields())
+                + " field in "
+                + files.size()
+                + " file(s)");
+      }
+      return new Report(
+          todo.stream().map(e -> e.path).toList(),
+          skipped,
+          live,
+          totals[1],
+          (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private static final java.util.regex.Pattern LUCENE_OR_EVALH =
+      java.util.regex.Pattern.compile(
+          "write\\.lock|segments(_[0-9a-z]+)?|pending_segments_[0-9a-z]+|_[a-z0-9]+(_.*)?\\..*"
+              + "|"
+              + java.util.regex.Pattern.quote(WindowIndexState.MIRROR_FILE)
+              + "|\\.evalh-window-index.*\\.tmp");
+
+  /** As the n-gram index: never let Lucene's IndexWriter loose in a directory of other files. */
+  static void refuseForeignFiles(Path dir) throws IOException {
+    List<String> foreign;
+    try (Stream<Path> s = Files.list(dir)) {
+      foreign =
+          s.map(p -> p.getFileName().toString())
+              .filter(n -> !LUCENE_OR_EVALH.matcher(n).matches())
+              .sorted()
+              .limit(5)
+              .toList();
+    }
+    if (!foreign.isEmpty()) {
+      throw new IllegalArgumentException(
+          "refusing to build a window index in "
+              + dir
+              + ": the directory is not empty and not an evalh window index (it holds "
+              + String.join(", ", foreign)
+              + ")");
+    }
+  }
+
+  private long[] runWorkers(
+      IndexWriter writer,
+      WindowIndexState state,
+      List<IndexState.FileEntry> todo,
+      Map<String, CorpusFile> sources)
+      throws IOException {
+    ConcurrentLinkedQueue<IndexState.FileEntry> queue = new ConcurrentLinkedQueue<>(todo);
+    int threads = Math.min(options.threads(), Math.max(1, todo.size()));
+    long[] totals = new long[2];
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  IndexState.FileEntry e;
+                  while ((e = queue.poll()) != null) {
+                    long[] counts = new long[2];
+                    FileStats stats = indexFile(writer, e, sources.get(e.path), counts);
+                    synchronized (this) {
+                      totals[0] += counts[0];
+                      totals[1] += counts[1];
+                      e.stats = stats;
+                      e.status = "done";
+                      commit(writer, state);
+                      log.println(e.path + ": " + counts[0] + " windows; " + stats.summary());
+                      log.flush();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException ex) {
+          Throwable c = ex.getCause();
+          if (c instanceof IOException io) {
+            throw io;
+          }
+          if (c instanceof UncheckedIOException u) {
+            throw u.getCause();
+          }
+          if (c instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IOException(c);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", ie);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return totals;
+  }
+
+  private FileStats indexFile(
+      IndexWriter writer, IndexState.FileEntry e, CorpusFile file, long[] counts)
+      throws IOException {
+    CorpusReader reader =
+        CorpusReaders.forName(file.name(), options.textFields(), options.idField());
+    FileStats stats = new FileStats();
+    String ord = Integer.toString(e.ord);
+    reader.read(
+        file,
+        (CorpusDoc doc) -> {
+          String text = doc.text();
+          Windows.Cut cut = Windows.cut(text, options.window(), options.step());
+          for (Windows.Window w : cut.windows()) {
+            writer.addDocument(document(ord, doc, w, text.substring(w.start(), w.end())));
+          }
+          counts[0] += cut.windows().size();
+          counts[1] += cut.words();
+          return true;
+        },
+        stats);
+    stats.tokens = counts[1];
+    return stats;
+  }
+
+  static Document document(String ord, CorpusDoc d, Windows.Window w, String text) {
+    Document doc = new Document();
+    doc.add(new Field(TEXT, text, WINDOW_FIELD));
+    doc.add(new StringField(FILE, ord, Field.Store.YES));
+    doc.add(new StoredField(POS, d.position()));
+    doc.add(new StoredField(OFF, d.byteOffset()));
+    if (d.id() != null) {
+      doc.add(new StoredField(ID, d.id()));
+    }
+    doc.add(new StoredField(WORD, w.wordOffset()));
+    return doc;
+  }
+
+  private void commit(IndexWriter writer, WindowIndexState state) throws IOException {
+    synchronized (this) {
+      writer.setLiveCommitData(Map.of(WindowIndexState.COMMIT_KEY, state.toJson()).entrySet());
+      writer.commit();
+      state.writeMirror(dir);
+    }
+  }
+}

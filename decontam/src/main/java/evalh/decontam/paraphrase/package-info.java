@@ -1,0 +1,76 @@
+/**
+ * The paraphrase pass of {@code evalh decontam --paraphrase}: finds benchmark items that a corpus
+ * holds rephrased (QA rewrites), which a 13-gram check cannot see.
+ *
+ * <h2>Workflow</h2>
+ *
+ * <ol>
+ *   <li><b>Window index</b> ({@link evalh.decontam.paraphrase.WindowIndexer}, in {@code <n-gram
+ *       index>/paraphrase}): each corpus document (read by the n-gram index's own readers) is cut
+ *       into windows of 96 whitespace words starting every 24 words, so any passage of up to 73
+ *       words lies whole in one window. One Lucene document per window: the text analysed by {@link
+ *       evalh.decontam.paraphrase.ParaphraseAnalyzer} (BM25 statistics, raw text stored) and its
+ *       provenance (file, line or row, the document's byte offset, id, the window's word offset).
+ *       Files are committed one by one with their status in the commit data, exactly as in the
+ *       n-gram index: re-runs skip unchanged files and resume interrupted ones; an index with
+ *       {@code started} files or no windows is refused.
+ *   <li><b>Terms</b>: an item's query is the set of analysed terms of its question and its gold
+ *       answer (not the wrong choices). The analyzer maps math notation (ℤ₄, x², √, ×, LaTeX
+ *       commands, {@code Z_4}) and number words (two, squared) to one form, drops English stop
+ *       words and question-template words (which, following, find, called, best ...), and stems
+ *       with KStem.
+ *   <li><b>Candidates</b>: a BM25 query of the item's terms, each boosted by its template factor
+ *       {@code b(t)}, gives the top 20 windows.
+ *   <li><b>Score</b> of an item {@code Q} and a window {@code W}, in [0, 1]:
+ *       <pre>
+ *   w(t)    = idf(t) / idf(df = 0) · b(t)          idf: BM25's, over windows
+ *   b(t)    = 1 if the term is in at most 5% of the checked items, 0 from 50%, linear in
+ *             log frequency between (template words of the benchmark); 1 for all with < 20 items
+ *   c(t, W) = 1 if t is a term of W; 0.5 if a term of W shares its first 5 letters or one
+ *             contains the other (both >= 5 letters); else 0
+ *   S(Q, W) = Σ w(t)·c(t, W) / (Σ w(t) + 2)          over the distinct terms t of Q
+ * </pre>
+ *       The item's score is its best candidate's. The {@code + 2} shrinkage keeps items of few or
+ *       common words from scoring high on any same-topic window.
+ *   <li><b>Calibration</b> ({@link evalh.decontam.paraphrase.Calibration}): per task, at least 300
+ *       null pseudo-items, each with as many terms as one of the task's items, drawn at random
+ *       (seeded) from the terms of the task's other items, are scored exactly like items. They
+ *       share the subject's vocabulary but cannot be a rephrase of any one item. The task's
+ *       threshold is the null scores' (1 − target FPR) quantile (default target 1% per item),
+ *       raised to a floor of 0.35; {@code --paraphrase-threshold} overrides it. The estimated
+ *       false-positive rate is the fraction of null scores above the threshold. An item is a
+ *       suspect when its score is above its task's threshold.
+ *   <li><b>Encoder</b> ({@code --encoder DIR}, optional): through core's {@link
+ *       evalh.core.embed.SentenceEncoder} seam (the first {@link
+ *       evalh.core.embed.SentenceEncoderProvider} on the class path; none is an error), the item's
+ *       question and gold answer and each candidate window are embedded, and a window's score
+ *       becomes {@code (S + max(0, cos)) / 2} ({@link
+ *       evalh.decontam.paraphrase.ParaphraseScore#combine}); null items (their terms joined by
+ *       spaces) get the same, so the threshold is calibrated on the combined score.
+ * </ol>
+ *
+ * <h2>Traps</h2>
+ *
+ * <ul>
+ *   <li>Scores are comparable within one corpus only: idf and the null distribution depend on it.
+ *       Never reuse a threshold across corpora without recalibrating.
+ *   <li>The threshold depends on the item set: {@code b(t)} and the null pseudo-items come from the
+ *       checked items, so checking one subject alone gives other thresholds than the whole suite.
+ *   <li>Template families (two algebra items that differ in one number or symbol, "red blood cells"
+ *       versus "platelets") score as high as rephrases: bag-of-words recall cannot tell a rewrite
+ *       of the item from a rewrite of its twin. They are the main false positives, which is why
+ *       decontam.md lists every suspect beside its window for a person to judge.
+ *   <li>Rewrites that swap nearly every content word for a synonym ("solvable" to "resolvable",
+ *       "largest" for "maximum") are missed; the half credit for shared prefixes only covers
+ *       derived forms.
+ *   <li>A rephrase longer than 73 words may be split over two windows and score lower.
+ *   <li>With an encoder only the BM25 candidates are embedded: a rephrase that shares too few words
+ *       to be among the top 20 windows is not found by the encoder either. A null item's text is a
+ *       bag of terms, not a sentence, so its cosines may run lower than a real item's on unrelated
+ *       windows.
+ *   <li>The analyzer id is stored in the index; changing the chain or its tables must change {@link
+ *       evalh.decontam.paraphrase.ParaphraseAnalyzer#ID}, or old indexes would be queried with
+ *       other terms than they hold.
+ * </ul>
+ */
+package evalh.decontam.paraphrase;

@@ -1,0 +1,90 @@
+package evalh.decontam.paraphrase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The score, its weights, the calibration and the window cut against hand-computed values. */
+class ParaphraseScoreTest {
+  @Test
+  void scoreIsWeightedRecallWithShrinkage() {
+    // 3 terms in a corpus of 99 windows with df 0, 9, 99
+    long docs = 99;
+    ItemTerms it =
+        ParaphraseScore.weigh(
+            List.of("osmosis", "membrane", "water"), new long[] {0, 9, 99}, docs, Map.of(), 3);
+    double max = Math.log(1 + 99.5 / 0.5);
+    double w0 = 1.0;
+    double w1 = Math.log(1 + 90.5 / 9.5) / max;
+    double w2 = Math.log(1 + 0.5 / 99.5) / max;
+    assertThat(it.weights()).containsExactly(new double[] {w0, w1, w2}, within(1e-12));
+    // window: osmosis exact, "membranes" is not analysed here so give the prefix form
+    double[] c = ParaphraseScore.credits(it, Set.of("osmosis", "membranous", "salt"));
+    assertThat(c).containsExactly(1.0, 0.5, 0.0);
+    double want = (w0 + 0.5 * w1) / (w0 + w1 + w2 + ParaphraseScore.SHRINK);
+    assertThat(ParaphraseScore.score(it, c)).isCloseTo(want, within(1e-12));
+    // containment (semipermeable / permeable) earns the partial credit too
+    ItemTerms p = new ItemTerms(List.of("permeable"), new double[] {1});
+    assertThat(ParaphraseScore.credits(p, Set.of("semipermeable"))).containsExactly(0.5);
+    assertThat(ParaphraseScore.credits(p, Set.of("perm"))).containsExactly(0.0);
+  }
+
+  @Test
+  void templateFactor() {
+    assertThat(ParaphraseScore.templateFactor(50, 10)).isEqualTo(1.0); // too few items
+    assertThat(ParaphraseScore.templateFactor(5, 100)).isEqualTo(1.0); // 5%
+    assertThat(ParaphraseScore.templateFactor(50, 100)).isEqualTo(0.0); // 50%
+    assertThat(ParaphraseScore.templateFactor(10, 100))
+        .isCloseTo(Math.log(0.5 / 0.1) / Math.log(10), within(1e-12));
+  }
+
+  @Test
+  void calibrationTakesTheNullQuantileAboveTheFloor() {
+    double[] nulls = new double[200];
+    for (int i = 0; i < nulls.length; i++) {
+      nulls[i] = i / 200.0; // 0.000 .. 0.995
+    }
+    Calibration c = Calibration.of(nulls, 0.01, Double.NaN);
+    // at most 2 of 200 above: the threshold is the 198th smallest, 0.985
+    assertThat(c.threshold()).isEqualTo(0.985);
+    assertThat(c.source()).isEqualTo("null-distribution");
+    assertThat(c.estimatedFpr()).isEqualTo(2 / 200.0);
+    Calibration low = Calibration.of(new double[] {0.1, 0.2, 0.3}, 0.01, Double.NaN);
+    assertThat(low.threshold()).isEqualTo(Calibration.FLOOR);
+    assertThat(low.source()).isEqualTo("floor");
+    assertThat(low.estimatedFpr()).isZero();
+    Calibration user = Calibration.of(nulls, 0.01, 0.5);
+    assertThat(user.threshold()).isEqualTo(0.5);
+    assertThat(user.estimatedFpr()).isEqualTo(99 / 200.0);
+  }
+
+  @Test
+  void windowsOverlapAndCoverEveryWord() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 250; i++) {
+      sb.append("w").append(i).append(i % 7 == 0 ? "\n" : "  ");
+    }
+    String text = sb.toString();
+    Windows.Cut cut = Windows.cut(text, 96, 24);
+    assertThat(cut.words()).isEqualTo(250);
+    // starts 0, 24, ..., 144 (144 + 96 = 240 < 250), 168 reaches the end
+    assertThat(cut.windows().stream().map(Windows.Window::wordOffset))
+        .containsExactly(0, 24, 48, 72, 96, 120, 144, 168);
+    Windows.Window last = cut.windows().getLast();
+    assertThat(text.substring(last.start(), last.end())).startsWith("w168").endsWith("w249");
+    assertThat(Windows.cut("  short text ", 96, 24).windows()).hasSize(1);
+    assertThat(Windows.cut("   ", 96, 24).windows()).isEmpty();
+  }
+
+  @Test
+  void analyzerJoinsNotationAndNumberWords() {
+    ParaphraseAnalyzer a = new ParaphraseAnalyzer();
+    assertThat(a.terms("Find the order of Z_4 x Z_6")).isEqualTo(a.terms("the order of ℤ₄ x ℤ₆"));
+    assertThat(a.terms("x squared")).containsExactly("x", "2");
+    assertThat(a.terms("two groups")).containsExactly("2", "group");
+  }
+}
