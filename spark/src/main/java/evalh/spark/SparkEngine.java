@@ -110,7 +110,9 @@ public final class SparkEngine implements DistributedEngine {
     long docs = 0;
     long tokens = 0;
     long bytes = 0;
+    java.util.Map<String, evalh.decontam.corpus.FileStats> perFile = new java.util.TreeMap<>();
     for (ScanJob.FileReport f : r.files()) {
+      perFile.put(HadoopCorpusFile.identity(f.uri()), f.stats());
       docs += f.stats().docs;
       tokens += f.stats().tokens;
       bytes += f.bytes();
@@ -134,7 +136,8 @@ public final class SparkEngine implements DistributedEngine {
         tokens,
         bytes,
         secs,
-        groups.size());
+        groups.size(),
+        perFile);
   }
 
   @Override

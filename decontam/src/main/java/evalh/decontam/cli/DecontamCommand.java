@@ -6,11 +6,17 @@ import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.index.BuildOptions;
 import evalh.tasks.BenchmarkItem;
 import evalh.tasks.BenchmarkItems;
+import evalh.tasks.data.DataRoot;
+import evalh.tasks.registry.TaskRegistry;
+import evalh.decontam.report.DecontamReport;
+import evalh.decontam.schema.DecontamJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,7 +73,10 @@ public final class DecontamCommand implements Callable<Integer> {
       names = "--data-dir",
       paramLabel = "DIR",
       description =
-          "Benchmark data directory (default: $EVALH_DATA, else the bundled sample data).")
+          "Benchmark data directory (default: $EVALH_DATA, else the bundled sample data, with a"
+              + " warning). decontam.json records which (benchmark_data) and each item's"
+              + " content_hash; run --decontam and report --decontam refuse labels made for other"
+              + " items.")
   Path dataDir;
 
   @Option(
@@ -185,7 +194,25 @@ public final class DecontamCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    List<CheckItem> items = itemsFile != null ? ItemsFile.read(itemsFile) : registryItems();
+    DataRoot root = itemsFile != null ? null : BenchmarkItems.resolveRoot(dataDir);
+    List<BenchmarkItem> read =
+        itemsFile != null
+            ? ItemsFile.read(itemsFile)
+            : BenchmarkItems.load(TaskRegistry.bundled(), task, root);
+    DecontamReport.CheckedData data = checkedData(root, read);
+    if (root != null && root.sample()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "evalh: warning: no --data-dir and no EVALH_DATA: checking the bundled sample items"
+                  + " (a few per subject), not the benchmark's test split; decontam.json records"
+                  + " benchmark_data.source = "
+                  + data.source());
+    }
+    List<CheckItem> items = new ArrayList<>();
+    for (BenchmarkItem i : read) {
+      items.add(CheckItem.multipleChoice(i.task(), i.docId(), i.question(), i.choices(), i.gold()));
+    }
     if (items.isEmpty()) {
       throw new IllegalArgumentException(
           "no multiple-choice items for " + (task != null ? task : itemsFile));
@@ -203,7 +230,8 @@ public final class DecontamCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--partitions must be >= 0");
       }
     }
-    DecontamRunner.Job job = new DecontamRunner.Job(log, items, settings, title, outDir, t0);
+    DecontamRunner.Job job =
+        new DecontamRunner.Job(log, items, data, settings, title, outDir, t0);
     DecontamRunner.Corpus where =
         new DecontamRunner.Corpus(
             corpus,
@@ -214,7 +242,10 @@ public final class DecontamCommand implements Callable<Integer> {
             partitions,
             shardsOut,
             allowPartial,
-            this::buildOptions);
+            this::buildOptions,
+            java.util.stream.Stream.of("--n", "--stride", "--normalization", "--field", "--id-field")
+                .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o))
+                .toList());
     try {
       return new DecontamRunner(job, where).run();
     } catch (DecontamRunner.BadOption e) {
@@ -238,12 +269,25 @@ public final class DecontamCommand implements Callable<Integer> {
     return CorpusFiles.hasScheme(location) ? null : Path.of(location);
   }
 
-  private List<CheckItem> registryItems() {
-    List<CheckItem> out = new ArrayList<>();
-    for (BenchmarkItem i : BenchmarkItems.load(task, dataDir)) {
-      out.add(CheckItem.multipleChoice(i.task(), i.docId(), i.question(), i.choices(), i.gold()));
+  /** What decontam.json records of the items' origin, with each item's content hash. */
+  private DecontamReport.CheckedData checkedData(DataRoot root, List<BenchmarkItem> read) {
+    Map<String, Map<Integer, String>> hashes = new LinkedHashMap<>();
+    for (BenchmarkItem i : read) {
+      hashes
+          .computeIfAbsent(i.task(), t -> new LinkedHashMap<>())
+          .put(i.docId(), DecontamJson.itemHash(i.question(), i.choices(), i.gold()));
     }
-    return out;
+    if (root == null) {
+      return new DecontamReport.CheckedData(
+          "--items", itemsFile.toAbsolutePath().toString(), hashes);
+    }
+    if (root.sample()) {
+      return new DecontamReport.CheckedData("bundled sample", null, hashes);
+    }
+    return new DecontamReport.CheckedData(
+        dataDir != null ? "--data-dir" : "EVALH_DATA",
+        root.path().toAbsolutePath().toString(),
+        hashes);
   }
 
   static String safe(String s) {

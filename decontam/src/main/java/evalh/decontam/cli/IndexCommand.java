@@ -2,6 +2,7 @@ package evalh.decontam.cli;
 
 import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.index.BuildOptions;
+import evalh.decontam.index.IndexTrust;
 import evalh.decontam.index.BuildReport;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.IndexState;
@@ -50,6 +51,15 @@ public final class IndexCommand implements Callable<Integer> {
       description = "Index directory, e.g. indexes/dclm.")
   Path out;
 
+  @Option(
+      names = "--allow-partial",
+      description =
+          "Accept corpus files that cannot be read to the end (a truncated or corrupt .gz/.zst,"
+              + " an unreadable parquet file): their documents before the damage are indexed and"
+              + " the index is partial. Default: such a file is an error naming it and the byte"
+              + " offset (the index keeps what was read; decontam then needs --allow-partial).")
+  boolean allowPartial;
+
   @Mixin SchemeOptions scheme;
 
   @Override
@@ -66,6 +76,17 @@ public final class IndexCommand implements Callable<Integer> {
     OutputDirectories.requireDirectory(spec.commandLine(), "--out", this.out);
     BuildReport r = new CorpusIndexer(this.out, opts, out).build(files);
     print(out, this.out, r);
+    List<String> truncated = IndexTrust.truncatedFiles(CorpusIndexer.existing(this.out));
+    if (!truncated.isEmpty()) {
+      if (!allowPartial) {
+        throw new IllegalStateException(
+            "index "
+                + this.out
+                + " is partial: "
+                + IndexTrust.truncatedError(truncated, "evalh index ... --allow-partial"));
+      }
+      truncated.forEach(t -> out.println("warning: partial index: not read to the end: " + t));
+    }
     return 0;
   }
 

@@ -2,7 +2,7 @@ package evalh.decontam.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import evalh.decontam.check.CheckItem;
+import evalh.tasks.BenchmarkItem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -27,9 +27,9 @@ final class ItemsFile {
 
   private ItemsFile() {}
 
-  static List<CheckItem> read(Path file) throws IOException {
+  static List<BenchmarkItem> read(Path file) throws IOException {
     byte[] all = Files.readAllBytes(file);
-    List<CheckItem> out = new ArrayList<>();
+    List<BenchmarkItem> out = new ArrayList<>();
     Map<String, Integer> firstLine = new HashMap<>();
     CharsetDecoder utf8 =
         StandardCharsets.UTF_8
@@ -50,7 +50,7 @@ final class ItemsFile {
       if (line.isBlank()) {
         continue;
       }
-      CheckItem item = parse(line, where);
+      BenchmarkItem item = parse(line, where);
       String key = item.task() + "\u0000" + item.docId();
       Integer first = firstLine.putIfAbsent(key, no);
       if (first != null) {
@@ -98,7 +98,7 @@ final class ItemsFile {
             b & 0xff));
   }
 
-  private static CheckItem parse(String line, String where) {
+  private static BenchmarkItem parse(String line, String where) {
     JsonNode n;
     try {
       n = JSON.readTree(line);
@@ -166,7 +166,7 @@ final class ItemsFile {
               + cs.size()
               + " choices)");
     }
-    return CheckItem.multipleChoice(
+    return new BenchmarkItem(
         n.get("task").asText(), id.asInt(), n.get("question").asText(), cs, gold);
   }
 }

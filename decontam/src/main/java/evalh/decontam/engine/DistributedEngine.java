@@ -1,5 +1,7 @@
 package evalh.decontam.engine;
 
+import evalh.decontam.corpus.FileStats;
+import java.util.Map;
 import evalh.decontam.check.CorpusMatches;
 import evalh.decontam.check.ItemChecker;
 import evalh.decontam.index.BuildOptions;
@@ -54,7 +56,12 @@ public interface DistributedEngine extends AutoCloseable {
   @Override
   void close();
 
-  /** A scan's answers and what it read. */
+  /**
+   * A scan's answers and what it read.
+   *
+   * @param fileStats per corpus file (path or URI): documents read, records skipped or malformed,
+   *     and whether it was read to its end
+   */
   record CorpusScan(
       CorpusMatches matches,
       int files,
@@ -62,5 +69,10 @@ public interface DistributedEngine extends AutoCloseable {
       long tokens,
       long bytes,
       double seconds,
-      int partitions) {}
+      int partitions,
+      Map<String, FileStats> fileStats) {
+    public CorpusScan {
+      fileStats = Map.copyOf(fileStats);
+    }
+  }
 }

@@ -127,6 +127,9 @@ public final class EvaluationRun {
       TaskPlan p = loader.load(t);
       plans.add(p);
       warnSkips(p, err);
+      if (decontam != null) {
+        decontam.verify(p, o.limit() >= 0);
+      }
       if (decontam != null && !decontam.covers(t.name())) {
         err.printf(
             Locale.ROOT,
