@@ -152,6 +152,26 @@ class CommandsTest {
     assertThat(err.toString()).contains("exactly one of --task or --items");
   }
 
+  /** B17: index --ram-buffer-mb 0 exited 1 (a Lucene exception), not the usage code 2. */
+  @Test
+  void nonPositiveRamBufferIsAUsageError() throws Exception {
+    Path corpus = corpus("x");
+    for (String mb : List.of("0", "-5", "NaN")) {
+      assertThat(
+              run(
+                  new IndexCommand(),
+                  "--corpus",
+                  corpus.toString(),
+                  "--out",
+                  tmp.resolve("i" + mb).toString(),
+                  "--ram-buffer-mb",
+                  mb))
+          .as(mb)
+          .isEqualTo(2);
+      assertThat(err.toString()).contains("--ram-buffer-mb must be > 0");
+    }
+  }
+
   /**
    * Issue 14: outputs are ordinary files, with the permissions the process umask gives any new file
    * (they were 0600, from Files.createTempFile).

@@ -177,17 +177,18 @@ public final class LibTorchLocator {
       pb.environment().putAll(env);
       Process p = pb.start();
       p.getOutputStream().close();
-      try (InputStream o = p.getInputStream();
-          InputStream e = p.getErrorStream()) {
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          notes.add("python3 (" + python + ") took over 120 s to import torch; not used");
-          looked.add("python3 (" + python + ") took over 120 s to import torch");
-          return null;
-        }
-        out = new String(o.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        err = new String(e.readAllBytes(), StandardCharsets.UTF_8).strip();
+      // both streams are drained while waiting: a python3 that writes more than a pipe holds
+      // (warnings, a traceback) would otherwise block until the timeout
+      Drain o = Drain.start(p.getInputStream());
+      Drain e = Drain.start(p.getErrorStream());
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        notes.add("python3 (" + python + ") took over 120 s to import torch; not used");
+        looked.add("python3 (" + python + ") took over 120 s to import torch");
+        return null;
       }
+      out = new String(o.bytes(), StandardCharsets.UTF_8).lines().toList();
+      err = new String(e.bytes(), StandardCharsets.UTF_8).strip();
       code = p.exitValue();
     } catch (IOException e) {
       looked.add("python3 (" + python + ") does not run");
@@ -228,6 +229,45 @@ public final class LibTorchLocator {
     Path dir = Path.of(parts.length > 1 ? parts[1] : "");
     return new LibTorchLocation(
         inDirectory(dir, "python3's torch " + version), "python3 torch " + version, notes);
+  }
+
+  /** Reads a child's stream to its end on a thread of its own. */
+  private static final class Drain {
+    private final Thread thread;
+    private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    private volatile IOException failure;
+
+    private Drain(InputStream in) {
+      thread =
+          Thread.ofPlatform()
+              .daemon()
+              .name("evalh-python3-drain")
+              .unstarted(
+                  () -> {
+                    try (in) {
+                      in.transferTo(buf);
+                    } catch (IOException x) {
+                      failure = x;
+                    }
+                  });
+    }
+
+    static Drain start(InputStream in) {
+      Drain d = new Drain(in);
+      d.thread.start();
+      return d;
+    }
+
+    /** Everything read, once the child has exited (its end of the pipe is closed). */
+    byte[] bytes() throws IOException, InterruptedException {
+      thread.join();
+      if (failure != null) {
+        throw failure;
+      }
+      synchronized (buf) {
+        return buf.toByteArray();
+      }
+    }
   }
 
   static boolean atLeast(String version, int major, int minor) {

@@ -100,6 +100,10 @@ public final class ModelOptions {
     if (batchTokens < 1) {
       throw usage("--batch-tokens must be >= 1");
     }
+    if (device == null
+        || !device.trim().toLowerCase(java.util.Locale.ROOT).matches("auto|cpu|cuda(:[0-9]+)?")) {
+      throw usage("--device must be auto, cpu, cuda or cuda:N, got '" + device + "'");
+    }
     return EngineOptions.defaults()
         .withRuntime(runtime, torch)
         .withDevice(device)
