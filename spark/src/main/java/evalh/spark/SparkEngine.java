@@ -45,6 +45,9 @@ public final class SparkEngine implements DistributedEngine {
    * unless configured otherwise, and has no web UI.
    */
   static SparkEngine start(String master, int partitions) {
+    if (master != null) {
+      SparkMaster.requireReachable(master);
+    }
     scala.Option<SparkSession> running = SparkSession.getDefaultSession();
     if (running.isDefined()) {
       // inside an application that already has a session (a notebook, a test): join it

@@ -340,11 +340,54 @@ public final class LibTorchLocator {
         + " unique-symbols=global\n";
   }
 
+  /**
+   * Whether {@code dir} holds a complete extraction of this build: its stamp names the same
+   * versions, and every file it lists has the recorded size and SHA-256. A truncated or deleted
+   * library under an intact stamp (which would crash the JVM with SIGBUS, or load the system's
+   * OpenBLAS) makes the folder invalid, so it is extracted again.
+   */
   private static boolean valid(Path dir, String stamp) {
     try {
-      return Files.readString(dir.resolve("evalh-stamp")).equals(stamp);
-    } catch (IOException e) {
+      String s = Files.readString(dir.resolve("evalh-stamp"));
+      if (!s.startsWith(stamp) || s.length() == stamp.length()) {
+        return false;
+      }
+      for (String line : s.substring(stamp.length()).lines().toList()) {
+        String[] f = line.split(" ", 3); // sha256 size name
+        Path file = dir.resolve(f[2]);
+        if (f.length != 3
+            || !Files.isRegularFile(file)
+            || Files.size(file) != Long.parseLong(f[1])
+            || !sha256(file).equals(f[0])) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /** The stamp's file list: {@code sha256 size name} of every extracted file. */
+  private static String manifest(Path dir, Iterable<String> names) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (String n : names) {
+      Path f = dir.resolve(n);
+      sb.append(sha256(f)).append(' ').append(Files.size(f)).append(' ').append(n).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String sha256(Path f) throws IOException {
+    try (InputStream in = Files.newInputStream(f)) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 20];
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        md.update(buf, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -375,7 +418,9 @@ public final class LibTorchLocator {
       }
       patchNames(tmp.resolve(RENAMES.get("libc10.so")));
       patchNames(tmp.resolve(RENAMES.get("libtorch_cpu.so")));
-      Files.writeString(tmp.resolve("evalh-stamp"), stamp);
+      List<String> names = new ArrayList<>();
+      files.values().forEach(f -> names.add(RENAMES.getOrDefault(f, f)));
+      Files.writeString(tmp.resolve("evalh-stamp"), stamp + manifest(tmp, names));
       if (Files.exists(dir) && !valid(dir, stamp)) {
         deleteTree(dir); // an older or damaged extraction
       }
