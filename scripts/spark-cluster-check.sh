@@ -199,7 +199,8 @@ EVALH_JAVA_OPTS="$DRIVER_OPTS $KRYO" ./evalh decontam --engine spark --master "$
 DRIVER_PID=$!
 PIDS+=("$DRIVER_PID")
 EXEC_PID=""
-for _ in $(seq 300); do
+# up to 2 minutes: on a loaded machine the driver takes a while to plan the shards
+for _ in $(seq 1200); do
   if grep -q "corpus file(s) into" "$W/logs/kill.log"; then
     EXEC_PID="$(ps -o pid=,args= --ppid "$WORKER_PID" | awk '/CoarseGrainedExecutorBackend/ {print $1; exit}')"
     [ -n "$EXEC_PID" ] && break
@@ -210,7 +211,7 @@ done
 [ -n "$EXEC_PID" ] || fail "no executor JVM to kill (logs/kill.log)"
 # kill while the index tasks are building their shards: in the executor's Spark-managed local dirs
 SCRATCH=""
-for _ in $(seq 300); do
+for _ in $(seq 1200); do
   SCRATCH="$(find "$W/local" -name 'evalh-shard-*' -print -quit 2>/dev/null)"
   [ -n "$SCRATCH" ] && break
   sleep 0.1
