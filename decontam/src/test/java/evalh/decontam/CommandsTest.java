@@ -368,8 +368,8 @@ class CommandsTest {
   }
 
   /**
-   * Reliability #4: a truncated .gz passed as complete: index noted TRUNCATED and exited 0, and
-   * the report said "partial": false while the item planted in the lost part came out clean.
+   * Reliability #4: a truncated .gz passed as complete: index noted TRUNCATED and exited 0, and the
+   * report said "partial": false while the item planted in the lost part came out clean.
    */
   @Test
   void truncatedCompressedFileMakesIndexAndReportPartial() throws Exception {
@@ -379,10 +379,16 @@ class CommandsTest {
     String[] indexArgs = {"--corpus", corpus.toString(), "--out", index.toString()};
     assertThat(run(new IndexCommand(), indexArgs)).isEqualTo(1);
     assertThat(err.toString())
-        .contains("is partial", gz.toString(), "at byte " + Files.size(gz) + " of " + Files.size(gz))
+        .contains(
+            "is partial", gz.toString(), "at byte " + Files.size(gz) + " of " + Files.size(gz))
         .contains("--allow-partial");
     String[] check = {
-      "--corpus", index.toString(), "--items", items().toString(), "--out", tmp.resolve("r").toString()
+      "--corpus",
+      index.toString(),
+      "--items",
+      items().toString(),
+      "--out",
+      tmp.resolve("r").toString()
     };
     assertThat(run(new DecontamCommand(), check)).isEqualTo(1);
     assertThat(err.toString()).contains("could not be read to the end", gz.toString());
@@ -411,8 +417,11 @@ class CommandsTest {
     // per-file counts reach the report
     assertThat(j.at("/index/file_stats").get(gz.toString()).get("truncated_at_byte").asLong())
         .isEqualTo(Files.size(gz));
-    assertThat(j.at("/index/file_stats").get(corpus.resolve("a.jsonl").toAbsolutePath().toString())
-            .get("docs").asLong())
+    assertThat(
+            j.at("/index/file_stats")
+                .get(corpus.resolve("a.jsonl").toAbsolutePath().toString())
+                .get("docs")
+                .asLong())
         .isEqualTo(50);
     assertThat(Files.readString(tmp.resolve("r/decontam.md"))).contains("Partial corpus");
   }
@@ -424,7 +433,8 @@ class CommandsTest {
   @Test
   void decontamRecordsItsDataAndEachItemsContentHash() throws Exception {
     Path index = tmp.resolve("idx");
-    assertThat(run(new IndexCommand(), "--corpus", corpus("x").toString(), "--out", index.toString()))
+    assertThat(
+            run(new IndexCommand(), "--corpus", corpus("x").toString(), "--out", index.toString()))
         .isZero();
     Path report = tmp.resolve("r");
     assertThat(
@@ -447,7 +457,8 @@ class CommandsTest {
     for (int k = 0; k < anatomy.size(); k++) {
       BenchmarkItem b = anatomy.get(k);
       // independent of evalh's code: SHA-256 of the JSON array [question, choices, gold]
-      String json = new ObjectMapper().writeValueAsString(List.of(b.question(), b.choices(), b.gold()));
+      String json =
+          new ObjectMapper().writeValueAsString(List.of(b.question(), b.choices(), b.gold()));
       String want =
           "sha256:"
               + java.util.HexFormat.of()
@@ -470,14 +481,16 @@ class CommandsTest {
         .isZero();
     JsonNode j2 = new ObjectMapper().readTree(tmp.resolve("r2/decontam.json").toFile());
     assertThat(j2.at("/benchmark_data/source").asText()).isEqualTo("--items");
-    assertThat(j2.at("/benchmark_data/path").asText()).isEqualTo(items().toAbsolutePath().toString());
+    assertThat(j2.at("/benchmark_data/path").asText())
+        .isEqualTo(items().toAbsolutePath().toString());
   }
 
   /** B14: decontam --n 8 --normalization unicode against an n=13 janitor index was ignored. */
   @Test
   void schemeFlagsThatContradictTheIndexAreAUsageError() throws Exception {
     Path index = tmp.resolve("idx");
-    assertThat(run(new IndexCommand(), "--corpus", corpus("x").toString(), "--out", index.toString()))
+    assertThat(
+            run(new IndexCommand(), "--corpus", corpus("x").toString(), "--out", index.toString()))
         .isZero();
     int rc =
         run(

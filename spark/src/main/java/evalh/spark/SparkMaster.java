@@ -1,16 +1,16 @@
 package evalh.spark;
 
+import evalh.decontam.corpus.CorpusFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.List;
-import evalh.decontam.corpus.CorpusFiles;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**

@@ -127,16 +127,34 @@ class DecontamCommandSparkTest {
             List.of(
                 JSON.writeValueAsString(
                     Map.of(
-                        "task", "t", "doc_id", 0, "question", gc.docs().get(3), "choices",
-                        List.of("a", "b"), "gold", 0))));
+                        "task",
+                        "t",
+                        "doc_id",
+                        0,
+                        "question",
+                        gc.docs().get(3),
+                        "choices",
+                        List.of("a", "b"),
+                        "gold",
+                        0))));
     StringWriter sw = new StringWriter();
     CommandLine cl = new CommandLine(new DecontamCommand());
     cl.setOut(new PrintWriter(sw, true));
     cl.setErr(new PrintWriter(sw, true));
     int rc =
         cl.execute(
-            "--items", items.toString(), "--corpus", gc.dir().toString(), "--field", "no_such_field",
-            "--engine", "spark", "--master", "local[2]", "--out", tmp.resolve("r0").toString());
+            "--items",
+            items.toString(),
+            "--corpus",
+            gc.dir().toString(),
+            "--field",
+            "no_such_field",
+            "--engine",
+            "spark",
+            "--master",
+            "local[2]",
+            "--out",
+            tmp.resolve("r0").toString());
     assertThat(rc).isEqualTo(1);
     assertThat(sw.toString()).contains("empty corpus", "no document");
     assertThat(tmp.resolve("r0/decontam.json")).doesNotExist();
@@ -158,14 +176,31 @@ class DecontamCommandSparkTest {
     sw.getBuffer().setLength(0);
     rc =
         cl.execute(
-            "--items", items.toString(), "--corpus", cut.toString(), "--engine", "spark",
-            "--master", "local[2]", "--out", tmp.resolve("r1").toString());
+            "--items",
+            items.toString(),
+            "--corpus",
+            cut.toString(),
+            "--engine",
+            "spark",
+            "--master",
+            "local[2]",
+            "--out",
+            tmp.resolve("r1").toString());
     assertThat(rc).isEqualTo(1);
     assertThat(sw.toString()).contains("could not be read to the end", "c.jsonl.gz", "at byte");
     JsonNode partial =
         run(
-            "--items", items.toString(), "--corpus", cut.toString(), "--engine", "spark",
-            "--master", "local[2]", "--allow-partial", "--out", tmp.resolve("r2").toString());
+            "--items",
+            items.toString(),
+            "--corpus",
+            cut.toString(),
+            "--engine",
+            "spark",
+            "--master",
+            "local[2]",
+            "--allow-partial",
+            "--out",
+            tmp.resolve("r2").toString());
     assertThat(partial.at("/summary/partial").asBoolean()).isTrue();
     assertThat(partial.at("/summary/truncated_files/0").asText()).contains("c.jsonl.gz");
     assertThat(partial.at("/index/file_stats")).hasSize(2);

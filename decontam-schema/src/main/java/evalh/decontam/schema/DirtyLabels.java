@@ -40,7 +40,8 @@ public record DirtyLabels(
    *     null hash: the item's content is unknown, only its doc_id is matched)
    * @return empty when they match, else a message naming the first mismatching item
    */
-  public Optional<String> mismatch(String task, Map<Integer, String> evaluated, boolean allOfSplit) {
+  public Optional<String> mismatch(
+      String task, Map<Integer, String> evaluated, boolean allOfSplit) {
     Map<Integer, Boolean> labelled = items.getOrDefault(task, Map.of());
     Map<Integer, String> recorded = hashes.getOrDefault(task, Map.of());
     for (Map.Entry<Integer, String> e : evaluated.entrySet()) {
@@ -91,7 +92,10 @@ public record DirtyLabels(
     }
     if (allOfSplit && labelled.size() != evaluated.size()) {
       int extra =
-          labelled.keySet().stream().filter(id -> !evaluated.containsKey(id)).findFirst().orElse(-1);
+          labelled.keySet().stream()
+              .filter(id -> !evaluated.containsKey(id))
+              .findFirst()
+              .orElse(-1);
       return Optional.of(
           task
               + ": "

@@ -4,12 +4,12 @@ import evalh.decontam.check.CheckItem;
 import evalh.decontam.check.CheckSettings;
 import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.index.BuildOptions;
+import evalh.decontam.report.DecontamReport;
+import evalh.decontam.schema.DecontamJson;
 import evalh.tasks.BenchmarkItem;
 import evalh.tasks.BenchmarkItems;
 import evalh.tasks.data.DataRoot;
 import evalh.tasks.registry.TaskRegistry;
-import evalh.decontam.report.DecontamReport;
-import evalh.decontam.schema.DecontamJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -230,8 +230,7 @@ public final class DecontamCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--partitions must be >= 0");
       }
     }
-    DecontamRunner.Job job =
-        new DecontamRunner.Job(log, items, data, settings, title, outDir, t0);
+    DecontamRunner.Job job = new DecontamRunner.Job(log, items, data, settings, title, outDir, t0);
     DecontamRunner.Corpus where =
         new DecontamRunner.Corpus(
             corpus,
@@ -243,7 +242,8 @@ public final class DecontamCommand implements Callable<Integer> {
             shardsOut,
             allowPartial,
             this::buildOptions,
-            java.util.stream.Stream.of("--n", "--stride", "--normalization", "--field", "--id-field")
+            java.util.stream.Stream.of(
+                    "--n", "--stride", "--normalization", "--field", "--id-field")
                 .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o))
                 .toList());
     try {

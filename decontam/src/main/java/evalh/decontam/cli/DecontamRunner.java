@@ -6,21 +6,19 @@ import evalh.decontam.check.ItemChecker;
 import evalh.decontam.check.ItemMatch;
 import evalh.decontam.check.SkippedCheck;
 import evalh.decontam.corpus.CorpusFiles;
+import evalh.decontam.corpus.FileStats;
 import evalh.decontam.engine.DistributedEngine;
 import evalh.decontam.engine.DistributedEngines;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.CorpusIndexer;
-import evalh.decontam.index.IndexTrust;
 import evalh.decontam.index.IndexState;
-import evalh.decontam.text.NgramScheme;
-import evalh.decontam.corpus.FileStats;
-import java.util.Map;
-import java.util.TreeMap;
+import evalh.decontam.index.IndexTrust;
 import evalh.decontam.index.NgramIndex;
 import evalh.decontam.index.ShardManifest;
 import evalh.decontam.report.CorpusSource;
 import evalh.decontam.report.DecontamReport;
 import evalh.decontam.schema.DecontamJson;
+import evalh.decontam.text.NgramScheme;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +31,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -271,8 +271,7 @@ final class DecontamRunner {
               scan.bytes(),
               scan.seconds(),
               opts.scheme());
-      writeReport(
-          source, List.of(), truncated, scan.fileStats(), checker.skipped(), matches);
+      writeReport(source, List.of(), truncated, scan.fileStats(), checker.skipped(), matches);
       return 0;
     }
   }

@@ -2,10 +2,10 @@ package evalh.decontam.cli;
 
 import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.index.BuildOptions;
-import evalh.decontam.index.IndexTrust;
 import evalh.decontam.index.BuildReport;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.IndexState;
+import evalh.decontam.index.IndexTrust;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

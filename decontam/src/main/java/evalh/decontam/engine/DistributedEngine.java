@@ -1,13 +1,13 @@
 package evalh.decontam.engine;
 
-import evalh.decontam.corpus.FileStats;
-import java.util.Map;
 import evalh.decontam.check.CorpusMatches;
 import evalh.decontam.check.ItemChecker;
+import evalh.decontam.corpus.FileStats;
 import evalh.decontam.index.BuildOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A cluster engine for decontamination (today: Apache Spark, in module {@code evalh-spark}). It

@@ -91,8 +91,7 @@ public record IndexTrust(boolean partial, List<String> unfinished, List<String> 
       throw new IllegalStateException(
           "index " + dir + " is partial: " + truncatedError(truncated, "--allow-partial"));
     }
-    return new IndexTrust(
-        !started.isEmpty() || !truncated.isEmpty(), started, truncated);
+    return new IndexTrust(!started.isEmpty() || !truncated.isEmpty(), started, truncated);
   }
 
   /** The {@code evalh index} command that completes {@code files} with the index's own scheme. */

@@ -139,8 +139,8 @@ public final class DecontamReport {
     }
 
     /**
-     * Marks the report partial: corpus files not read to their end ({@code path: problem}, with
-     * the byte offset), accepted with {@code --allow-partial}.
+     * Marks the report partial: corpus files not read to their end ({@code path: problem}, with the
+     * byte offset), accepted with {@code --allow-partial}.
      */
     public Builder truncated(List<String> files) {
       this.truncated = List.copyOf(files);
@@ -245,7 +245,8 @@ public final class DecontamReport {
             ArrayNode clean = o.putArray("clean_doc_ids");
             ms.stream().filter(m -> !m.dirty()).forEach(m -> clean.add(m.docId()));
             ArrayNode items = o.putArray("items");
-            Map<Integer, String> hs = data == null ? Map.of() : data.hashes().getOrDefault(t, Map.of());
+            Map<Integer, String> hs =
+                data == null ? Map.of() : data.hashes().getOrDefault(t, Map.of());
             for (ItemMatch m : ms) {
               ObjectNode it = item(m);
               String h = hs.get(m.docId());

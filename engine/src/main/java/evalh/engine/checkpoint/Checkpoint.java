@@ -20,9 +20,9 @@ import java.util.stream.Stream;
 /**
  * An HF checkpoint directory: {@code config.json} plus {@code model.safetensors} or shards listed
  * in {@code model.safetensors.index.json} (when both are there, {@code model.safetensors}, as
- * transformers' {@code from_pretrained} picks). {@link #open} validates every tensor the forward pass
- * will read (name, dtype, shape, byte range) against config.json before any compute, and refuses
- * pickle checkpoints.
+ * transformers' {@code from_pretrained} picks). {@link #open} validates every tensor the forward
+ * pass will read (name, dtype, shape, byte range) against config.json before any compute, and
+ * refuses pickle checkpoints.
  */
 public final class Checkpoint implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,7 +56,9 @@ public final class Checkpoint implements AutoCloseable {
     return open(dir, WeightDigests.defaultCacheRoot());
   }
 
-  /** Opens and validates the checkpoint in {@code dir}, caching weight hashes under {@code cache}. */
+  /**
+   * Opens and validates the checkpoint in {@code dir}, caching weight hashes under {@code cache}.
+   */
   public static Checkpoint open(Path dir, Path cache) {
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException(dir + ": not a directory (expected an HF checkpoint folder)");
@@ -255,8 +257,8 @@ public final class Checkpoint implements AutoCloseable {
   /**
    * SHA-256 over config.json, the tokenizer files and every shard's name and content hash. The
    * content hashes are read once per file from the user's cache ({@link WeightDigests}), keyed by
-   * path, size, mtime, inode and ctime: weights rewritten in place give a new fingerprint, so cached
-   * answers are never served for them.
+   * path, size, mtime, inode and ctime: weights rewritten in place give a new fingerprint, so
+   * cached answers are never served for them.
    */
   private static String fingerprint(Path config, List<Path> shards, Path cacheRoot) {
     try {

@@ -88,8 +88,8 @@ public final class WeightDigests {
   }
 
   /**
-   * The hex SHA-256 of {@code file}'s bytes, from {@code cacheRoot} when the file is unchanged since
-   * it was hashed there, else computed and recorded.
+   * The hex SHA-256 of {@code file}'s bytes, from {@code cacheRoot} when the file is unchanged
+   * since it was hashed there, else computed and recorded.
    */
   public static String sha256(Path file, Path cacheRoot) {
     try {

@@ -300,8 +300,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * The cost of the checkpoint fingerprint: once with an empty weight-hash cache (every weight
-   * byte is read and hashed), then again with the cache just written (a stat per file).
+   * The cost of the checkpoint fingerprint: once with an empty weight-hash cache (every weight byte
+   * is read and hashed), then again with the cache just written (a stat per file).
    */
   private static int fingerprint(Path dir, PrintWriter out) throws java.io.IOException {
     Path cache = Files.createTempDirectory("evalh-fingerprint-");

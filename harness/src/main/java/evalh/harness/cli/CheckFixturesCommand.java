@@ -29,8 +29,7 @@ import picocli.CommandLine.Spec;
  * {@code evalh check-fixtures}: compares the engine on a device/dtype with the team's float64
  * reference fixtures and prints the largest errors; exits 1 when a tolerance is exceeded, when a
  * fixture file does not match the fixtures' SHA256SUMS, or when a model's expected files give
- * nothing to compare. This is
- * what {@code scripts/gpu-check.sh} runs on CUDA.
+ * nothing to compare. This is what {@code scripts/gpu-check.sh} runs on CUDA.
  */
 @Command(
     name = "check-fixtures",
@@ -122,9 +121,9 @@ public final class CheckFixturesCommand implements Callable<Integer> {
   }
 
   /**
-   * Checks every file this command reads (each model's folder and its three expected files)
-   * against the fixtures' {@code SHA256SUMS}: a file missing from the list or with another hash
-   * is named. No SHA256SUMS at all is one problem.
+   * Checks every file this command reads (each model's folder and its three expected files) against
+   * the fixtures' {@code SHA256SUMS}: a file missing from the list or with another hash is named.
+   * No SHA256SUMS at all is one problem.
    */
   private List<String> verifySums() throws IOException {
     Path sumsFile = fixtures.resolve("SHA256SUMS");

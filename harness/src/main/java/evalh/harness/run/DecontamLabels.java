@@ -35,9 +35,9 @@ final class DecontamLabels {
   }
 
   /**
-   * Refuses labels made for other items: every evaluated item of a covered task must be in the
-   * file with the same content hash (question, choices, answer), and with no {@code --limit} the
-   * file must hold no other item of the task.
+   * Refuses labels made for other items: every evaluated item of a covered task must be in the file
+   * with the same content hash (question, choices, answer), and with no {@code --limit} the file
+   * must hold no other item of the task.
    *
    * @throws IllegalArgumentException naming the first mismatching item
    */

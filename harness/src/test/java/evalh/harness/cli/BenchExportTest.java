@@ -194,7 +194,8 @@ class BenchExportTest {
             "--write-checkpoint",
             dir.toString());
     assertThat(w[0]).as(w[2]).isEqualTo("0");
-    String[] r = TestCli.run(new BenchCommand(), "--ckpt", dir.toString(), "--workload", "fingerprint");
+    String[] r =
+        TestCli.run(new BenchCommand(), "--ckpt", dir.toString(), "--workload", "fingerprint");
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     try (Checkpoint c = Checkpoint.open(dir)) {
       assertThat(r[1]).contains("fingerprint " + c.fingerprint()).contains("cached");

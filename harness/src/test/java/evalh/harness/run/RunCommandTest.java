@@ -137,8 +137,7 @@ class RunCommandTest {
       }
       sb.append(first ? "" : ",").append('"').append(t).append("\":{\"items\":[");
       for (BenchmarkItem i : items.get(t)) {
-        sb.append(i.docId() == 0 ? "" : ",")
-            .append(labelled(i, i.docId() == 0, hashOf(i)));
+        sb.append(i.docId() == 0 ? "" : ",").append(labelled(i, i.docId() == 0, hashOf(i)));
       }
       sb.append("]}");
       first = false;
@@ -214,10 +213,12 @@ class RunCommandTest {
   }
 
   /** A decontam.json of mmlu-anatomy: its items as {@code hash} says, doc 0 dirty. */
-  private Path anatomyLabels(List<BenchmarkItem> items, java.util.function.Function<BenchmarkItem, String> hash)
+  private Path anatomyLabels(
+      List<BenchmarkItem> items, java.util.function.Function<BenchmarkItem, String> hash)
       throws Exception {
     StringBuilder sb =
-        new StringBuilder("{\"schema\":\"evalh.decontam/1\",\"tasks\":{\"mmlu-anatomy\":{\"items\":[");
+        new StringBuilder(
+            "{\"schema\":\"evalh.decontam/1\",\"tasks\":{\"mmlu-anatomy\":{\"items\":[");
     for (int k = 0; k < items.size(); k++) {
       sb.append(k == 0 ? "" : ",").append(labelled(items.get(k), k == 0, hash.apply(items.get(k))));
     }
@@ -244,23 +245,59 @@ class RunCommandTest {
                     ? DecontamJson.itemHash("another question", i.choices(), i.gold())
                     : hashOf(i));
     Path o = tmp.resolve("o1");
-    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "-o", o.toString(), "--decontam", other.toString()))
+    assertThat(
+            run(
+                "--task",
+                "mmlu-anatomy",
+                "--ckpt",
+                "demo",
+                "-o",
+                o.toString(),
+                "--decontam",
+                other.toString()))
         .isEqualTo(1);
     assertThat(err.toString()).contains("mmlu-anatomy doc_id 1").contains("other data");
     assertThat(o.resolve("results.json")).doesNotExist();
     // labels for the first item only: the others were never checked
     Path fewer = anatomyLabels(anatomy.subList(0, 1), BenchmarkItem -> hashOf(anatomy.get(0)));
-    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "-o", tmp.resolve("o2").toString(), "--decontam", fewer.toString()))
+    assertThat(
+            run(
+                "--task",
+                "mmlu-anatomy",
+                "--ckpt",
+                "demo",
+                "-o",
+                tmp.resolve("o2").toString(),
+                "--decontam",
+                fewer.toString()))
         .isEqualTo(1);
     assertThat(err.toString()).contains("mmlu-anatomy doc_id 1 was not checked");
     // labels without content hashes (an older decontam.json): cannot be matched, refused
     Path bare = anatomyLabels(anatomy, i -> null);
-    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "-o", tmp.resolve("o3").toString(), "--decontam", bare.toString()))
+    assertThat(
+            run(
+                "--task",
+                "mmlu-anatomy",
+                "--ckpt",
+                "demo",
+                "-o",
+                tmp.resolve("o3").toString(),
+                "--decontam",
+                bare.toString()))
         .isEqualTo(1);
     assertThat(err.toString()).contains("records no content_hash");
     // the right labels pass
     Path right = anatomyLabels(anatomy, RunCommandTest::hashOf);
-    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "-o", tmp.resolve("o4").toString(), "--decontam", right.toString()))
+    assertThat(
+            run(
+                "--task",
+                "mmlu-anatomy",
+                "--ckpt",
+                "demo",
+                "-o",
+                tmp.resolve("o4").toString(),
+                "--decontam",
+                right.toString()))
         .isZero();
   }
 

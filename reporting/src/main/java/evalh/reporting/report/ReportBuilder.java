@@ -2,18 +2,18 @@ package evalh.reporting.report;
 
 import evalh.reporting.diff.PairedDesigns;
 import evalh.reporting.results.CorpusLabels;
-import evalh.reporting.results.ResultsFormatException;
 import evalh.reporting.results.MetricKey;
+import evalh.reporting.results.ResultsFormatException;
 import evalh.reporting.results.Run;
 import evalh.reporting.results.SampleItem;
 import evalh.reporting.results.TaskResult;
 import evalh.reporting.stats.PairedBootstrap;
 import evalh.reporting.stats.UnpairedZTest;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -328,7 +328,10 @@ final class ReportBuilder {
       }
       if (d.labels().covers(leaf)) {
         Map<Integer, String> evaluated = new LinkedHashMap<>();
-        items.get().values().forEach(it -> evaluated.put(it.docId(), it.contentHash().orElse(null)));
+        items
+            .get()
+            .values()
+            .forEach(it -> evaluated.put(it.docId(), it.contentHash().orElse(null)));
         d.labels()
             .mismatch(leaf, evaluated, false)
             .ifPresent(

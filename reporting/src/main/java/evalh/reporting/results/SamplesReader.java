@@ -1,10 +1,10 @@
 package evalh.reporting.results;
 
-import evalh.decontam.schema.DecontamJson;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import evalh.core.io.SafeNames;
+import evalh.decontam.schema.DecontamJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -172,7 +172,9 @@ public final class SamplesReader {
         id.asInt(), filter, hash, question(n), target(n), scalars, pairs, contentHash(n));
   }
 
-  /** The content hash of a multiple-choice doc (question, choices, integer answer), if it is one. */
+  /**
+   * The content hash of a multiple-choice doc (question, choices, integer answer), if it is one.
+   */
   private static Optional<String> contentHash(JsonNode n) {
     JsonNode doc = n.path("doc");
     JsonNode q = doc.path("question");

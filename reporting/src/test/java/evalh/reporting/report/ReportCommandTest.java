@@ -20,8 +20,8 @@ class ReportCommandTest {
 
   /**
    * Reliability #2: report --decontam applied labels by doc_id alone, so a decontam.json made for
-   * other items (another dataset, another question under the same doc_id) split the runs into
-   * clean and dirty on the wrong items. Now refused, naming the first mismatching item.
+   * other items (another dataset, another question under the same doc_id) split the runs into clean
+   * and dirty on the wrong items. Now refused, naming the first mismatching item.
    */
   @Test
   void decontamLabelsForOtherItemsAreRefused() throws Exception {
@@ -50,7 +50,13 @@ class ReportCommandTest {
             "fewer",
             java.util.Map.of(),
             java.util.Map.of("mmlu-virology", 50));
-    r = report(p.a().toString(), "--decontam", fewer.toString(), "--out", tmp.resolve("r2.html").toString());
+    r =
+        report(
+            p.a().toString(),
+            "--decontam",
+            fewer.toString(),
+            "--out",
+            tmp.resolve("r2.html").toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("mmlu-virology doc_id 50 was not checked");
   }

@@ -109,7 +109,8 @@ class ResultsReaderTest {
           .hasMessageContaining(bad[1]);
     }
     Files.writeString(
-        f, "{\"results\": {\"mmlu-anatomy\": {\"acc,none\": 1.0, \"word_perplexity,none\": 12.5}}}");
+        f,
+        "{\"results\": {\"mmlu-anatomy\": {\"acc,none\": 1.0, \"word_perplexity,none\": 12.5}}}");
     assertThat(ResultsReader.read(f, tmp).task("mmlu-anatomy")).isPresent();
   }
 
