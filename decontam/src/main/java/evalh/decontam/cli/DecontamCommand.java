@@ -176,8 +176,9 @@ public final class DecontamCommand implements Callable<Integer> {
   @Option(
       names = "--allow-partial",
       description =
-          "Accept an index whose build was interrupted (corpus files still 'started'); the report"
-              + " then says partial in its summary. Default: such an index is an error.")
+          "Accept an index whose build was interrupted (corpus files still 'started') or corpus"
+              + " files that could not be read to the end (a truncated .gz/.zst); the report then"
+              + " says partial in its summary and names them. Default: either is an error.")
   boolean allowPartial;
 
   @Mixin SchemeOptions scheme;
