@@ -49,17 +49,23 @@ public final class Checkpoint implements AutoCloseable {
   }
 
   /**
-   * Opens and validates the checkpoint in {@code dir}; weight hashes are cached under {@link
+   * Opens and validates the checkpoint in {@code dir}; the hashes of weight files of at least
+   * {@link WeightDigests#MIN_CACHED_BYTES} are cached under {@link
    * WeightDigests#defaultCacheRoot()}.
    */
   public static Checkpoint open(Path dir) {
-    return open(dir, WeightDigests.defaultCacheRoot());
+    return open(dir, WeightDigests.defaultCacheRoot(), WeightDigests.MIN_CACHED_BYTES);
   }
 
   /**
-   * Opens and validates the checkpoint in {@code dir}, caching weight hashes under {@code cache}.
+   * Opens and validates the checkpoint in {@code dir}, caching the hashes of all its weight files
+   * under {@code cache}.
    */
   public static Checkpoint open(Path dir, Path cache) {
+    return open(dir, cache, 0);
+  }
+
+  private static Checkpoint open(Path dir, Path cache, long minCachedBytes) {
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException(dir + ": not a directory (expected an HF checkpoint folder)");
     }
@@ -86,7 +92,11 @@ public final class Checkpoint implements AutoCloseable {
       checkIndex(dir, all);
       validate(dir, config, all);
       return new Checkpoint(
-          dir, config, List.copyOf(files), all, fingerprint(configPath, shardPaths, cache));
+          dir,
+          config,
+          List.copyOf(files),
+          all,
+          fingerprint(configPath, shardPaths, cache, minCachedBytes));
     } catch (RuntimeException e) {
       files.forEach(SafetensorsFile::close);
       throw e;
@@ -260,7 +270,8 @@ public final class Checkpoint implements AutoCloseable {
    * path, size, mtime, inode and ctime: weights rewritten in place give a new fingerprint, so
    * cached answers are never served for them.
    */
-  private static String fingerprint(Path config, List<Path> shards, Path cacheRoot) {
+  private static String fingerprint(
+      Path config, List<Path> shards, Path cacheRoot, long minCachedBytes) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(Files.readAllBytes(config));
@@ -272,7 +283,9 @@ public final class Checkpoint implements AutoCloseable {
         }
       }
       List<String> digests =
-          shards.parallelStream().map(p -> WeightDigests.sha256(p, cacheRoot)).toList();
+          shards.parallelStream()
+              .map(p -> WeightDigests.sha256(p, size(p) < minCachedBytes ? null : cacheRoot))
+              .toList();
       for (int i = 0; i < shards.size(); i++) {
         md.update(shards.get(i).getFileName().toString().getBytes(StandardCharsets.UTF_8));
         md.update(digests.get(i).getBytes(StandardCharsets.UTF_8));
@@ -280,6 +293,14 @@ public final class Checkpoint implements AutoCloseable {
       return "sha256:" + HexFormat.of().formatHex(md.digest());
     } catch (IOException | NoSuchAlgorithmException e) {
       throw new CheckpointException("cannot fingerprint " + config.getParent() + ": " + e, e);
+    }
+  }
+
+  private static long size(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + p + ": " + e.getMessage(), e);
     }
   }
 

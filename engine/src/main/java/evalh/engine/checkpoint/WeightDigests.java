@@ -88,11 +88,21 @@ public final class WeightDigests {
   }
 
   /**
+   * Files smaller than this are hashed on every open (well under a second) and not recorded, so
+   * that small and temporary checkpoints ({@code --ckpt demo}'s copies, tests) leave no entries.
+   */
+  public static final long MIN_CACHED_BYTES = 64L << 20;
+
+  /**
    * The hex SHA-256 of {@code file}'s bytes, from {@code cacheRoot} when the file is unchanged
-   * since it was hashed there, else computed and recorded.
+   * since it was hashed there, else computed and recorded; {@code cacheRoot} null: computed, not
+   * cached.
    */
   public static String sha256(Path file, Path cacheRoot) {
     try {
+      if (cacheRoot == null) {
+        return hash(file);
+      }
       Identity id = Identity.of(file);
       Path entry = cacheRoot.resolve("weights").resolve(hex(digestOf(id.path())) + ".json");
       JsonNode cached = readEntry(entry);

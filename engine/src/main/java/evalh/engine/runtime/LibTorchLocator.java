@@ -318,7 +318,10 @@ public final class LibTorchLocator {
 
   static LibTorchLocation bundled(Path cacheRoot, List<String> notes) {
     Properties v = bundledVersions();
-    String name = "libtorch-" + v.getProperty("pytorch") + "-openblas-" + v.getProperty("openblas");
+    // "-v2": the stamp lists every file's size and SHA-256 (an older evalh's folder, whose stamp
+    // does not, is left alone rather than fought over)
+    String name =
+        "libtorch-" + v.getProperty("pytorch") + "-openblas-" + v.getProperty("openblas") + "-v2";
     Path dir = cacheRoot.resolve(name);
     String stamp = stamp(v);
     if (!valid(dir, stamp)) {
