@@ -1,10 +1,31 @@
 #!/usr/bin/env bash
-# Runs the JMH microbenchmarks of the engine (Java-side planning and BF16 widening).
-# Usage: scripts/jmh.sh [JMH options, e.g. PlanningBenchmark.planFiveShotMmlu -f 1]
+# Runs the JMH microbenchmarks of one module: engine (Java-side planning and BF16 widening, the
+# default) or decontam (the corpus pass: reader, splitter, normaliser, n-gram hasher, item probe,
+# whole scan; scores in corpus bytes per ns next to plain byte loops).
+# Usage: scripts/jmh.sh [--module engine|decontam] [JMH options, e.g. CorpusPassBenchmark.scan -f 1]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-mvn -B -q -pl engine -am test-compile dependency:build-classpath -Dmdep.outputFile=target/jmh.cp -Dmdep.includeScope=test
-exec "$JAVA_HOME/bin/java" -cp "engine/target/test-classes:engine/target/classes:$(cat engine/target/jmh.cp)" \
-  org.openjdk.jmh.Main "${@:-evalh.engine.jmh}"
+MODULE=engine
+if [ "${1:-}" = "--module" ]; then
+  MODULE="$2"
+  shift 2
+fi
+case "$MODULE" in
+  engine) DEFAULT=evalh.engine.jmh ;;
+  decontam) DEFAULT=evalh.decontam.corpus.CorpusPassBenchmark ;;
+  *) echo "jmh.sh: unknown module '$MODULE' (engine or decontam)" >&2; exit 2 ;;
+esac
+mvn -B -q -pl "$MODULE" -am test-compile dependency:build-classpath -Dmdep.outputFile=target/jmh.cp -Dmdep.includeScope=test
+# the forks load classes for minutes: run from a snapshot, so that a build meanwhile cannot break them
+SNAP="$(mktemp -d)"
+trap 'rm -rf "$SNAP"' EXIT
+cp -r "$MODULE/target/classes" "$SNAP/classes"
+cp -r "$MODULE/target/test-classes" "$SNAP/test-classes"
+CP="$SNAP/test-classes:$SNAP/classes"
+for d in $(tr ':' '\n' < "$MODULE/target/jmh.cp" | grep '/target/classes$' || true); do
+  n="$(echo "$d" | md5sum | cut -c1-8)"
+  cp -r "$d" "$SNAP/$n" && CP="$CP:$SNAP/$n"
+done
+"$JAVA_HOME/bin/java" -cp "$CP:$(cat "$MODULE/target/jmh.cp")" org.openjdk.jmh.Main "${@:-$DEFAULT}"

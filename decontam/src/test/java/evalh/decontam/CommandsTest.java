@@ -213,6 +213,63 @@ class CommandsTest {
   }
 
   @Test
+  void winnowedIndexGivesTheStride1ReportAndSaysSo() throws Exception {
+    Path corpus = corpus("nothing to see here");
+    ObjectMapper json = new ObjectMapper();
+    List<com.fasterxml.jackson.databind.JsonNode> items = new ArrayList<>();
+    for (String w : List.of("1", "4")) {
+      Path index = tmp.resolve("indexes/w" + w);
+      assertThat(
+              run(
+                  new IndexCommand(),
+                  "--corpus",
+                  corpus.toString(),
+                  "--out",
+                  index.toString(),
+                  "--winnow",
+                  w))
+          .as(err.toString())
+          .isZero();
+      assertThat(json.readTree(index.resolve("evalh-index.json").toFile()).path("window").asInt())
+          .isEqualTo(Integer.parseInt(w));
+      Path report = tmp.resolve("reports/w" + w);
+      assertThat(
+              run(
+                  new DecontamCommand(),
+                  "--corpus",
+                  index.toString(),
+                  "--items",
+                  items().toString(),
+                  "--out",
+                  report.toString()))
+          .as(err.toString())
+          .isZero();
+      com.fasterxml.jackson.databind.JsonNode r =
+          json.readTree(report.resolve("decontam.json").toFile());
+      assertThat(r.path("index").path("window").asInt()).isEqualTo(Integer.parseInt(w));
+      assertThat(r.path("index").path("guaranteed_run").asInt())
+          .isEqualTo(12 + Integer.parseInt(w));
+      items.add(r.path("tasks").path("physics").path("items"));
+    }
+    assertThat(items.get(0).path(0).path("dirty").asBoolean()).isTrue();
+    assertThat(items.get(1)).isEqualTo(items.get(0));
+    assertThat(Files.readString(tmp.resolve("reports/w4/decontam.md"))).contains("Winnowed index");
+    assertThat(
+            run(
+                new IndexCommand(),
+                "--corpus",
+                corpus.toString(),
+                "--out",
+                tmp.resolve("indexes/both").toString(),
+                "--winnow",
+                "4",
+                "--stride",
+                "2"))
+        .isNotZero();
+    assertThat(err.toString()).contains("do not combine");
+  }
+
+  @Test
   void indexThenDecontamWritesTheDocumentedReport() throws Exception {
     Path corpus = corpus("nothing to see here");
     Path index = tmp.resolve("indexes/test");

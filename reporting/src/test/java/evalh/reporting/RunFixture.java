@@ -32,6 +32,11 @@ public final class RunFixture {
   }
 
   /** A run of the checkpoint at {@code checkpointPath} (its directory name is the label). */
+  private String sweepRun;
+
+  private long step;
+  private Long tokens;
+
   public static RunFixture of(String checkpointPath) {
     return new RunFixture(checkpointPath);
   }
@@ -61,6 +66,14 @@ public final class RunFixture {
   }
 
   /** Whether samples files are written (default true). */
+  /** Marks the run as a sweep's checkpoint (results.json's step, tokens and evalh.sweep.run). */
+  public RunFixture sweep(String run, long step, Long tokens) {
+    this.sweepRun = run;
+    this.step = step;
+    this.tokens = tokens;
+    return this;
+  }
+
   public RunFixture samples(boolean write) {
     samples = write;
     return this;
@@ -161,6 +174,13 @@ public final class RunFixture {
       evalh.put("checkpoint", checkpoint);
       evalh.put("device", "cpu");
       evalh.put("dtype", "float32");
+      if (sweepRun != null) {
+        root.put("step", step);
+        if (tokens != null) {
+          root.put("tokens", tokens);
+        }
+        evalh.putObject("sweep").put("run", sweepRun).put("step", step);
+      }
       Files.writeString(
           dir.resolve("results.json"),
           JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));

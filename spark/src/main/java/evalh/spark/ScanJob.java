@@ -2,26 +2,18 @@ package evalh.spark;
 
 import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
-import evalh.decontam.analysis.NgramAnalyzer;
-import evalh.decontam.analysis.NgramTerms;
 import evalh.decontam.check.ShortItemScan;
-import evalh.decontam.corpus.CorpusDoc;
 import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.FileStats;
 import evalh.decontam.index.BuildOptions;
-import evalh.decontam.index.CorpusReaders;
+import evalh.decontam.scan.NgramScan;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute;
-import org.apache.lucene.internal.hppc.LongCursor;
-import org.apache.lucene.internal.hppc.LongHashSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -30,10 +22,10 @@ import scala.Tuple2;
 
 /**
  * The {@code scan} mode: the items' n-gram hashes are broadcast; every partition reads its corpus
- * files with the local engine's readers, analyses each document with the index analyzer (the same
- * {@link NgramAnalyzer} and stride an index would use) and keeps, per benchmark n-gram it contains,
- * the document's provenance; postings are reduced by hash across the cluster ({@code reduceByKey}),
- * so the driver receives one bounded entry per matched n-gram.
+ * files with the local scan's {@link NgramScan} (the same readers, token hashes and stride as the
+ * local scan and the index build) and keeps, per benchmark n-gram a document contains, the
+ * document's provenance; postings are reduced by hash across the cluster ({@code reduceByKey}), so
+ * the driver receives one bounded entry per matched n-gram.
  */
 final class ScanJob {
   private ScanJob() {}
@@ -153,47 +145,25 @@ final class ScanJob {
       int cap,
       SerializableConf conf)
       throws IOException {
-    LongHashSet wanted = new LongHashSet(itemHashes.length);
-    wanted.addAll(itemHashes);
     PartitionResult out = new PartitionResult();
     out.shortItems = shortTemplate.emptyCopy();
-    NgramAnalyzer analyzer = NgramAnalyzer.forIndex(options.scheme());
-    LongHashSet inDoc = new LongHashSet();
+    NgramScan scan = new NgramScan(options.scheme(), itemHashes);
     while (groups.hasNext()) {
       for (CorpusListing.Entry e : groups.next()) {
         CorpusFile file = HadoopCorpusFile.of(e.uri(), conf.get());
         String identity = file.path();
-        FileStats stats = new FileStats();
-        long tokensBefore = NgramAnalyzer.tokensAnalyzedByThisThread();
-        CorpusReaders.forName(file.name(), options.textFields(), options.idField())
-            .read(
+        FileStats stats =
+            scan.scanFile(
                 file,
-                (CorpusDoc d) -> {
-                  inDoc.clear();
-                  try (TokenStream ts = analyzer.tokenStream(NgramTerms.FIELD, d.text())) {
-                    TermToBytesRefAttribute term = ts.addAttribute(TermToBytesRefAttribute.class);
-                    ts.reset();
-                    while (ts.incrementToken()) {
-                      long h = NgramTerms.decode(term.getBytesRef());
-                      if (wanted.contains(h)) {
-                        inDoc.add(h);
-                      }
-                    }
-                    ts.end();
-                  } catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
+                options.textFields(),
+                options.idField(),
+                out.shortItems,
+                (doc, hashes, count) -> {
+                  DocRef ref = new DocRef(identity, doc.position(), doc.byteOffset(), doc.id());
+                  for (int i = 0; i < count; i++) {
+                    out.postings.computeIfAbsent(hashes[i], k -> new Postings()).add(ref, cap);
                   }
-                  if (!inDoc.isEmpty()) {
-                    DocRef ref = new DocRef(identity, d.position(), d.byteOffset(), d.id());
-                    for (LongCursor c : inDoc) {
-                      out.postings.computeIfAbsent(c.value, k -> new Postings()).add(ref, cap);
-                    }
-                  }
-                  out.shortItems.visit(identity, d);
-                  return true;
-                },
-                stats);
-        stats.tokens = NgramAnalyzer.tokensAnalyzedByThisThread() - tokensBefore;
+                });
         out.files.add(new FileReport(e.uri(), e.size(), stats));
       }
     }

@@ -70,6 +70,12 @@ final class ScanMatches implements CorpusMatches {
     }
   }
 
+  /** Every n-gram of every document was probed: counts are exact without verification. */
+  @Override
+  public boolean windowMinimaOnly() {
+    return false;
+  }
+
   @Override
   public NgramScheme scheme() {
     return scheme;

@@ -35,8 +35,13 @@ final class NgramTokenizer extends Tokenizer {
   private List<String> tokenTexts;
   private int next;
   private int last;
+  private long[] winnowed = new long[0];
+  private int winnowedSize = -1;
 
-  NgramTokenizer(NgramScheme scheme, int stride, TermForm form) {
+  private final boolean indexSide;
+
+  NgramTokenizer(NgramScheme scheme, int stride, TermForm form, boolean indexSide) {
+    this.indexSide = indexSide;
     this.scheme = scheme;
     this.stride = stride;
     this.form = form;
@@ -57,10 +62,31 @@ final class NgramTokenizer extends Tokenizer {
     tokenTexts = form == TermForm.TEXT ? tokens.texts() : null;
     next = 0;
     last = -1;
+    winnowedSize = -1;
+    if (indexSide && scheme.winnowed()) {
+      // index time of a winnowed scheme: the window minima, as NgramHashStream keeps them
+      if (form != TermForm.HASH64) {
+        throw new IllegalStateException("winnowing needs hashed terms");
+      }
+      int count = Math.max(0, tokens.size() - scheme.n() + 1);
+      winnowed = NgramHasher.ngramHashes(tokens, scheme.n());
+      winnowedSize = NgramHashStream.winnow(winnowed, count, scheme.window());
+    }
   }
 
   @Override
   public boolean incrementToken() {
+    if (winnowedSize >= 0) {
+      if (next >= winnowedSize) {
+        return false;
+      }
+      clearAttributes();
+      NgramTerms.encode(winnowed[next++], hashBytes);
+      termAtt.setBytesRef(hashRef);
+      posIncAtt.setPositionIncrement(1);
+      offsetAtt.setOffset(correctOffset(0), correctOffset(text.length()));
+      return true;
+    }
     int n = scheme.n();
     if (next > tokens.size() - n) {
       return false;

@@ -23,6 +23,9 @@
  *   <li>Index and query must use the same scheme: a different normalisation, n or hash makes every
  *       lookup miss silently. The scheme is therefore stored in the index and every reader checks
  *       it; never build an analyzer from command-line defaults when an index exists.
+ *   <li>The corpus pass does not analyse Strings: the index build feeds {@link
+ *       evalh.decontam.analysis.NgramHashStream} with the token hashes of the reader's byte path;
+ *       the analyzer gives the same terms from text (queries, tests), winnowing included.
  *   <li>Stride {@code s > 1} indexes fewer n-grams: only shared runs of at least {@code n + s - 1}
  *       tokens are guaranteed to be found, and per-item counts become lower bounds. Queries always
  *       use stride 1.

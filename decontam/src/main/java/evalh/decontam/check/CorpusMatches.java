@@ -20,6 +20,15 @@ public interface CorpusMatches {
   /** The n-gram scheme the postings were computed with. */
   NgramScheme scheme();
 
+  /**
+   * Whether the postings hold only the window minima of a winnowed scheme, so that they name
+   * candidate documents whose counts {@link VerifiedMatches} must re-count (an index); false where
+   * every n-gram of every document was looked at (a scan).
+   */
+  default boolean windowMinimaOnly() {
+    return scheme().winnowed();
+  }
+
   /** Postings for the calling thread (implementations may share one thread-safe instance). */
   Postings postings() throws IOException;
 

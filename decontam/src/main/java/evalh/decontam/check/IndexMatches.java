@@ -1,6 +1,5 @@
 package evalh.decontam.check;
 
-import evalh.decontam.corpus.CorpusDoc;
 import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.corpus.FileStats;
@@ -137,9 +136,10 @@ public final class IndexMatches implements CorpusMatches {
       }
       Path path = Path.of(f.path);
       CorpusReaders.forFile(path, st.textFields, st.idField)
-          .read(
-              path,
-              (CorpusDoc d) -> {
+          .readTokens(
+              CorpusFile.local(path),
+              index.scheme().normalization(),
+              d -> {
                 scan.visit(f.path, d);
                 return true;
               },

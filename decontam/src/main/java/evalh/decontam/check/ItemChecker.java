@@ -39,7 +39,7 @@ public final class ItemChecker {
   static final Comparator<Provenance> DOC_ORDER =
       Comparator.comparing(Provenance::file).thenComparingLong(Provenance::position);
 
-  private final CorpusMatches corpus;
+  private CorpusMatches corpus;
   private final CheckSettings settings;
   private final PrintWriter log;
   private final NgramScheme scheme;
@@ -123,6 +123,10 @@ public final class ItemChecker {
 
   /** Checks all items; results are in input order. */
   public List<ItemMatch> check(List<CheckItem> items) throws IOException {
+    if (corpus.windowMinimaOnly() && !(corpus instanceof VerifiedMatches)) {
+      // a winnowed index only names candidates: re-count them exactly before anything else
+      corpus = VerifiedMatches.verify(corpus, plan(items).ngramHashes(), log);
+    }
     List<Work> work = items.stream().map(Work::new).toList();
     lookups(work);
     fetchMatchedDocuments(work);

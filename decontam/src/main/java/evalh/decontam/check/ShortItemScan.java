@@ -1,6 +1,7 @@
 package evalh.decontam.check;
 
 import evalh.decontam.corpus.CorpusDoc;
+import evalh.decontam.corpus.TokenizedDoc;
 import evalh.decontam.text.NgramHasher;
 import evalh.decontam.text.Normalization;
 import evalh.decontam.text.TextNormalizer;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Exact whole-item matching for items shorter than n tokens (they have no n-gram): every document
@@ -95,6 +97,24 @@ public final class ShortItemScan implements Serializable {
     if (isEmpty()) {
       return;
     }
+    init();
+    normalizer.tokenize(doc.text(), buffer);
+    visit(file, buffer.hashes(), buffer.size(), () -> doc, true);
+  }
+
+  /**
+   * Checks one document of {@code file} from its token hashes; its text is decoded only when a
+   * short item occurs in it.
+   */
+  public void visit(String file, TokenizedDoc doc) {
+    if (isEmpty()) {
+      return;
+    }
+    init();
+    visit(file, doc.tokens().array(), doc.tokens().size(), doc::doc, false);
+  }
+
+  private void init() {
     if (byLength == null) {
       byLength = new HashMap<>();
       Map<Long, Set<Integer>> starts = new HashMap<>();
@@ -111,17 +131,24 @@ public final class ShortItemScan implements Serializable {
       normalizer = normalization.newNormalizer();
       buffer = new TokenBuffer();
     }
-    normalizer.tokenize(doc.text(), buffer);
-    long[] th = buffer.hashes();
+  }
+
+  /**
+   * @param th the document's token hashes, {@code [0, size)}
+   * @param tokenized whether {@link #buffer} already holds the document's tokens with spans
+   */
+  private void visit(
+      String file, long[] th, int size, Supplier<CorpusDoc> source, boolean tokenized) {
+    CorpusDoc doc = null;
     Set<Integer> seenHere = new HashSet<>();
-    for (int q = 0; q < buffer.size(); q++) {
+    for (int q = 0; q < size; q++) {
       // only where a short item could start: its first token is here
       int[] ks = lengthsByFirstToken.get(th[q]);
       if (ks == null) {
         continue;
       }
       for (int k : ks) {
-        if (q + k > buffer.size()) {
+        if (q + k > size) {
           break;
         }
         List<Integer> items = byLength.get(k).get(NgramHasher.ngramHash(th, q, k));
@@ -131,6 +158,12 @@ public final class ShortItemScan implements Serializable {
         for (int i : items) {
           if (!seenHere.add(i)) {
             continue; // one hit per document
+          }
+          if (doc == null) {
+            doc = source.get();
+            if (!tokenized) {
+              normalizer.tokenize(doc.text(), buffer); // the spans, for the snippet
+            }
           }
           DocOverlap o = new DocOverlap(doc.text(), buffer, k, Set.of(wholes[i]));
           leaked[i] |= o.answerOutsideMatch(answers[i]);

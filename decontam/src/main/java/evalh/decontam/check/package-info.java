@@ -31,7 +31,12 @@
  *   <li>{@code dirty} follows GPT-3 / lm-eval: any non-boilerplate n-gram in common. Boilerplate
  *       (n-grams in more than the cap's documents) still counts for coverage and the Llama 2
  *       buckets, which follow the Llama 2 paper (coverage thresholds, buckets overlap).
- *   <li>Counts are lower bounds when the index stride is above 1 (see {@code analysis}).
+ *   <li>Counts are lower bounds when the index stride is above 1 (see {@code analysis}). A winnowed
+ *       index ({@link evalh.decontam.text.NgramScheme#winnowed()}) only names candidates: {@link
+ *       evalh.decontam.check.ItemChecker#check} first wraps it in {@link
+ *       evalh.decontam.check.VerifiedMatches}, which re-reads and re-counts them exactly; a scan
+ *       looked at every n-gram and says so ({@link
+ *       evalh.decontam.check.CorpusMatches#windowMinimaOnly()} false).
  *   <li>Documents are re-read from the corpus files recorded in the index: if those files moved or
  *       changed since indexing, snippets and answer leaks are wrong or missing.
  *   <li>Everything that crosses to Spark executors ({@link evalh.decontam.check.ShortItemScan},

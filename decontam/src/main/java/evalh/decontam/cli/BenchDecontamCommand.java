@@ -17,6 +17,7 @@ import evalh.decontam.index.BuildReport;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.NgramIndex;
 import evalh.decontam.report.DecontamReport;
+import evalh.decontam.scan.LocalScan;
 import evalh.decontam.text.NgramScheme;
 import evalh.decontam.text.Normalization;
 import java.io.IOException;
@@ -41,10 +42,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Benchmark decontamination on a generated corpus (synthetic JSONL prose)",
       "with MMLU-sized items, some planted verbatim: build GB/hour per thread,",
-      "index bytes per corpus token per stride, time to check all items, and a",
-      "comparison of term representations. Writes <work>/bench-decontam.json.",
-      "With --spark-masters: the Spark scan's throughput per core, and exit 1 if its",
-      "per-item results differ from the local index's."
+      "index bytes per corpus token per stride and winnowing window, time to check",
+      "all items, the local scan's GB/hour per core against `wc -w` on the same",
+      "files in the same run, and a comparison of term representations. Writes",
+      "<work>/bench-decontam.json. Exit 1 if the winnowed index, the local scan or",
+      "(with --spark-masters) the Spark scan give per-item results different from",
+      "the stride-1 index."
     })
 public final class BenchDecontamCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -86,6 +89,16 @@ public final class BenchDecontamCommand implements Callable<Integer> {
   List<Integer> strides;
 
   @Option(
+      names = "--windows",
+      paramLabel = "W",
+      split = ",",
+      defaultValue = "8",
+      description =
+          "Winnowing windows to build an index for (n + W - 1 tokens guaranteed; checked with exact"
+              + " re-counting and compared with the stride-1 index; default: ${DEFAULT-VALUE}).")
+  List<Integer> windows;
+
+  @Option(
       names = "--compare-mb",
       paramLabel = "MB",
       defaultValue = "64",
@@ -113,6 +126,14 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       names = "--spark-index",
       description = "With --spark-masters: also build the sharded index with Spark at each master.")
   boolean sparkIndex;
+
+  @Option(
+      names = "--no-scan",
+      description =
+          "Skip the local scan (by default the corpus is scanned on one thread for the items'"
+              + " n-grams, timed against `wc -w` on the same files in the same run, and its"
+              + " per-item results compared with the stride-1 index's).")
+  boolean noScan;
 
   @Option(names = "--clean", description = "Delete the generated corpus and indexes afterwards.")
   boolean clean;
@@ -148,10 +169,18 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--spark-masters compares with the stride-1 local index: include 1 in --strides");
     }
+    List<NgramScheme> schemes = new ArrayList<>();
     for (int stride : strides) {
-      Path dir = work.resolve("index-stride" + stride);
+      schemes.add(new NgramScheme(Normalization.JANITOR, 13, stride));
+    }
+    for (int w : windows) {
+      schemes.add(new NgramScheme(Normalization.JANITOR, 13, 1, w));
+    }
+    boolean enginesAgree = true;
+    for (NgramScheme scheme : schemes) {
+      String name = schemeName(scheme);
+      Path dir = work.resolve("index-" + name.replace(' ', '-'));
       IOUtils.rm(dir);
-      NgramScheme scheme = new NgramScheme(Normalization.JANITOR, 13, stride);
       BuildOptions opts = new BuildOptions(scheme, List.of("text"), "id", threads, 256);
       long cpu0 = processCpuNanos();
       BuildReport br =
@@ -160,7 +189,10 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       long bytes = IndexCommand.directorySize(dir);
       double gbPerHourPerThread = corpus.bytes() / 1e9 / (br.seconds() / 3600) / threads;
       ObjectNode b = builds.addObject();
-      b.put("stride", stride);
+      b.put("scheme", name);
+      b.put("stride", scheme.stride());
+      b.put("window", scheme.window());
+      b.put("guaranteed_run", scheme.guaranteedRun());
       b.put("build_seconds", br.seconds());
       b.put("gb_per_hour_per_thread", gbPerHourPerThread);
       b.put("process_cpu_seconds", cpuSecs);
@@ -170,9 +202,9 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       b.put("bytes_per_token", (double) bytes / br.tokens());
       out.printf(
           Locale.ROOT,
-          "stride %d: build %.1f s = %.2f GB/h/thread (process CPU %.1f s = %.2f GB/CPU-hour); %d"
+          "%s: build %.1f s = %.2f GB/h/thread (process CPU %.1f s = %.2f GB/CPU-hour); %d"
               + " tokens; index %s = %.3f bytes/token%n",
-          stride,
+          name,
           br.seconds(),
           gbPerHourPerThread,
           cpuSecs,
@@ -184,11 +216,12 @@ public final class BenchDecontamCommand implements Callable<Integer> {
       try (NgramIndex index = NgramIndex.open(dir)) {
         long c0 = System.nanoTime();
         long ccpu0 = processCpuNanos();
+        StringWriter checkLog = new StringWriter();
         List<ItemMatch> ms =
-            new ItemChecker(index, settings(), new PrintWriter(new StringWriter()))
-                .check(corpus.items());
+            new ItemChecker(index, settings(), new PrintWriter(checkLog)).check(corpus.items());
         double secs = (System.nanoTime() - c0) / 1e9;
-        if (stride == 1) {
+        boolean reference = scheme.stride() == 1 && !scheme.winnowed();
+        if (reference) {
           localItems = itemJson(ms);
           localGbPerHourPerThread = gbPerHourPerThread;
         }
@@ -198,19 +231,35 @@ public final class BenchDecontamCommand implements Callable<Integer> {
         b.put("check_seconds", secs);
         b.put("dirty", dirty);
         b.put("planted_found", plantedFound);
+        String same = "";
+        if (!reference && localItems != null) {
+          boolean identical = itemJson(ms).equals(localItems);
+          b.put("identical_to_stride1", identical);
+          same =
+              identical
+                  ? "; per-item results identical to stride 1"
+                  : scheme.winnowed()
+                      ? "; per-item results DIFFERENT from stride 1"
+                      : "; per-item counts below stride 1's (a stride gives lower bounds)";
+          enginesAgree &= identical || !scheme.winnowed(); // a stride gives lower bounds
+        }
         out.printf(
             Locale.ROOT,
-            "stride %d: checked %d items in %.2f s; %d dirty, %d/%d planted found%n",
-            stride,
+            "%s: checked %d items in %.2f s; %d dirty, %d/%d planted found%s%s%n",
+            name,
             ms.size(),
             secs,
             dirty,
             plantedFound,
-            corpus.planted().size());
+            corpus.planted().size(),
+            scheme.winnowed() ? " (" + checkLog.toString().strip() + ")" : "",
+            same);
         out.flush();
       }
     }
-    boolean enginesAgree = true;
+    if (!noScan) {
+      enginesAgree &= localScan(corpus, localItems, res, out);
+    }
     if (sparkMasters != null) {
       ArrayNode sp = res.putArray("spark");
       for (String master : sparkMasters) {
@@ -265,17 +314,135 @@ public final class BenchDecontamCommand implements Callable<Integer> {
     out.println("wrote " + work.resolve("bench-decontam.json"));
     if (clean) {
       IOUtils.rm(work.resolve("corpus"));
-      for (int s : strides) {
-        IOUtils.rm(work.resolve("index-stride" + s));
+      for (NgramScheme sc : schemes) {
+        IOUtils.rm(work.resolve("index-" + schemeName(sc).replace(' ', '-')));
       }
     }
     if (!enginesAgree) {
       spec.commandLine()
           .getErr()
-          .println("evalh: error: the spark engine's per-item results differ from the local index");
+          .println(
+              "evalh: error: per-item results differ from the stride-1 local index (the winnowed"
+                  + " index, the local scan or the spark engine: see above)");
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * The local scan (one thread, after an untimed pass over the first shard) between two timings of
+   * {@code wc -w} on the same files; false when its per-item results differ from the stride-1
+   * index's.
+   */
+  private boolean localScan(
+      BenchCorpus corpus, List<String> localItems, ObjectNode res, PrintWriter out)
+      throws IOException {
+    ObjectNode o = res.putObject("scan");
+    BuildOptions opts =
+        new BuildOptions(
+            new NgramScheme(Normalization.JANITOR, 13, 1), List.of("text"), "id", 1, 256);
+    ItemChecker.QueryPlan plan = ItemChecker.plan(corpus.items(), opts.scheme(), settings());
+    double gb = corpus.bytes() / 1e9;
+    // steady state, as in a scan of terabytes: the JIT has compiled the pass before it is timed
+    LocalScan.run(corpus.shards().subList(0, 1), opts, plan, 10);
+    java.util.Optional<WordCount> wc1 = wordCount(corpus.shards());
+    long cpu0 = processCpuNanos();
+    long t0 = System.nanoTime();
+    LocalScan scanned = LocalScan.run(corpus.shards(), opts, plan, 10);
+    double secs = (System.nanoTime() - t0) / 1e9;
+    double cpu = (processCpuNanos() - cpu0) / 1e9;
+    java.util.Optional<WordCount> wc2 = wordCount(corpus.shards());
+    List<String> items =
+        itemJson(
+            new ItemChecker(scanned, settings(), new PrintWriter(new StringWriter()))
+                .check(corpus.items()));
+    Boolean same = localItems == null ? null : items.equals(localItems);
+    double scanGbh = gb / (secs / 3600);
+    o.put("threads", 1);
+    o.put("scan_seconds", secs);
+    o.put("scan_gb_per_hour_per_core", scanGbh);
+    o.put("scan_process_cpu_seconds", cpu);
+    o.put("scan_gb_per_cpu_hour", gb / (cpu / 3600));
+    o.put("tokens", scanned.fileStats().stream().mapToLong(f -> f.tokens).sum());
+    String wcLine = "not available";
+    if (wc1.isPresent() && wc2.isPresent()) {
+      double wcWall = (wc1.get().wallSeconds() + wc2.get().wallSeconds()) / 2;
+      double wcCpu = (wc1.get().cpuSeconds() + wc2.get().cpuSeconds()) / 2;
+      o.put("wc_w_seconds", wcWall);
+      o.put("wc_w_cpu_seconds", wcCpu);
+      o.put("wc_w_gb_per_hour", gb / (wcWall / 3600));
+      o.put("wc_w_gb_per_cpu_hour", gb / (wcCpu / 3600));
+      o.put("scan_vs_wc_w_wall", wcWall / secs);
+      o.put("scan_vs_wc_w_cpu", wcCpu / cpu);
+      wcLine =
+          String.format(
+              Locale.ROOT,
+              "wc -w (mean of one run before and one after) %.2f s = %.1f GB/h, CPU %.2f s ="
+                  + " %.1f GB/CPU-hour; scan at %.2fx wc -w (wall), %.2fx (CPU)",
+              wcWall,
+              gb / (wcWall / 3600),
+              wcCpu,
+              gb / (wcCpu / 3600),
+              wcWall / secs,
+              wcCpu / cpu);
+    }
+    if (same != null) {
+      o.put("identical_to_local_index", same);
+    }
+    out.printf(
+        Locale.ROOT,
+        "local scan (1 thread): %.2f s = %.1f GB/h/core (process CPU %.2f s = %.1f GB/CPU-hour);"
+            + " %s; per-item results %s%n",
+        secs,
+        scanGbh,
+        cpu,
+        gb / (cpu / 3600),
+        wcLine,
+        same == null
+            ? "not compared (no stride-1 index)"
+            : same ? "identical to the stride-1 index" : "DIFFERENT from the stride-1 index");
+    out.flush();
+    return same == null || same;
+  }
+
+  /** Wall and CPU (user + system) seconds of one {@code wc -w} over files; empty without wc. */
+  record WordCount(double wallSeconds, double cpuSeconds) {}
+
+  /**
+   * Runs {@code wc -w} on the files (output discarded) under {@code sh}, which then prints its own
+   * {@code /proc/<pid>/stat}: the waited-for child's CPU time is in fields 16 and 17 (clock ticks).
+   */
+  private static java.util.Optional<WordCount> wordCount(List<Path> files) {
+    List<String> cmd =
+        new ArrayList<>(List.of("sh", "-c", "wc -w \"$@\" > /dev/null && cat /proc/$$/stat", "sh"));
+    files.forEach(f -> cmd.add(f.toString()));
+    try {
+      long t0 = System.nanoTime();
+      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String stat =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int rc = p.waitFor();
+      double wall = (System.nanoTime() - t0) / 1e9;
+      if (rc != 0) {
+        return java.util.Optional.empty();
+      }
+      // fields after the command name (which ends at the last ')'): state is field 3
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      double ticks = Long.parseLong(f[16 - 3]) + Long.parseLong(f[17 - 3]);
+      return java.util.Optional.of(new WordCount(wall, ticks / CLOCK_TICKS));
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** Linux's USER_HZ (getconf CLK_TCK), 100 on every mainstream architecture. */
+  private static final double CLOCK_TICKS = 100;
+
+  private static String schemeName(NgramScheme s) {
+    return s.winnowed() ? "window " + s.window() : "stride " + s.stride();
   }
 
   private CheckSettings settings() {

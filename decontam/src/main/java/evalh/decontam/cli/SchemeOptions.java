@@ -41,6 +41,17 @@ final class SchemeOptions {
   int stride;
 
   @Option(
+      names = "--winnow",
+      paramLabel = "W",
+      defaultValue = "1",
+      description =
+          "Winnowing: index only the smallest n-gram hash of every W consecutive n-grams (about"
+              + " 2/(W+1) of them; default: ${DEFAULT-VALUE}, every n-gram). Shared runs of at"
+              + " least n+W-1 tokens are always found; the documents found are re-read and"
+              + " re-counted at check time, so counts stay exact. Not with --stride.")
+  int winnow;
+
+  @Option(
       names = "--normalization",
       paramLabel = "MODE",
       defaultValue = "janitor",
@@ -71,7 +82,7 @@ final class SchemeOptions {
     if (!(ramBufferMb > 0) || Double.isInfinite(ramBufferMb)) {
       throw new IllegalArgumentException("--ram-buffer-mb must be > 0, got " + ramBufferMb);
     }
-    NgramScheme scheme = new NgramScheme(Normalization.parse(normalization), n, stride);
+    NgramScheme scheme = new NgramScheme(Normalization.parse(normalization), n, stride, winnow);
     List<String> f = fields == null || fields.isEmpty() ? List.of("text") : fields;
     return new BuildOptions(scheme, f, idField, threads(), ramBufferMb);
   }

@@ -1,18 +1,28 @@
 package evalh.decontam.corpus;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.github.luben.zstd.ZstdInputStream;
+import evalh.decontam.text.Normalization;
+import evalh.decontam.text.TextNormalizer;
+import evalh.decontam.text.TokenBuffer;
+import evalh.decontam.text.Utf8Tokenizer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -231,11 +241,21 @@ public final class JsonlCorpusReader implements CorpusReader {
   }
 
   private boolean parse(LineSplitter line, boolean offsets, DocConsumer sink, FileStats stats) {
-    long lineNo = stats.records;
     if (line.isBlank()) {
       stats.blankLines++;
       return true;
     }
+    CorpusDoc d = parseDoc(line, offsets, stats);
+    try {
+      return d == null || sink.accept(d);
+    } catch (IOException e) {
+      throw new SinkFailure(e);
+    }
+  }
+
+  /** The document of a non-blank line, or null (the reason counted in {@code stats}). */
+  private CorpusDoc parseDoc(LineSplitter line, boolean offsets, FileStats stats) {
+    long lineNo = stats.records;
     Record r;
     try {
       r = parseRecord(line.bytes(), line.length(), null);
@@ -248,34 +268,213 @@ public final class JsonlCorpusReader implements CorpusReader {
         } catch (IOException e2) {
           stats.malformed++;
           stats.error("line " + lineNo + ": " + firstLine(e2.getMessage()));
-          return true;
+          return null;
         }
       } else {
         stats.malformed++;
         stats.error("line " + lineNo + ": " + firstLine(e.getMessage()));
-        return true;
+        return null;
       }
     } catch (IOException e) {
       stats.malformed++;
       stats.error("line " + lineNo + ": " + firstLine(e.getMessage()));
-      return true;
+      return null;
     }
     if (r.text == null) {
-      stats.missingText++;
-      stats.error("line " + lineNo + ": no string field " + String.join("/", textFields));
-      return true;
+      missingText(lineNo, stats);
+      return null;
     }
     if (r.text.isEmpty()) {
       stats.emptyText++;
-      return true;
+      return null;
     }
     stats.docs++;
     stats.textChars += r.text.length();
+    return new CorpusDoc(lineNo, offsets ? line.offset() : -1, r.id, r.text);
+  }
+
+  private void missingText(long lineNo, FileStats stats) {
+    stats.missingText++;
+    stats.error("line " + lineNo + ": no string field " + String.join("/", textFields));
+  }
+
+  /**
+   * The fast corpus pass: each line's text and id fields are found in its bytes ({@link
+   * JsonFields}) and the text is tokenised and hashed from its UTF-8 bytes ({@link Utf8Tokenizer});
+   * documents, counts and errors are exactly those of {@link #read}. A line outside the fast path's
+   * strict subset of JSON (or non-ASCII text under {@code unicode/1}) goes through Jackson and the
+   * normaliser as in {@link #read}, so the two paths never disagree.
+   */
+  @Override
+  public void readTokens(
+      CorpusFile file, Normalization normalization, TokenConsumer sink, FileStats stats)
+      throws IOException {
+    boolean offsets = !isCompressed(file.name());
+    InputStream raw = file.open();
+    InputStream in;
     try {
-      return sink.accept(new CorpusDoc(lineNo, offsets ? line.offset() : -1, r.id, r.text));
+      in = decompress(raw, file.name());
     } catch (IOException e) {
-      throw new SinkFailure(e);
+      stats.truncated = "cannot decompress: " + e.getMessage();
+      return;
     }
+    JsonFields fields = new JsonFields(textFields, idField);
+    Utf8Tokenizer tokenizer = new Utf8Tokenizer(normalization);
+    TextNormalizer normalizer = normalization.newNormalizer();
+    TokenBuffer buffer = new TokenBuffer();
+    TokenizedDoc td = new TokenizedDoc();
+    try (InputStream s = in) {
+      LineSplitter lines = new LineSplitter(s, 1 << 20);
+      Supplier<CorpusDoc> text = () -> reparse(lines, offsets, td.position());
+      try {
+        while (lines.next()) {
+          stats.records++;
+          if (lines.isBlank()) {
+            stats.blankLines++;
+            continue;
+          }
+          int fast = fastLine(lines, offsets, fields, tokenizer, td, stats);
+          if (fast == NO_DOC) {
+            continue;
+          }
+          if (fast == SLOW) {
+            CorpusDoc d = parseDoc(lines, offsets, stats);
+            if (d == null) {
+              continue;
+            }
+            normalizer.tokenize(d.text(), buffer);
+            td.tokens().clear();
+            td.tokens().addAll(buffer);
+            td.set(d.position(), d.byteOffset(), d.id(), () -> d);
+          } else {
+            td.set(stats.records, offsets ? lines.offset() : -1, td.id(), text);
+          }
+          stats.tokens += td.tokens().size();
+          boolean more;
+          try {
+            more = sink.accept(td);
+          } catch (IOException e) {
+            throw new SinkFailure(e);
+          }
+          if (!more) {
+            return;
+          }
+        }
+      } catch (LineTooLong e) {
+        throw tooLong(file, stats.records + 1);
+      } catch (SinkFailure f) {
+        throw f.getCause();
+      } catch (IOException e) {
+        stats.truncated =
+            "stream ended abnormally after line " + stats.records + ": " + e.getMessage();
+      }
+    }
+  }
+
+  private static final int SLOW = 0;
+  private static final int NO_DOC = 1;
+  private static final int DOC = 2;
+
+  /**
+   * The fast path for one non-blank line: DOC (tokens and id in {@code td}, counted), NO_DOC
+   * (missing or empty text, counted) or SLOW (nothing counted: parse it with Jackson).
+   */
+  private int fastLine(
+      LineSplitter line,
+      boolean offsets,
+      JsonFields fields,
+      Utf8Tokenizer tokenizer,
+      TokenizedDoc td,
+      FileStats stats) {
+    byte[] b = line.bytes();
+    if (!fields.scan(b, line.length())) {
+      return SLOW;
+    }
+    td.tokens().clear();
+    long units = 0;
+    int present = 0;
+    for (int f = 0; f < textFields.size(); f++) {
+      if (fields.textStart[f] < 0) {
+        continue;
+      }
+      if (present++ > 0) {
+        units++; // the newline joining two fields (whitespace: it ends a token)
+      }
+      long u = tokenizer.tokenize(b, fields.textStart[f], fields.textEnd[f], td.tokens());
+      if (u < 0) {
+        return SLOW;
+      }
+      units += u;
+    }
+    if (present == 0) {
+      missingText(stats.records, stats);
+      return NO_DOC;
+    }
+    if (units == 0) {
+      stats.emptyText++;
+      return NO_DOC;
+    }
+    stats.docs++;
+    stats.textChars += units;
+    String id =
+        switch (fields.idKind) {
+          case 1 -> unescape(b, fields.idStart, fields.idEnd);
+          case 2 -> new String(b, fields.idStart, fields.idEnd - fields.idStart, UTF_8);
+          default -> null;
+        };
+    td.set(stats.records, offsets ? line.offset() : -1, id, null);
+    return DOC;
+  }
+
+  /** The document of the current (well-formed) line, decoded by Jackson as {@link #read} does. */
+  private CorpusDoc reparse(LineSplitter line, boolean offsets, long lineNo) {
+    FileStats scratch = new FileStats();
+    scratch.records = lineNo;
+    CorpusDoc d = parseDoc(line, offsets, scratch);
+    if (d == null) {
+      throw new IllegalStateException(
+          "line " + lineNo + " no longer parses: " + scratch.firstError);
+    }
+    return d;
+  }
+
+  /** A JSON string body with its escapes decoded (validated by {@link JsonFields}). */
+  private static String unescape(byte[] b, int from, int to) {
+    int k = from;
+    while (k < to && b[k] != '\\') {
+      k++;
+    }
+    if (k == to) {
+      return new String(b, from, to - from, UTF_8);
+    }
+    StringBuilder sb = new StringBuilder(to - from);
+    sb.append(new String(b, from, k - from, UTF_8));
+    int i = k;
+    while (i < to) {
+      int j = i;
+      while (j < to && b[j] != '\\') {
+        j++;
+      }
+      sb.append(new String(b, i, j - i, UTF_8));
+      if (j == to) {
+        break;
+      }
+      char e = (char) b[j + 1];
+      switch (e) {
+        case 'n' -> sb.append('\n');
+        case 't' -> sb.append('\t');
+        case 'r' -> sb.append('\r');
+        case 'b' -> sb.append('\b');
+        case 'f' -> sb.append('\f');
+        case 'u' -> {
+          sb.append((char) Integer.parseInt(new String(b, j + 2, 4, UTF_8), 16));
+          j += 4;
+        }
+        default -> sb.append(e);
+      }
+      i = j + 2;
+    }
+    return sb.toString();
   }
 
   private static boolean isUtf8Error(StreamReadException e) {
@@ -355,7 +554,7 @@ public final class JsonlCorpusReader implements CorpusReader {
   /** Splits a byte stream into lines ({@code \n}, a trailing {@code \r} removed), with offsets. */
   static final class LineSplitter {
     private final InputStream in;
-    private final byte[] buf = new byte[1 << 16];
+    private final byte[] buf;
     private int pos;
     private int limit;
     private long bufStart;
@@ -365,7 +564,12 @@ public final class JsonlCorpusReader implements CorpusReader {
     private boolean eof;
 
     LineSplitter(InputStream in) {
+      this(in, 1 << 16);
+    }
+
+    LineSplitter(InputStream in, int bufferSize) {
       this.in = in;
+      this.buf = new byte[bufferSize];
     }
 
     boolean next() throws IOException {
@@ -385,9 +589,7 @@ public final class JsonlCorpusReader implements CorpusReader {
           }
         }
         int start = pos;
-        while (pos < limit && buf[pos] != '\n') {
-          pos++;
-        }
+        pos = newline(buf, pos, limit);
         append(start, pos);
         if (pos < limit) {
           pos++; // the newline
@@ -397,6 +599,29 @@ public final class JsonlCorpusReader implements CorpusReader {
           return true;
         }
       }
+    }
+
+    private static final VarHandle LONGS =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long NEWLINES = ONES * '\n';
+
+    /** The index of the first newline in {@code b[from, to)}, or {@code to}: 8 bytes a step. */
+    static int newline(byte[] b, int from, int to) {
+      int i = from;
+      while (i + 8 <= to) {
+        long x = (long) LONGS.get(b, i) ^ NEWLINES; // a zero byte where b has a newline
+        long z = (x - ONES) & ~x & HIGHS;
+        if (z != 0) {
+          return i + (Long.numberOfTrailingZeros(z) >>> 3);
+        }
+        i += 8;
+      }
+      while (i < to && b[i] != '\n') {
+        i++;
+      }
+      return i;
     }
 
     private void append(int from, int to) {

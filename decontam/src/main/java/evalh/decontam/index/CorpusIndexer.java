@@ -1,11 +1,13 @@
 package evalh.decontam.index;
 
 import evalh.decontam.analysis.NgramAnalyzer;
+import evalh.decontam.analysis.NgramHashStream;
 import evalh.decontam.analysis.NgramTerms;
 import evalh.decontam.corpus.CorpusDoc;
 import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.CorpusReader;
 import evalh.decontam.corpus.FileStats;
+import evalh.decontam.corpus.TokenizedDoc;
 import evalh.decontam.text.NgramScheme;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -232,6 +234,8 @@ public final class CorpusIndexer {
               + have.n()
               + " stride="
               + have.stride()
+              + " window="
+              + have.window()
               + " fields="
               + prior.textFields
               + " id="
@@ -242,6 +246,8 @@ public final class CorpusIndexer {
               + want.n()
               + " stride="
               + want.stride()
+              + " window="
+              + want.window()
               + " fields="
               + options.textFields()
               + " id="
@@ -320,30 +326,42 @@ public final class CorpusIndexer {
         CorpusReaders.forName(file.name(), options.textFields(), options.idField());
     FileStats stats = new FileStats();
     String ord = Integer.toString(e.ord);
-    long tokensBefore = NgramAnalyzer.tokensAnalyzedByThisThread();
-    reader.read(
+    NgramHashStream terms = new NgramHashStream(options.scheme());
+    reader.readTokens(
         file,
-        (CorpusDoc d) -> {
-          writer.addDocument(document(ord, d));
+        options.scheme().normalization(),
+        d -> {
+          writer.addDocument(document(ord, d, terms));
           return true;
         },
         stats);
-    stats.tokens = NgramAnalyzer.tokensAnalyzedByThisThread() - tokensBefore;
     return stats;
+  }
+
+  /** The Lucene document of a corpus document read by the token pass ({@code terms} reused). */
+  static Document document(String ord, TokenizedDoc d, NgramHashStream terms) {
+    Document doc = new Document();
+    doc.add(new Field(NgramTerms.FIELD, terms.set(d.tokens()), NGRAM_FIELD));
+    provenance(doc, ord, d.position(), d.byteOffset(), d.id());
+    return doc;
   }
 
   static Document document(String ord, CorpusDoc d) {
     Document doc = new Document();
     doc.add(new Field(NgramTerms.FIELD, d.text(), NGRAM_FIELD));
-    doc.add(new StringField(FILE, ord, Field.Store.YES));
-    doc.add(new StoredField(POS, d.position()));
-    if (d.byteOffset() >= 0) {
-      doc.add(new StoredField(OFF, d.byteOffset()));
-    }
-    if (d.id() != null) {
-      doc.add(new StoredField(ID, d.id()));
-    }
+    provenance(doc, ord, d.position(), d.byteOffset(), d.id());
     return doc;
+  }
+
+  private static void provenance(Document doc, String ord, long position, long offset, String id) {
+    doc.add(new StringField(FILE, ord, Field.Store.YES));
+    doc.add(new StoredField(POS, position));
+    if (offset >= 0) {
+      doc.add(new StoredField(OFF, offset));
+    }
+    if (id != null) {
+      doc.add(new StoredField(ID, id));
+    }
   }
 
   private void commit(IndexWriter writer, IndexState state) throws IOException {

@@ -32,6 +32,10 @@ public final class IndexState {
   @JsonProperty public String normalization;
   @JsonProperty public int n;
   @JsonProperty public int stride;
+
+  /** Winnowing window (1: none; absent in indexes built before winnowing existed). */
+  @JsonProperty public int window = 1;
+
   @JsonProperty public String hash;
 
   @JsonProperty("term_form")
@@ -69,7 +73,7 @@ public final class IndexState {
   }
 
   public NgramScheme scheme() {
-    return new NgramScheme(Normalization.parse(normalization), n, stride);
+    return new NgramScheme(Normalization.parse(normalization), n, stride, window);
   }
 
   static IndexState create(NgramScheme scheme, List<String> textFields, String idField) {
@@ -77,6 +81,7 @@ public final class IndexState {
     s.normalization = scheme.normalization().id();
     s.n = scheme.n();
     s.stride = scheme.stride();
+    s.window = scheme.window();
     s.hash = scheme.hash();
     s.textFields = List.copyOf(textFields);
     s.idField = idField;

@@ -86,6 +86,7 @@ public sealed interface CorpusSource {
     o.put("normalization", s.normalization().id());
     o.put("n", s.n());
     o.put("stride", s.stride());
+    o.put("window", s.window());
     o.put("hash", s.hash());
     o.put("guaranteed_run", s.guaranteedRun());
   }

@@ -368,6 +368,7 @@ public final class DecontamReport {
         .append(scheme.n())
         .append(", stride=")
         .append(scheme.stride())
+        .append(scheme.winnowed() ? ", winnowing window=" + scheme.window() : "")
         .append("). Boilerplate cap: n-grams in more than ")
         .append(settings.boilerplateCap())
         .append(" documents are ignored for `dirty`.\n\n");
@@ -391,6 +392,12 @@ public final class DecontamReport {
       sb.append("Stride > 1: only shared runs of at least ")
           .append(scheme.guaranteedRun())
           .append(" tokens are guaranteed to be found; counts are lower bounds.\n\n");
+    }
+    if (scheme.winnowed()) {
+      sb.append("Winnowed index: every document sharing a run of at least ")
+          .append(scheme.guaranteedRun())
+          .append(" tokens with an item is found, and the documents found are re-read and")
+          .append(" re-counted, so counts are exact over them.\n\n");
     }
     if (!skipped.isEmpty()) {
       sb.append("**Skipped checks**: corpus files not readable where the items were checked; the")

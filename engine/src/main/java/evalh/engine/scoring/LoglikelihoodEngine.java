@@ -7,6 +7,7 @@ import evalh.engine.checkpoint.TensorInfo;
 import evalh.engine.model.Transformer;
 import evalh.engine.runtime.Runtimes;
 import evalh.engine.runtime.TensorRuntime;
+import evalh.engine.tokenizer.SharedTokenizers;
 import evalh.engine.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class LoglikelihoodEngine implements Evaluator {
   private final String checkpointName;
   private final TokenScorer scorer;
   private final int batchTokens;
+  private final boolean ownsTokenizer;
 
   private LoglikelihoodEngine(
       Checkpoint checkpoint,
@@ -37,8 +39,10 @@ public final class LoglikelihoodEngine implements Evaluator {
       Transformer<?> model,
       TextTokenizer tokenizer,
       EngineOptions options,
-      String checkpointName) {
+      String checkpointName,
+      boolean ownsTokenizer) {
     this.checkpoint = checkpoint;
+    this.ownsTokenizer = ownsTokenizer;
     this.runtime = runtime;
     this.model = model;
     this.tokenizer = tokenizer;
@@ -69,12 +73,21 @@ public final class LoglikelihoodEngine implements Evaluator {
    * uploads the weights and loads its tokenizer.
    */
   public static LoglikelihoodEngine open(String ckpt, EngineOptions options) {
+    return open(ckpt, options, null);
+  }
+
+  /**
+   * {@link #open(String, EngineOptions)}, taking the tokenizer from {@code shared} (a sweep's
+   * checkpoints with identical tokenizer files load it once); {@code null}: load and own it.
+   */
+  public static LoglikelihoodEngine open(
+      String ckpt, EngineOptions options, SharedTokenizers shared) {
     Path dir = DemoCheckpoint.resolve(ckpt);
     Checkpoint checkpoint = Checkpoint.open(dir);
     TextTokenizer tokenizer = null;
     TensorRuntime<?> runtime = null;
     try {
-      tokenizer = TextTokenizer.load(dir);
+      tokenizer = shared == null ? TextTokenizer.load(dir) : shared.get(dir);
       runtime =
           Runtimes.open(
               options.runtime(),
@@ -89,12 +102,13 @@ public final class LoglikelihoodEngine implements Evaluator {
       }
       requireMemory(checkpoint, runtime.computeDtype(), runtime.freeMemoryBytes(), where);
       Transformer<?> model = Transformer.load(checkpoint, runtime);
-      return new LoglikelihoodEngine(checkpoint, runtime, model, tokenizer, options, ckpt);
+      return new LoglikelihoodEngine(
+          checkpoint, runtime, model, tokenizer, options, ckpt, shared == null);
     } catch (RuntimeException e) {
       if (runtime != null) {
         runtime.close();
       }
-      if (tokenizer != null) {
+      if (tokenizer != null && shared == null) {
         tokenizer.close();
       }
       checkpoint.close();
@@ -364,7 +378,9 @@ public final class LoglikelihoodEngine implements Evaluator {
   @Override
   public void close() {
     runtime.close();
-    tokenizer.close();
+    if (ownsTokenizer) {
+      tokenizer.close();
+    }
     checkpoint.close();
   }
 }

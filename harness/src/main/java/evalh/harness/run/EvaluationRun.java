@@ -71,7 +71,7 @@ public final class EvaluationRun {
   private EvaluationRun() {}
 
   /** The tasks of a run with their data read, and the decontamination labels if any. */
-  private record Loaded(List<TaskPlan> plans, DecontamLabels decontam) {}
+  record Loaded(List<TaskPlan> plans, DecontamLabels decontam) {}
 
   /**
    * What the model answered: per-task scores, the engine's identity and work, the scorer's counts.
@@ -85,20 +85,66 @@ public final class EvaluationRun {
    * every score is in.
    */
   public static Outcome run(Options o, EvaluatorFactory factory, PrintWriter out, PrintWriter err) {
-    long t0 = System.nanoTime();
     Selection sel = registry(o).resolve(o.taskSpec()); // a misspelt task fails before any write
+    return runOne(o, sel, null, factory, null, null, out, err);
+  }
+
+  /**
+   * Where a sweep's checkpoint sits: recorded as results.json's {@code step} and {@code tokens} and
+   * its {@code evalh.sweep} section.
+   *
+   * @param settings {@link SweepRun#settings}: what besides the checkpoint decides the results
+   */
+  record SweepPlace(Sweep.Point point, String settings) {}
+
+  /** The tasks resolved and their data read: once for all the checkpoints of a sweep. */
+  record Prepared(Selection selection, Loaded loaded) {}
+
+  static Prepared prepare(Options o, PrintWriter err) {
+    Selection sel = registry(o).resolve(o.taskSpec());
+    return new Prepared(sel, load(o, sel, err));
+  }
+
+  static long uniqueRequests(Prepared p) {
+    return Scorer.uniqueRequests(p.loaded().plans());
+  }
+
+  /**
+   * Scores one checkpoint into {@code o.output()}, locked for the whole run.
+   *
+   * @param loaded the tasks' data, or {@code null} to read it once the output is locked
+   * @param place the sweep point, or {@code null} for a single run
+   * @param bar a sweep's progress bar, or {@code null} for the run's own bars
+   */
+  static Outcome runOne(
+      Options o,
+      Selection sel,
+      Prepared loaded,
+      EvaluatorFactory factory,
+      SweepPlace place,
+      ScoringProgress bar,
+      PrintWriter out,
+      PrintWriter err) {
+    long t0 = System.nanoTime();
     boolean done = false;
     OutputLock lock = OutputLock.acquireDirectory(o.output());
     try {
-      Loaded in = load(o, sel, err);
+      Loaded in = loaded != null ? loaded.loaded() : load(o, sel, err);
       noteDemo(o, out, false);
-      Scored scored = score(o, factory, in.plans(), err);
+      Scored scored = score(o, factory, in.plans(), bar, err);
       ResultsReport report = new ResultsReport(sel, scored.scores(), in.decontam());
       ObjectNode json = report.build(config(o, scored.meta()));
+      if (place != null) {
+        json.put("step", place.point().step());
+        if (place.point().tokens() != null) {
+          json.put("tokens", place.point().tokens());
+        }
+      }
       double wall = (System.nanoTime() - t0) / 1e9;
       json.set(
           "evalh",
-          ResultsReport.JSON.valueToTree(evalhSection(o, scored, json.path("configs"), wall)));
+          ResultsReport.JSON.valueToTree(
+              evalhSection(o, scored, json.path("configs"), wall, place)));
       Path results = write(o, report, scored, json);
       printSummary(o, report, scored, results, wall, out);
       done = true;
@@ -169,7 +215,11 @@ public final class EvaluationRun {
 
   /** Opens the model and the request cache and scores every request the cache lacks. */
   private static Scored score(
-      Options o, EvaluatorFactory factory, List<TaskPlan> plans, PrintWriter err) {
+      Options o,
+      EvaluatorFactory factory,
+      List<TaskPlan> plans,
+      ScoringProgress bar,
+      PrintWriter err) {
     Map<String, TaskScores> scores = new LinkedHashMap<>();
     try (Evaluator ev = factory.open(o.ckpt(), o.engine());
         RequestCache cache =
@@ -177,6 +227,9 @@ public final class EvaluationRun {
       String scope = ev.fingerprint().cacheScope();
       reportResume(cache, err);
       Scorer scorer = new Scorer(ev, cache, scope, o.llBatch(), o.rollingBatch(), o.progressBar());
+      if (bar != null) {
+        scorer.shareProgress(bar);
+      }
       scorer.scoreAll(plans);
       for (TaskPlan p : plans) {
         scores.put(p.spec().name(), TaskScores.of(p, scorer));
@@ -320,7 +373,7 @@ public final class EvaluationRun {
   }
 
   private static Map<String, Object> evalhSection(
-      Options o, Scored scored, JsonNode configs, double wall) {
+      Options o, Scored scored, JsonNode configs, double wall, SweepPlace place) {
     EngineFingerprint meta = scored.meta();
     EngineStats stats = scored.stats();
     Map<String, TaskScores> scores = scored.scores();
@@ -384,6 +437,15 @@ public final class EvaluationRun {
     }
     e.put("data_files", sources);
     e.put("task_hashes", taskHashes(o, scores, configs));
+    if (place != null) {
+      Map<String, Object> sw = new LinkedHashMap<>();
+      sw.put("run", place.point().run());
+      sw.put("step", place.point().step());
+      sw.put("tokens", place.point().tokens());
+      sw.put("tokens_source", place.point().tokensSource());
+      sw.put("settings", place.settings());
+      e.put("sweep", sw);
+    }
     // Run-dependent fields (timings and what this process did); everything above is identical
     // for a fresh and a resumed run.
     e.put("wall_seconds", wall);

@@ -2,6 +2,7 @@ package evalh.harness.run;
 
 import evalh.engine.scoring.EngineOptions;
 import evalh.engine.scoring.LoglikelihoodEngine;
+import evalh.engine.tokenizer.SharedTokenizers;
 import evalh.tasks.data.DataRoot;
 import evalh.tasks.prompt.DescriptionStyle;
 import evalh.tasks.registry.GroupSpec;
@@ -29,6 +30,10 @@ import picocli.CommandLine.Option;
           + " would, and write results.json and samples_<task>.jsonl.",
       "Scored requests are cached on disk as they finish: after an interruption (even kill -9),"
           + " run the same command again and it resumes where it stopped.",
+      "",
+      "Sweeps: --ckpt 'ckpts/anneal-*/step-*' (a quoted glob), --ckpt RUN_DIR (its step"
+          + " folders) or --ckpt-list FILE score every checkpoint in step order in one JVM into"
+          + " <output>/<run>/<step>/, with \"step\" and \"tokens\" in each results.json.",
       "",
       "Example: evalh run --task mmlu-science --ckpt demo"
     })
@@ -218,19 +223,29 @@ public final class RunCommand implements Callable<Integer> {
           "Show a progress bar when standard output is a terminal. Default: ${DEFAULT-VALUE}.")
   boolean progress;
 
+  @CommandLine.Mixin SweepOptions sweep = new SweepOptions();
+
   @Option(
       names = "--list-tasks",
       description = "List the tasks and groups of the registry and exit.")
   boolean listTasks;
 
+  /** null: the engine, with a sweep's tokenizers shared. */
   private final EvaluationRun.EvaluatorFactory factory;
 
+  private final SweepRun.Fingerprints fingerprints;
+
   public RunCommand() {
-    this(LoglikelihoodEngine::open);
+    this(null, SweepRun.Fingerprints.engine());
   }
 
   RunCommand(EvaluationRun.EvaluatorFactory factory) {
+    this(factory, SweepRun.Fingerprints.engine());
+  }
+
+  RunCommand(EvaluationRun.EvaluatorFactory factory, SweepRun.Fingerprints fingerprints) {
     this.factory = factory;
+    this.fingerprints = fingerprints;
   }
 
   @Override
@@ -241,9 +256,30 @@ public final class RunCommand implements Callable<Integer> {
       list(out);
       return 0;
     }
-    if (task == null || ckpt == null) {
+    if (sweep.ckptList != null && ckpt != null) {
+      throw usage("--ckpt and --ckpt-list exclude each other");
+    }
+    if (task == null || (ckpt == null && sweep.ckptList == null)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "evalh run needs --task and --ckpt (or --list-tasks)");
+    }
+    if (sweep.tokensPerStep != null && sweep.tokensPerStep < 1) {
+      throw usage("--tokens-per-step must be >= 1, got " + sweep.tokensPerStep);
+    }
+    boolean sweeping = sweep.ckptList != null || Sweep.isSweep(ckpt);
+    if (sweeping && cache != null) {
+      throw usage("--cache names one file; a sweep keeps a cache per checkpoint (drop --cache)");
+    }
+    if (!sweeping && sweep.tokensPerStep != null) {
+      throw usage("--tokens-per-step applies to a sweep (a glob, a run directory or --ckpt-list)");
+    }
+    List<Sweep.Point> points = null;
+    if (sweeping) {
+      try {
+        points = Sweep.discover(ckpt, sweep.ckptList, sweep.tokensPerStep);
+      } catch (IllegalArgumentException e) {
+        throw usage(e.getMessage());
+      }
     }
     if (limit != null && limit < 1) {
       throw usage("--limit must be >= 1");
@@ -283,12 +319,15 @@ public final class RunCommand implements Callable<Integer> {
     Map<String, Object> cl = new LinkedHashMap<>();
     cl.put("task", task);
     cl.put("ckpt", ckpt);
+    if (sweep.ckptList != null) {
+      cl.put("ckpt_list", sweep.ckptList.toString());
+    }
     cl.put("num_fewshot", numFewshot);
     cl.put("limit", limit);
     EvaluationRun.Options o =
         new EvaluationRun.Options(
             task,
-            ckpt,
+            sweeping ? null : ckpt,
             numFewshot,
             limit == null ? -1 : limit,
             eo,
@@ -303,8 +342,16 @@ public final class RunCommand implements Callable<Integer> {
             Math.max(1, cacheBatch / 16),
             progress,
             cl);
-    EvaluationRun.run(o, factory, out, err);
-    return 0;
+    try (SharedTokenizers tokenizers = new SharedTokenizers()) {
+      EvaluationRun.EvaluatorFactory f =
+          factory != null ? factory : (c, opts) -> LoglikelihoodEngine.open(c, opts, tokenizers);
+      if (points == null) {
+        EvaluationRun.run(o, f, out, err);
+        return 0;
+      }
+      SweepRun.Summary s = SweepRun.run(o, points, f, fingerprints, out, err);
+      return s.failed().isEmpty() ? 0 : 1;
+    }
   }
 
   private DataRoot dataRoot() {
@@ -325,10 +372,16 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private String defaultName() {
-    String c =
-        ckpt.equals("demo")
-            ? "demo"
-            : Path.of(ckpt).toAbsolutePath().normalize().getFileName().toString();
+    String c;
+    if (sweep.ckptList != null) {
+      c = sweep.ckptList.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    } else if (ckpt.equals("demo")) {
+      c = "demo";
+    } else if (Sweep.isSweep(ckpt) && ckpt.chars().anyMatch(ch -> "*?[{".indexOf(ch) >= 0)) {
+      c = "sweep";
+    } else {
+      c = Path.of(ckpt).toAbsolutePath().normalize().getFileName().toString();
+    }
     String name = c + "_" + task.replace(',', '+');
     return name.replaceAll("[^A-Za-z0-9._+-]", "_");
   }

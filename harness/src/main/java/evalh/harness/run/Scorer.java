@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Scores every request of the planned tasks that the cache does not already hold, in batches that
@@ -29,6 +30,9 @@ final class Scorer {
   private int cacheHits;
   private int uniqueRequests;
 
+  /** A sweep's bar over checkpoints x requests, owned by the sweep; null: one bar per kind. */
+  private ScoringProgress sweepBar;
+
   /** Request key to the first item that asks it ("task doc N"), to name a non-finite score. */
   private final Map<String, String> origins = new LinkedHashMap<>();
 
@@ -45,6 +49,36 @@ final class Scorer {
     this.llBatch = llBatch;
     this.rollingBatch = rollingBatch;
     this.progressBar = progressBar;
+  }
+
+  /** Advances {@code bar} (owned by the caller) instead of showing bars of its own. */
+  void shareProgress(ScoringProgress bar) {
+    this.sweepBar = bar;
+  }
+
+  /**
+   * Unique requests of the plans (loglikelihood pairs and rolling documents), for a sweep's bar.
+   */
+  static long uniqueRequests(List<TaskPlan> plans) {
+    java.util.Set<String> ll = new java.util.HashSet<>();
+    java.util.Set<String> rolling = new java.util.HashSet<>();
+    for (TaskPlan p : plans) {
+      switch (p) {
+        case TaskPlan.Choice c -> {
+          for (ChoicePrompt pr : c.prompts()) {
+            for (String cont : pr.continuations()) {
+              ll.add(RequestCache.key("", "loglikelihood", pr.context(), cont));
+            }
+          }
+        }
+        case TaskPlan.Rolling r -> rolling.addAll(r.targets());
+      }
+    }
+    return (long) ll.size() + rolling.size();
+  }
+
+  private ScoringProgress bar(String task, long total) {
+    return sweepBar != null ? sweepBar.borrowed() : ScoringProgress.start(task, total, progressBar);
   }
 
   String llKey(String context, String continuation) {
@@ -98,10 +132,15 @@ final class Scorer {
     uniqueRequests = llKeys.size() + rollingKeys.size();
     List<Span> llBatches = pending(llKeys, llBatch);
     List<Span> rollingBatches = pending(rollingKeys, rollingBatch);
+    if (sweepBar != null) {
+      long pendingTotal =
+          Stream.concat(llBatches.stream(), rollingBatches.stream()).mapToLong(Span::size).sum();
+      sweepBar.step(uniqueRequests - pendingTotal);
+    }
     if (!llBatches.isEmpty()) {
       List<ContinuationRequest> reqs = new ArrayList<>(ll.values());
       long total = llBatches.stream().mapToLong(Span::size).sum();
-      try (ScoringProgress bar = ScoringProgress.start("loglikelihood", total, progressBar)) {
+      try (ScoringProgress bar = bar("loglikelihood", total)) {
         for (Span b : llBatches) {
           List<LoglikelihoodResult> res =
               evaluator.loglikelihood(reqs.subList(b.from(), b.to()), bar);
@@ -127,8 +166,7 @@ final class Scorer {
     if (!rollingBatches.isEmpty()) {
       List<String> docs = new ArrayList<>(rolling.values());
       long total = rollingBatches.stream().mapToLong(Span::size).sum();
-      try (ScoringProgress bar =
-          ScoringProgress.start("loglikelihood_rolling (docs)", total, progressBar)) {
+      try (ScoringProgress bar = bar("loglikelihood_rolling (docs)", total)) {
         for (Span b : rollingBatches) {
           Progress tokensOnly = (r, t) -> bar.advance(0, t);
           List<RollingResult> res =

@@ -14,11 +14,24 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 final class ScoringProgress implements Progress, AutoCloseable {
   private final ProgressBar bar;
-  private final AtomicLong tokens = new AtomicLong();
-  private final long start = System.nanoTime();
+  private final AtomicLong tokens;
+  private final long start;
+  private final boolean owner;
 
   private ScoringProgress(ProgressBar bar) {
+    this(bar, new AtomicLong(), System.nanoTime(), true);
+  }
+
+  private ScoringProgress(ProgressBar bar, AtomicLong tokens, long start, boolean owner) {
     this.bar = bar;
+    this.tokens = tokens;
+    this.start = start;
+    this.owner = owner;
+  }
+
+  /** The same bar, for a scorer whose close must leave it open (a sweep's bar over checkpoints). */
+  ScoringProgress borrowed() {
+    return new ScoringProgress(bar, tokens, start, false);
   }
 
   static ScoringProgress start(String task, long total, boolean enabled) {
@@ -67,7 +80,7 @@ final class ScoringProgress implements Progress, AutoCloseable {
 
   @Override
   public void close() {
-    if (bar != null) {
+    if (bar != null && owner) {
       bar.close();
     }
   }

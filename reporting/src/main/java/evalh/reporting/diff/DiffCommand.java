@@ -1,8 +1,10 @@
 package evalh.reporting.diff;
 
+import evalh.reporting.results.ResultsReader;
 import evalh.reporting.results.Run;
 import evalh.reporting.results.RunLabels;
 import evalh.reporting.results.RunLocator;
+import evalh.reporting.results.SweepLocator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +32,10 @@ import picocli.CommandLine.Spec;
       "",
       "Exit codes: 0 no gated metric failed; 1 a gated metric regressed by more than --max-drop"
           + " with p < --alpha, or is missing from the candidate (or, with --fail-on-change,"
-          + " changed at all), or an input could not be read; 2 usage error."
+          + " changed at all), or an input could not be read; 2 usage error.",
+      "",
+      "Sweeps: BASELINE and CANDIDATE may be runs of a checkpoint sweep (<output>/<run>/ of evalh"
+          + " run over step folders): their last checkpoints are compared, or those at --step N."
     })
 public final class DiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -47,6 +52,14 @@ public final class DiffCommand implements Callable<Integer> {
       paramLabel = "CANDIDATE",
       description = "Candidate run: a run directory or its results.json.")
   Path candidate;
+
+  @Option(
+      names = "--step",
+      paramLabel = "N",
+      description =
+          "For sweep runs: compare the checkpoints at training step N. Default: each sweep run's"
+              + " last checkpoint.")
+  Long step;
 
   @Option(
       names = "--max-drop",
@@ -137,12 +150,15 @@ public final class DiffCommand implements Callable<Integer> {
               resamples,
               seed,
               new GatePolicy(maxDrop, alpha, failOnChange, tolerance, requireTest));
-      RunLocator.resultsFile(baseline);
-      RunLocator.resultsFile(candidate);
+      boolean sweeps = SweepLocator.isSweep(baseline) || SweepLocator.isSweep(candidate);
+      if (step != null && !sweeps) {
+        throw new IllegalArgumentException(
+            "--step " + step + ": neither run is a sweep (<output>/<run>/<step>/ of evalh run)");
+      }
+      runs = new ArrayList<>(List.of(load(baseline), load(candidate)));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage(), e);
     }
-    runs = new ArrayList<>(List.of(RunLocator.load(baseline, ""), RunLocator.load(candidate, "")));
     try {
       runs = RunLabels.apply(runs, labels);
     } catch (IllegalArgumentException e) {
@@ -165,5 +181,15 @@ public final class DiffCommand implements Callable<Integer> {
       cl.getErr().println("evalh diff: wrote " + junit);
     }
     return result.exitCode();
+  }
+
+  /** A run, or a sweep run's checkpoint at --step (else its last), named by the path as typed. */
+  private Run load(Path arg) {
+    if (SweepLocator.isSweep(arg)) {
+      Path file = SweepLocator.resultsAt(arg, step);
+      return new Run(arg.toString(), "", ResultsReader.read(file, file.getParent()));
+    }
+    RunLocator.resultsFile(arg);
+    return RunLocator.load(arg, "");
   }
 }

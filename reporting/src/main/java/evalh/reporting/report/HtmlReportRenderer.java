@@ -24,6 +24,8 @@ final class HtmlReportRenderer {
       th{background:#f5f5f5;text-align:left}
       td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
       .figure{overflow-x:auto;margin:8px 0}
+      .panels{display:flex;flex-wrap:wrap;gap:12px}
+      .legend span{display:inline-block;margin-right:16px}.legend i{display:inline-block;width:14px;      height:4px;margin-right:5px;vertical-align:middle}
       .muted{color:#666;font-size:13px}
       .q{white-space:pre-wrap;max-width:640px}
       .ok{color:#00703c;font-weight:600}.bad{color:#b00020;font-weight:600}
@@ -53,6 +55,7 @@ final class HtmlReportRenderer {
     nav(sb, m);
     runs(sb, m.runs());
     List<String> labels = m.runs().stream().map(Run::label).toList();
+    m.curves().ifPresent(c -> curves(sb, c));
     m.accuracy().ifPresent(p -> metricSection(sb, "accuracy", p, labels, true));
     m.subjects()
         .ifPresent(
@@ -87,6 +90,7 @@ final class HtmlReportRenderer {
   private static void nav(StringBuilder sb, ReportModel m) {
     List<String[]> links = new ArrayList<>();
     links.add(new String[] {"runs", "Runs"});
+    m.curves().ifPresent(p -> links.add(new String[] {"curves", "Learning curves"}));
     m.accuracy().ifPresent(p -> links.add(new String[] {"accuracy", "Accuracy"}));
     m.subjects().ifPresent(p -> links.add(new String[] {"subjects", "Per subject"}));
     m.bitsPerByte().ifPresent(p -> links.add(new String[] {"bpb", "Bits per byte"}));
@@ -147,6 +151,45 @@ final class HtmlReportRenderer {
         .append("</div>\n");
     metricTable(sb, p, labels);
     sb.append("</section>\n");
+  }
+
+  private static void curves(StringBuilder sb, ReportModel.Curves c) {
+    sb.append("<section id=\"curves\">\n<h2>Learning curves</h2>\n<p class=\"muted\">")
+        .append(
+            Html.esc(
+                "Each metric against training "
+                    + c.xLabel()
+                    + (c.logX() ? " (log scale: the checkpoints span two decades or more)" : "")
+                    + ", one line per run; the band is ± 1 standard error where one is reported."))
+        .append("</p>\n<div class=\"legend\">");
+    for (int i = 0; i < c.runs().size(); i++) {
+      sb.append("<span><i style=\"background:")
+          .append(Palette.run(i))
+          .append("\"></i>")
+          .append(Html.esc(c.runs().get(i)))
+          .append("</span>");
+    }
+    sb.append("</div>\n<div class=\"panels\">");
+    for (ReportModel.CurvePanel p : c.panels()) {
+      sb.append(SvgLineChart.render(p, c.xLabel(), c.logX()));
+    }
+    sb.append("</div>\n<h3>Final values</h3>\n<table>\n<tr><th>task</th><th>metric</th>");
+    for (String r : c.runs()) {
+      sb.append("<th>").append(Html.esc(r)).append("</th>");
+    }
+    sb.append("</tr>\n");
+    for (ReportModel.CurvePanel p : c.panels()) {
+      sb.append("<tr><td>")
+          .append(Html.esc(p.task()))
+          .append("</td><td>")
+          .append(Html.esc(p.metric()))
+          .append("</td>");
+      for (String cell : ReportFormat.finalValues(p, c.runs().size())) {
+        sb.append("<td class=\"num\">").append(Html.esc(cell)).append("</td>");
+      }
+      sb.append("</tr>\n");
+    }
+    sb.append("</table>\n</section>\n");
   }
 
   static BarChartData chart(ReportModel.MetricPanel p, List<String> labels, boolean percent) {

@@ -25,6 +25,7 @@ final class MarkdownReportRenderer {
           .append(" |\n");
     }
     sb.append('\n');
+    m.curves().ifPresent(c -> curves(sb, c));
     m.accuracy().ifPresent(p -> metric(sb, p, labels));
     m.subjects().ifPresent(p -> metric(sb, p, labels));
     m.bitsPerByte().ifPresent(p -> metric(sb, p, labels));
@@ -74,6 +75,54 @@ final class MarkdownReportRenderer {
       sb.append('\n');
     }
     return sb.toString();
+  }
+
+  /** The curves' numbers: the final values, then per panel the value at every step. */
+  private static void curves(StringBuilder sb, ReportModel.Curves c) {
+    sb.append("## Learning curves: final values\n\n| task | metric |");
+    c.runs().forEach(r -> sb.append(' ').append(cell(r)).append(" |"));
+    sb.append("\n|---|---|");
+    c.runs().forEach(r -> sb.append("---:|"));
+    sb.append('\n');
+    for (ReportModel.CurvePanel p : c.panels()) {
+      sb.append("| ").append(cell(p.task())).append(" | ").append(cell(p.metric())).append(" |");
+      for (String v : ReportFormat.finalValues(p, c.runs().size())) {
+        sb.append(' ').append(v).append(" |");
+      }
+      sb.append('\n');
+    }
+    sb.append('\n');
+    for (ReportModel.CurvePanel p : c.panels()) {
+      sb.append("### ")
+          .append(text(p.task()))
+          .append(" · ")
+          .append(text(p.metric()))
+          .append(p.percent() ? " (%)" : "")
+          .append(", ± 1 stderr\n\n| step |");
+      java.util.TreeMap<Long, String[]> rows = new java.util.TreeMap<>();
+      for (ReportModel.Curve k : p.curves()) {
+        sb.append(' ').append(cell(k.run())).append(" |");
+      }
+      sb.append("\n|---:|");
+      for (int j = 0; j < p.curves().size(); j++) {
+        ReportModel.Curve k = p.curves().get(j);
+        sb.append("---:|");
+        for (int i = 0; i < k.value().length; i++) {
+          String[] row = rows.computeIfAbsent(k.steps()[i], s -> new String[p.curves().size()]);
+          row[j] = ReportFormat.withStderr(k.value()[i], k.stderr()[i], p.percent());
+        }
+      }
+      sb.append('\n');
+      rows.forEach(
+          (step, row) -> {
+            sb.append("| ").append(step).append(" |");
+            for (String v : row) {
+              sb.append(' ').append(v == null ? "—" : v).append(" |");
+            }
+            sb.append('\n');
+          });
+      sb.append('\n');
+    }
   }
 
   private static void metric(StringBuilder sb, ReportModel.MetricPanel p, List<String> labels) {

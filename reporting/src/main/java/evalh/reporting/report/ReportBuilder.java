@@ -6,6 +6,8 @@ import evalh.reporting.results.MetricKey;
 import evalh.reporting.results.ResultsFormatException;
 import evalh.reporting.results.Run;
 import evalh.reporting.results.SampleItem;
+import evalh.reporting.results.SweepLocator;
+import evalh.reporting.results.SweepPosition;
 import evalh.reporting.results.TaskResult;
 import evalh.reporting.stats.PairedBootstrap;
 import evalh.reporting.stats.UnpairedZTest;
@@ -38,6 +40,9 @@ final class ReportBuilder {
   private final Set<String> notes = new LinkedHashSet<>();
   private final Set<String> groups = new LinkedHashSet<>();
   private final Set<String> leaves = new LinkedHashSet<>();
+  private List<String> sweepLabels = List.of();
+  private List<SweepLocator.Series> sweeps = List.of();
+  private boolean xTokens;
 
   ReportBuilder(
       List<Run> runs,
@@ -60,10 +65,33 @@ final class ReportBuilder {
     leaves.removeAll(groups);
   }
 
+  /**
+   * Adds learning curves for checkpoint sweeps; their last checkpoints must be the first runs, in
+   * the same order (so that a run has one colour in every chart).
+   *
+   * @param labels the series' labels
+   * @param tokens x is tokens seen instead of the step
+   */
+  ReportBuilder withSweeps(List<String> labels, List<SweepLocator.Series> series, boolean tokens) {
+    this.sweepLabels = List.copyOf(labels);
+    this.sweeps = List.copyOf(series);
+    this.xTokens = tokens;
+    for (SweepLocator.Series sr : series) {
+      for (Run r : sr.points()) {
+        for (TaskResult t : r.results().tasks().values()) {
+          (t.group() ? groups : leaves).add(t.name());
+        }
+      }
+    }
+    leaves.removeAll(groups);
+    return this;
+  }
+
   ReportModel build(String title) {
     Optional<ReportModel.MetricPanel> accuracy = accuracyPanel();
     Optional<ReportModel.MetricPanel> subjects = subjectsPanel();
     Optional<ReportModel.MetricPanel> bpb = bitsPerBytePanel();
+    Optional<ReportModel.Curves> curves = curves();
     List<ReportModel.CleanDirtyPanel> cleanDirty = new ArrayList<>();
     for (CorpusLabels d : decontams) {
       cleanDirtyPanel(d).ifPresent(cleanDirty::add);
@@ -80,7 +108,123 @@ final class ReportBuilder {
         contaminationPanel(),
         cleanDirty,
         items(),
-        List.copyOf(notes));
+        List.copyOf(notes),
+        curves);
+  }
+
+  // ---- learning curves ------------------------------------------------------------------------
+
+  /** One panel per task and metric (accuracy, bits per byte) of the sweeps, a curve per run. */
+  private Optional<ReportModel.Curves> curves() {
+    if (sweeps.isEmpty()) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < sweeps.size(); i++) {
+      SweepLocator.Series sr = sweeps.get(i);
+      if (!sr.unfinished().isEmpty()) {
+        notes.add(
+            sweepLabels.get(i)
+                + ": step folder(s) without results.json (unfinished or failed), left out: "
+                + String.join(", ", sr.unfinished()));
+      }
+    }
+    List<ReportModel.CurvePanel> panels = new ArrayList<>();
+    for (String t : curveTasks(acc, false)) {
+      curvePanel(t, acc, true).ifPresent(panels::add);
+    }
+    for (String t : curveTasks(BPB, true)) {
+      curvePanel(t, BPB, false).ifPresent(panels::add);
+    }
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (ReportModel.CurvePanel p : panels) {
+      for (ReportModel.Curve c : p.curves()) {
+        for (double x : c.x()) {
+          min = Math.min(min, x);
+          max = Math.max(max, x);
+        }
+      }
+    }
+    return Optional.of(
+        new ReportModel.Curves(
+            xTokens ? "tokens" : "step", SvgLineChart.wantsLog(min, max), sweepLabels, panels));
+  }
+
+  /**
+   * The sweeps' tasks with {@code key}: groups, then leaves not under one of them (every leaf with
+   * {@code allLeaves}, as the bits-per-byte table lists each source).
+   */
+  private List<String> curveTasks(MetricKey key, boolean allLeaves) {
+    Set<String> sweepGroups = new LinkedHashSet<>();
+    Set<String> sweepLeaves = new LinkedHashSet<>();
+    Set<String> underGroups = new LinkedHashSet<>();
+    for (SweepLocator.Series sr : sweeps) {
+      for (Run r : sr.points()) {
+        for (TaskResult t : r.results().tasks().values()) {
+          if (t.value(key).isEmpty()) {
+            continue;
+          }
+          if (groups.contains(t.name())) {
+            sweepGroups.add(t.name());
+            underGroups.addAll(r.results().leaves(t.name()));
+          } else {
+            sweepLeaves.add(t.name());
+          }
+        }
+      }
+    }
+    List<String> rows = new ArrayList<>(sweepGroups);
+    for (String l : sweepLeaves) {
+      if (allLeaves || !underGroups.contains(l) || sweepGroups.isEmpty()) {
+        rows.add(l);
+      }
+    }
+    return rows;
+  }
+
+  private Optional<ReportModel.CurvePanel> curvePanel(String task, MetricKey key, boolean percent) {
+    List<ReportModel.Curve> curves = new ArrayList<>();
+    boolean hib = true;
+    for (int i = 0; i < sweeps.size(); i++) {
+      List<double[]> pts = new ArrayList<>(); // x, step, value, stderr
+      int noTokens = 0;
+      for (Run r : sweeps.get(i).points()) {
+        Optional<TaskResult> t = r.results().task(task);
+        Optional<Double> v = t.flatMap(x -> x.value(key));
+        if (v.isEmpty()) {
+          continue;
+        }
+        hib = r.results().higherIsBetter(task, key);
+        SweepPosition pos = r.results().sweep().orElseThrow();
+        if (xTokens && pos.tokens().isEmpty()) {
+          noTokens++;
+          continue;
+        }
+        double x = xTokens ? pos.tokens().getAsLong() : pos.step();
+        pts.add(new double[] {x, pos.step(), v.get(), t.get().stderr(key).orElse(Double.NaN)});
+      }
+      if (noTokens > 0) {
+        notes.add(
+            sweepLabels.get(i)
+                + " · "
+                + task
+                + ": "
+                + noTokens
+                + " checkpoint(s) without a token count, left out of the curve against tokens");
+      }
+      if (pts.isEmpty()) {
+        continue;
+      }
+      double[] x = pts.stream().mapToDouble(a -> a[0]).toArray();
+      long[] steps = pts.stream().mapToLong(a -> (long) a[1]).toArray();
+      double[] v = pts.stream().mapToDouble(a -> a[2]).toArray();
+      double[] se = pts.stream().mapToDouble(a -> a[3]).toArray();
+      curves.add(new ReportModel.Curve(sweepLabels.get(i), i, x, steps, v, se));
+    }
+    if (curves.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ReportModel.CurvePanel(task, key.display(), percent, hib, curves));
   }
 
   // ---- accuracy -------------------------------------------------------------------------------

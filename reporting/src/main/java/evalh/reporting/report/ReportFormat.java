@@ -28,6 +28,32 @@ final class ReportFormat {
     return estimate(e, true) + (e.n() > 0 ? ", n=" + e.n() : "");
   }
 
+  /** "25.0 ± 4.1" for proportions in percent, "1.0345 ± 0.0120" otherwise; no stderr: the value. */
+  static String withStderr(double value, double stderr, boolean percent) {
+    String v = percent ? f("%.1f", 100 * value) : f("%.4f", value);
+    if (Double.isNaN(stderr)) {
+      return v;
+    }
+    return v + (percent ? f(" ± %.1f", 100 * stderr) : f(" ± %.4f", stderr));
+  }
+
+  /** Per run (by palette index), the last checkpoint's value: "25.0 ± 4.1 (step 300)". */
+  static java.util.List<String> finalValues(ReportModel.CurvePanel p, int runs) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      String cell = "—";
+      for (ReportModel.Curve c : p.curves()) {
+        if (c.color() == i) {
+          int l = c.last();
+          cell =
+              withStderr(c.value()[l], c.stderr()[l], p.percent()) + " (step " + c.steps()[l] + ")";
+        }
+      }
+      out.add(cell);
+    }
+    return out;
+  }
+
   static String dirtyShare(long dirty, long total) {
     if (dirty < 0) {
       return "—";

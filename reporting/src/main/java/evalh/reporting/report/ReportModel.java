@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param cleanDirty clean-vs-dirty accuracy per corpus
  * @param items example items: where runs disagree, dirty items
  * @param notes remarks about missing data
+ * @param curves learning curves of checkpoint sweeps, if any run is one
  */
 record ReportModel(
     String title,
@@ -26,7 +27,46 @@ record ReportModel(
     Optional<ContaminationPanel> contamination,
     List<CleanDirtyPanel> cleanDirty,
     List<ItemRow> items,
-    List<String> notes) {
+    List<String> notes,
+    Optional<Curves> curves) {
+
+  /**
+   * Metric against training step (or tokens) for the runs of checkpoint sweeps.
+   *
+   * @param xLabel {@code step} or {@code tokens}
+   * @param logX whether the x axis is logarithmic (the x values span two decades or more)
+   * @param runs the series' labels, in palette order
+   * @param panels one per task and metric
+   */
+  record Curves(String xLabel, boolean logX, List<String> runs, List<CurvePanel> panels) {}
+
+  /**
+   * One task's metric against x, one curve per run.
+   *
+   * @param task task or group
+   * @param metric the metric key shown
+   * @param percent values are proportions
+   * @param higherIsBetter direction
+   * @param curves one per run that has the task, in palette order
+   */
+  record CurvePanel(
+      String task, String metric, boolean percent, boolean higherIsBetter, List<Curve> curves) {}
+
+  /**
+   * One run's values at its checkpoints.
+   *
+   * @param run the run's label
+   * @param color its palette index
+   * @param x step or tokens per point
+   * @param steps training step per point
+   * @param value metric per point
+   * @param stderr standard error per point (NaN when not reported)
+   */
+  record Curve(String run, int color, double[] x, long[] steps, double[] value, double[] stderr) {
+    int last() {
+      return value.length - 1;
+    }
+  }
 
   /**
    * One metric over tasks (rows) and runs (columns).

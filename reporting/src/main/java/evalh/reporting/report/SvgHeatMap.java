@@ -8,6 +8,7 @@ final class SvgHeatMap {
   private static final int CELL_W = 96;
   private static final int CELL_H = 22;
   private static final double CHAR_WIDTH = 7.4;
+  private static final int MAX_COLUMN_CHARS = 40;
 
   private SvgHeatMap() {}
 
@@ -30,8 +31,13 @@ final class SvgHeatMap {
     int labelW =
         (int)
             Math.min(320, 12 + rows.stream().mapToInt(String::length).max().orElse(4) * CHAR_WIDTH);
-    int headerH = 64;
-    int width = labelW + columns.size() * CELL_W + 16;
+    // Column labels run up and to the right at 45 degrees from their column's centre: neighbours
+    // are CELL_W * sin 45 = 68 px apart across the text direction, so long labels cannot overlap.
+    int maxColumn =
+        Math.min(MAX_COLUMN_CHARS, columns.stream().mapToInt(String::length).max().orElse(4));
+    int diagonal = (int) Math.ceil(maxColumn * CHAR_WIDTH * Math.sqrt(0.5));
+    int headerH = 34 + diagonal;
+    int width = labelW + columns.size() * CELL_W + Math.max(16, diagonal - CELL_W / 2 + 8);
     int height = headerH + rows.size() * CELL_H + 44;
     StringBuilder sb = new StringBuilder();
     sb.append(
@@ -46,14 +52,15 @@ final class SvgHeatMap {
             Html.esc(title)));
     for (int c = 0; c < columns.size(); c++) {
       String name = columns.get(c);
-      if (name.length() > 14) {
-        name = name.substring(0, 13) + "…";
+      if (name.length() > MAX_COLUMN_CHARS) {
+        name = name.substring(0, MAX_COLUMN_CHARS - 1) + "…";
       }
       sb.append(
           f(
-              "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-weight=\"600\">%s<title>%s</title></text>",
+              "<text class=\"column\" transform=\"translate(%d,%d) rotate(-45)\""
+                  + " font-weight=\"600\">%s<title>%s</title></text>",
               labelW + c * CELL_W + CELL_W / 2,
-              headerH - 8,
+              headerH - 6,
               Html.esc(name),
               Html.esc(columns.get(c))));
     }

@@ -98,7 +98,37 @@ public final class ResultsReader {
         root.path("evalh").path("checkpoint_fingerprint").isTextual()
             ? Optional.of(root.path("evalh").path("checkpoint_fingerprint").asText())
             : Optional.empty(),
-        readTaskHashes(root.path("evalh").path("task_hashes")));
+        readTaskHashes(root.path("evalh").path("task_hashes")),
+        sweepPosition(resultsFile, root));
+  }
+
+  /** Top-level {@code step} and {@code tokens} and {@code evalh.sweep.run} of a sweep's run. */
+  private static Optional<SweepPosition> sweepPosition(Path file, JsonNode root) {
+    JsonNode step = root.path("step");
+    if (step.isMissingNode() || step.isNull()) {
+      return Optional.empty();
+    }
+    if (!step.canConvertToExactIntegral() || step.asLong() < 0) {
+      throw new ResultsFormatException(
+          file + ": 'step' must be a non-negative integer, got " + step);
+    }
+    JsonNode tokens = root.path("tokens");
+    OptionalLong t = OptionalLong.empty();
+    if (!tokens.isMissingNode() && !tokens.isNull()) {
+      if (!tokens.canConvertToExactIntegral() || tokens.asLong() < 0) {
+        throw new ResultsFormatException(
+            file + ": 'tokens' must be a non-negative integer, got " + tokens);
+      }
+      t = OptionalLong.of(tokens.asLong());
+    }
+    String run = root.path("evalh").path("sweep").path("run").asText("");
+    if (run.isEmpty()) {
+      Path dir = file.toAbsolutePath().getParent();
+      Path parent = dir == null ? null : dir.getParent();
+      run =
+          parent == null || parent.getFileName() == null ? "run" : parent.getFileName().toString();
+    }
+    return Optional.of(new SweepPosition(run, step.asLong(), t));
   }
 
   private static Map<String, String> readTaskHashes(JsonNode node) {

@@ -18,11 +18,14 @@ public final class RunLabels {
   private RunLabels() {}
 
   /**
-   * The default label of a run: the name of the checkpoint directory it scored (from the {@code
-   * evalh.checkpoint} field or lm-eval's {@code pretrained=} model argument), else the run
-   * directory's name.
+   * The default label of a run: a sweep checkpoint's run name; else the name of the checkpoint
+   * directory it scored (from the {@code evalh.checkpoint} field or lm-eval's {@code pretrained=}
+   * model argument), else the run directory's name.
    */
   public static String defaultLabel(RunResults r) {
+    if (r.sweep().isPresent()) {
+      return r.sweep().get().run();
+    }
     return r.checkpoint()
         .map(RunLabels::checkpointName)
         .filter(s -> !s.isBlank())

@@ -21,6 +21,8 @@ import java.util.Set;
  * @param fingerprint evalh's checkpoint fingerprint, if recorded
  * @param taskHashes evalh's per-task config hashes (also written into each samples line), if
  *     recorded
+ * @param sweep where the run sits in a checkpoint sweep ({@code evalh run} over step folders), if
+ *     it does
  */
 public record RunResults(
     Path resultsFile,
@@ -30,7 +32,8 @@ public record RunResults(
     Optional<String> checkpoint,
     Map<String, String> info,
     Optional<String> fingerprint,
-    Map<String, String> taskHashes) {
+    Map<String, String> taskHashes,
+    Optional<SweepPosition> sweep) {
 
   public RunResults {
     tasks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
