@@ -310,12 +310,12 @@ public final class JsonlCorpusReader implements CorpusReader {
       CorpusFile file, Normalization normalization, TokenConsumer sink, FileStats stats)
       throws IOException {
     boolean offsets = !isCompressed(file.name());
-    InputStream raw = file.open();
+    CountingStream raw = new CountingStream(file.open());
     InputStream in;
     try {
       in = decompress(raw, file.name());
     } catch (IOException e) {
-      stats.truncated = "cannot decompress: " + e.getMessage();
+      truncated(file, stats, raw, "cannot decompress: " + e.getMessage());
       return;
     }
     JsonFields fields = new JsonFields(textFields, idField);
@@ -365,8 +365,11 @@ public final class JsonlCorpusReader implements CorpusReader {
       } catch (SinkFailure f) {
         throw f.getCause();
       } catch (IOException e) {
-        stats.truncated =
-            "stream ended abnormally after line " + stats.records + ": " + e.getMessage();
+        truncated(
+            file,
+            stats,
+            raw,
+            "stream ended abnormally after line " + stats.records + ": " + e.getMessage());
       }
     }
   }
