@@ -152,6 +152,26 @@ class CommandsTest {
     assertThat(err.toString()).contains("exactly one of --task or --items");
   }
 
+  /** B17: index --ram-buffer-mb 0 exited 1 (a Lucene exception), not the usage code 2. */
+  @Test
+  void nonPositiveRamBufferIsAUsageError() throws Exception {
+    Path corpus = corpus("x");
+    for (String mb : List.of("0", "-5", "NaN")) {
+      assertThat(
+              run(
+                  new IndexCommand(),
+                  "--corpus",
+                  corpus.toString(),
+                  "--out",
+                  tmp.resolve("i" + mb).toString(),
+                  "--ram-buffer-mb",
+                  mb))
+          .as(mb)
+          .isEqualTo(2);
+      assertThat(err.toString()).contains("--ram-buffer-mb must be > 0");
+    }
+  }
+
   /**
    * Issue 14: outputs are ordinary files, with the permissions the process umask gives any new file
    * (they were 0600, from Files.createTempFile).
@@ -382,5 +402,182 @@ class CommandsTest {
     JsonNode item = t.get("items").get(0);
     assertThat(item.get("doc_id").asInt()).isEqualTo(first.docId());
     assertThat(item.get("dirty").asBoolean() || item.get("short").asBoolean()).isTrue();
+  }
+
+  /** A corpus whose b.jsonl.gz is cut in half: the item's text sat in the lost second half. */
+  Path truncatedCorpus() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("cut"));
+    List<String> a = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      a.add(Fixtures.line("a" + i, "filler document number " + i + " about nothing at all"));
+    }
+    Fixtures.write(dir.resolve("a.jsonl"), a);
+    java.util.Random rnd = new java.util.Random(1);
+    List<String> b = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      b.add(Fixtures.line("b" + i, "noise " + rnd.nextLong() + " " + rnd.nextLong()));
+    }
+    b.add(Fixtures.line("leak", "Quiz: " + QUESTION + " The answer: Rayleigh scattering."));
+    Path gz = Fixtures.write(dir.resolve("b.jsonl.gz"), b);
+    byte[] all = Files.readAllBytes(gz);
+    Files.write(gz, java.util.Arrays.copyOf(all, all.length / 2));
+    return dir;
+  }
+
+  /**
+   * Reliability #4: a truncated .gz passed as complete: index noted TRUNCATED and exited 0, and the
+   * report said "partial": false while the item planted in the lost part came out clean.
+   */
+  @Test
+  void truncatedCompressedFileMakesIndexAndReportPartial() throws Exception {
+    Path corpus = truncatedCorpus();
+    Path gz = corpus.resolve("b.jsonl.gz").toAbsolutePath();
+    Path index = tmp.resolve("idx");
+    String[] indexArgs = {"--corpus", corpus.toString(), "--out", index.toString()};
+    assertThat(run(new IndexCommand(), indexArgs)).isEqualTo(1);
+    assertThat(err.toString())
+        .contains(
+            "is partial", gz.toString(), "at byte " + Files.size(gz) + " of " + Files.size(gz))
+        .contains("--allow-partial");
+    String[] check = {
+      "--corpus",
+      index.toString(),
+      "--items",
+      items().toString(),
+      "--out",
+      tmp.resolve("r").toString()
+    };
+    assertThat(run(new DecontamCommand(), check)).isEqualTo(1);
+    assertThat(err.toString()).contains("could not be read to the end", gz.toString());
+    // the raw-corpus path (indexed on the fly) is refused alike
+    assertThat(
+            run(
+                new DecontamCommand(),
+                "--corpus",
+                corpus.toString(),
+                "--items",
+                items().toString(),
+                "--index-root",
+                tmp.resolve("roots").toString(),
+                "--out",
+                tmp.resolve("r2").toString()))
+        .isEqualTo(1);
+    // accepted with --allow-partial: the report says partial and names the file
+    List<String> accept = new ArrayList<>(List.of(check));
+    accept.add("--allow-partial");
+    assertThat(run(new DecontamCommand(), accept.toArray(String[]::new)))
+        .as(err.toString())
+        .isZero();
+    JsonNode j = new ObjectMapper().readTree(tmp.resolve("r/decontam.json").toFile());
+    assertThat(j.at("/summary/partial").asBoolean()).isTrue();
+    assertThat(j.at("/summary/truncated_files/0").asText()).startsWith(gz + ": ");
+    // per-file counts reach the report
+    assertThat(j.at("/index/file_stats").get(gz.toString()).get("truncated_at_byte").asLong())
+        .isEqualTo(Files.size(gz));
+    assertThat(
+            j.at("/index/file_stats")
+                .get(corpus.resolve("a.jsonl").toAbsolutePath().toString())
+                .get("docs")
+                .asLong())
+        .isEqualTo(50);
+    assertThat(Files.readString(tmp.resolve("r/decontam.md"))).contains("Partial corpus");
+  }
+
+  /**
+   * Reliability #2: decontam without --data-dir quietly checked the bundled sample items, and
+   * decontam.json did not record which data it checked.
+   */
+  @Test
+  void decontamRecordsItsDataAndEachItemsContentHash() throws Exception {
+    Path index = tmp.resolve("idx");
+    assertThat(
+            run(new IndexCommand(), "--corpus", corpus("x").toString(), "--out", index.toString()))
+        .isZero();
+    Path report = tmp.resolve("r");
+    assertThat(
+            run(
+                new DecontamCommand(),
+                "--corpus",
+                index.toString(),
+                "--task",
+                "mmlu-anatomy",
+                "--out",
+                report.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(err.toString()).contains("bundled sample items");
+    JsonNode j = new ObjectMapper().readTree(report.resolve("decontam.json").toFile());
+    assertThat(j.at("/benchmark_data/source").asText()).isEqualTo("bundled sample");
+    List<BenchmarkItem> anatomy = BenchmarkItems.load("mmlu-anatomy", null);
+    JsonNode items = j.at("/tasks/mmlu-anatomy/items");
+    assertThat(items).hasSize(anatomy.size());
+    for (int k = 0; k < anatomy.size(); k++) {
+      BenchmarkItem b = anatomy.get(k);
+      // independent of evalh's code: SHA-256 of the JSON array [question, choices, gold]
+      String json =
+          new ObjectMapper().writeValueAsString(List.of(b.question(), b.choices(), b.gold()));
+      String want =
+          "sha256:"
+              + java.util.HexFormat.of()
+                  .formatHex(
+                      java.security.MessageDigest.getInstance("SHA-256")
+                          .digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(items.get(k).get("doc_id").asInt()).isEqualTo(b.docId());
+      assertThat(items.get(k).get("content_hash").asText()).isEqualTo(want);
+    }
+    // --items: the file is recorded
+    assertThat(
+            run(
+                new DecontamCommand(),
+                "--corpus",
+                index.toString(),
+                "--items",
+                items().toString(),
+                "--out",
+                tmp.resolve("r2").toString()))
+        .isZero();
+    JsonNode j2 = new ObjectMapper().readTree(tmp.resolve("r2/decontam.json").toFile());
+    assertThat(j2.at("/benchmark_data/source").asText()).isEqualTo("--items");
+    assertThat(j2.at("/benchmark_data/path").asText())
+        .isEqualTo(items().toAbsolutePath().toString());
+  }
+
+  /** B14: decontam --n 8 --normalization unicode against an n=13 janitor index was ignored. */
+  @Test
+  void schemeFlagsThatContradictTheIndexAreAUsageError() throws Exception {
+    Path index = tmp.resolve("idx");
+    assertThat(
+            run(new IndexCommand(), "--corpus", corpus("x").toString(), "--out", index.toString()))
+        .isZero();
+    int rc =
+        run(
+            new DecontamCommand(),
+            "--corpus",
+            index.toString(),
+            "--items",
+            items().toString(),
+            "--n",
+            "8",
+            "--normalization",
+            "unicode",
+            "--out",
+            tmp.resolve("r").toString());
+    assertThat(rc).isEqualTo(2);
+    assertThat(err.toString()).contains("--n 8 (index: 13)", "--normalization unicode");
+    assertThat(tmp.resolve("r/decontam.json")).doesNotExist();
+    // the same flags as the index are fine
+    assertThat(
+            run(
+                new DecontamCommand(),
+                "--corpus",
+                index.toString(),
+                "--items",
+                items().toString(),
+                "--n",
+                "13",
+                "--out",
+                tmp.resolve("r2").toString()))
+        .as(err.toString())
+        .isZero();
   }
 }

@@ -88,4 +88,12 @@ class InputChecksTest {
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[2]).contains("--max-length must be >= 1, got 0");
   }
+
+  /** B17: score --device tpu exited 1, not the documented usage-error code 2. */
+  @Test
+  void unknownDeviceIsAUsageError() {
+    String[] r = run(new ScoreCommand(), "--ckpt", "demo", "--text", "x", "--device", "tpu");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("--device must be auto, cpu, cuda or cuda:N, got 'tpu'");
+  }
 }

@@ -52,12 +52,35 @@ class NonFiniteScoresTest {
           }
           t.put("model.norm.weight", new SafetensorsWriter.Entry("BF16", norm.shape(), nan));
           SafetensorsWriter.write(shard, t);
+          resign(dst, shard);
           done = true;
         }
       }
     }
     assertThat(done).as("model.norm.weight found").isTrue();
     return dst;
+  }
+
+  /**
+   * Records the planted file's new SHA-256 in the copy's SHA256SUMS (check-fixtures verifies the
+   * sums before comparing), so that it is the NaN that check-fixtures reports.
+   */
+  private static void resign(Path fixtures, Path file) throws IOException {
+    Path sums = fixtures.resolve("SHA256SUMS");
+    String rel = "./" + fixtures.relativize(file).toString().replace('\\', '/');
+    String sum;
+    try {
+      sum =
+          java.util.HexFormat.of()
+              .formatHex(
+                  java.security.MessageDigest.getInstance("SHA-256")
+                      .digest(Files.readAllBytes(file)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(sums));
+    lines.replaceAll(l -> l.endsWith("  " + rel) ? sum + "  " + rel : l);
+    Files.write(sums, lines);
   }
 
   @Test

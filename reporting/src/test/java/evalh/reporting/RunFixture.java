@@ -243,9 +243,31 @@ public final class RunFixture {
     return d;
   }
 
+  /**
+   * The content hash of item {@code i} of {@code task} as {@link #mc} writes it, its question
+   * overridden by {@code questions} (as {@link #questions} does).
+   */
+  public static String itemHash(String task, int i, Map<String, String[]> questions) {
+    String[] q = questions.getOrDefault(task, new String[0]);
+    return evalh.decontam.schema.DecontamJson.itemHash(
+        i < q.length ? q[i] : "Question " + i + " of " + task + "?",
+        List.of("alpha", "beta", "gamma", "delta"),
+        1);
+  }
+
   /** Writes a decontam.json marking {@code dirty} doc_ids of each task (others clean). */
   public static Path decontam(
       Path file, String name, Map<String, int[]> dirtyIds, Map<String, Integer> sizes) {
+    return decontam(file, name, dirtyIds, sizes, Map.of());
+  }
+
+  /** As above, for runs whose questions {@link #questions} overrode. */
+  public static Path decontam(
+      Path file,
+      String name,
+      Map<String, int[]> dirtyIds,
+      Map<String, Integer> sizes,
+      Map<String, String[]> questions) {
     try {
       ObjectNode root = JSON.createObjectNode();
       root.put("schema", "evalh.decontam/1");
@@ -258,7 +280,11 @@ public final class RunFixture {
           dirty.add(id);
         }
         for (int i = 0; i < t.getValue(); i++) {
-          items.addObject().put("doc_id", i).put("dirty", dirty.contains(i));
+          items
+              .addObject()
+              .put("doc_id", i)
+              .put("dirty", dirty.contains(i))
+              .put("content_hash", itemHash(t.getKey(), i, questions));
         }
       }
       Files.createDirectories(file.toAbsolutePath().getParent());

@@ -45,6 +45,9 @@ public final class SparkEngine implements DistributedEngine {
    * unless configured otherwise, and has no web UI.
    */
   static SparkEngine start(String master, int partitions) {
+    if (master != null) {
+      SparkMaster.requireReachable(master);
+    }
     scala.Option<SparkSession> running = SparkSession.getDefaultSession();
     if (running.isDefined()) {
       // inside an application that already has a session (a notebook, a test): join it
@@ -110,7 +113,9 @@ public final class SparkEngine implements DistributedEngine {
     long docs = 0;
     long tokens = 0;
     long bytes = 0;
+    java.util.Map<String, evalh.decontam.corpus.FileStats> perFile = new java.util.TreeMap<>();
     for (ScanJob.FileReport f : r.files()) {
+      perFile.put(HadoopCorpusFile.identity(f.uri()), f.stats());
       docs += f.stats().docs;
       tokens += f.stats().tokens;
       bytes += f.bytes();
@@ -134,7 +139,8 @@ public final class SparkEngine implements DistributedEngine {
         tokens,
         bytes,
         secs,
-        groups.size());
+        groups.size(),
+        perFile);
   }
 
   @Override

@@ -1,10 +1,16 @@
 package evalh.spark;
 
 import evalh.decontam.corpus.CorpusFiles;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -40,6 +46,49 @@ final class SparkMaster {
       return Kind.KUBERNETES;
     }
     return Kind.OTHER;
+  }
+
+  /** How long {@link #requireReachable} waits for each master host. */
+  static final int CONNECT_TIMEOUT_MS = 5000;
+
+  /**
+   * For a standalone master ({@code spark://host[:port][,host2[:port2]]}): fails within a few
+   * seconds, naming each host and why, when no listed master accepts a TCP connection. Spark itself
+   * retries for about a minute and then reports a missing broadcast block.
+   */
+  static void requireReachable(String master) {
+    if (kind(master) != Kind.STANDALONE) {
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    for (String hp : master.substring("spark://".length()).split(",")) {
+      String host = hp;
+      int port = 7077;
+      int c = hp.lastIndexOf(':');
+      if (c >= 0) {
+        host = hp.substring(0, c);
+        try {
+          port = Integer.parseInt(hp.substring(c + 1));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "--master " + master + ": '" + hp.substring(c + 1) + "' is not a port number", e);
+        }
+      }
+      try (Socket sock = new Socket()) {
+        sock.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+        return;
+      } catch (UnknownHostException e) {
+        problems.add(host + ": unknown host");
+      } catch (IOException e) {
+        problems.add(host + ":" + port + ": " + e.getMessage());
+      }
+    }
+    throw new IllegalStateException(
+        "--master "
+            + master
+            + ": no Spark master accepts connections ("
+            + String.join("; ", problems)
+            + "). Start it (sbin/start-master.sh) or check the host and port (default 7077)");
   }
 
   static boolean isLocal(String master) {

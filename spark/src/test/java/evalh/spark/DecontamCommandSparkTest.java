@@ -112,6 +112,100 @@ class DecontamCommandSparkTest {
     assertThat(SparkTestSession.context().parallelize(List.of(1, 2, 3)).count()).isEqualTo(3);
   }
 
+  /**
+   * Reliability #3: a Spark scan that read no document (a wrong --field here) said "documents: 0"
+   * and called every item clean with exit 0; the local engine failed on the same input. Reliability
+   * #4: a truncated .gz read by the scan passed as complete.
+   */
+  @Test
+  void scanThatReadsNoDocumentOrATruncatedFileFails() throws Exception {
+    SparkTestSession.get();
+    GeneratedCorpus gc = GeneratedCorpus.generate(tmp, 2);
+    Path items =
+        Files.write(
+            tmp.resolve("items.jsonl"),
+            List.of(
+                JSON.writeValueAsString(
+                    Map.of(
+                        "task",
+                        "t",
+                        "doc_id",
+                        0,
+                        "question",
+                        gc.docs().get(3),
+                        "choices",
+                        List.of("a", "b"),
+                        "gold",
+                        0))));
+    StringWriter sw = new StringWriter();
+    CommandLine cl = new CommandLine(new DecontamCommand());
+    cl.setOut(new PrintWriter(sw, true));
+    cl.setErr(new PrintWriter(sw, true));
+    int rc =
+        cl.execute(
+            "--items",
+            items.toString(),
+            "--corpus",
+            gc.dir().toString(),
+            "--field",
+            "no_such_field",
+            "--engine",
+            "spark",
+            "--master",
+            "local[2]",
+            "--out",
+            tmp.resolve("r0").toString());
+    assertThat(rc).isEqualTo(1);
+    assertThat(sw.toString()).contains("empty corpus", "no document");
+    assertThat(tmp.resolve("r0/decontam.json")).doesNotExist();
+    // a truncated gzip beside the readable files
+    Path cut = Files.createDirectories(tmp.resolve("cut"));
+    StringBuilder sb = new StringBuilder();
+    java.util.Random rnd = new java.util.Random(3);
+    for (int i = 0; i < 3000; i++) {
+      sb.append("{\"text\": \"noise ").append(rnd.nextLong()).append("\"}\n");
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(bytes)) {
+      gz.write(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    byte[] all = bytes.toByteArray();
+    Path gzFile = cut.resolve("c.jsonl.gz");
+    Files.write(gzFile, java.util.Arrays.copyOf(all, all.length / 2));
+    Files.writeString(cut.resolve("d.jsonl"), "{\"text\": \"one readable document here\"}\n");
+    sw.getBuffer().setLength(0);
+    rc =
+        cl.execute(
+            "--items",
+            items.toString(),
+            "--corpus",
+            cut.toString(),
+            "--engine",
+            "spark",
+            "--master",
+            "local[2]",
+            "--out",
+            tmp.resolve("r1").toString());
+    assertThat(rc).isEqualTo(1);
+    assertThat(sw.toString()).contains("could not be read to the end", "c.jsonl.gz", "at byte");
+    JsonNode partial =
+        run(
+            "--items",
+            items.toString(),
+            "--corpus",
+            cut.toString(),
+            "--engine",
+            "spark",
+            "--master",
+            "local[2]",
+            "--allow-partial",
+            "--out",
+            tmp.resolve("r2").toString());
+    assertThat(partial.at("/summary/partial").asBoolean()).isTrue();
+    assertThat(partial.at("/summary/truncated_files/0").asText()).contains("c.jsonl.gz");
+    assertThat(partial.at("/index/file_stats")).hasSize(2);
+  }
+
   private static String[] concat(List<String> a, String... b) {
     List<String> out = new ArrayList<>(a);
     out.addAll(List.of(b));

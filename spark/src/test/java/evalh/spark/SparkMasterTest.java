@@ -69,4 +69,24 @@ class SparkMasterTest {
     SparkMaster.requireSharedShardsOut("spark://127.0.0.1:7077", "file:///mnt/shared/x-shards");
     SparkMaster.requireSharedShardsOut("local[2]", "indexes/x-shards");
   }
+
+  /**
+   * B11: --master spark://127.0.0.1:PORT with nothing listening took 64 s to fail with "Block
+   * broadcast_0_piece0 does not exist"; an unknown host gave about 270 lines of stack.
+   */
+  @Test
+  void anUnreachableStandaloneMasterIsNamedBeforeConnecting() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    String master = "spark://127.0.0.1:" + port;
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SparkEngine.start(master, 0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("--master " + master + ": no Spark master accepts connections")
+        .hasMessageContaining("127.0.0.1:" + port + ": Connection refused");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SparkEngine.start("spark://no-such-host.invalid:7077", 0))
+        .hasMessageContaining("no-such-host.invalid: unknown host");
+  }
 }

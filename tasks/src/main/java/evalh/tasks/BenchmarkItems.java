@@ -54,7 +54,8 @@ public final class BenchmarkItems {
     return out;
   }
 
-  static DataRoot resolveRoot(Path dataDir) {
+  /** {@code dataDir}, else {@code $EVALH_DATA}, else the bundled sample data. */
+  public static DataRoot resolveRoot(Path dataDir) {
     if (dataDir != null) {
       return DataRoot.of(dataDir);
     }

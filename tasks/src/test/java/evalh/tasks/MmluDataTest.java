@@ -221,6 +221,33 @@ class MmluDataTest {
         .hasMessageContaining("has no items");
   }
 
+  /** Reliability #5: test.jsonl beside test.jsonl.gz doubled n; now an error naming both. */
+  @Test
+  void sameSplitInTwoFilesIsAnErrorNamingBoth() throws Exception {
+    String line =
+        "{\"question\":\"Why?\",\"subject\":\"virology\",\"choices\":[\"a\",\"b\",\"c\",\"d\"],"
+            + "\"answer\":1}\n";
+    Path d = dir("mmlu", "virology");
+    Files.writeString(d.resolve("test.jsonl"), line + line);
+    gzip(d.resolve("test.jsonl.gz"), (line + line).getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> MmluData.load(DataRoot.of(root), "virology", "test"))
+        .isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("ambiguous data files")
+        .hasMessageContaining(d.resolve("test.jsonl").toString())
+        .hasMessageContaining(d.resolve("test.jsonl.gz").toString());
+    Files.delete(d.resolve("test.jsonl.gz"));
+    assertThat(MmluData.load(DataRoot.of(root), "virology", "test").docs()).hasSize(2);
+    // a parquet file beside the JSONL of the same split: also ambiguous (parquet used to win)
+    TestParquet.write(
+        d.resolve("test.parquet"),
+        TestParquet.MMLU,
+        CompressionCodecName.UNCOMPRESSED,
+        List.of(item("Q0", "virology", 2)));
+    assertThatThrownBy(() -> MmluData.load(DataRoot.of(root), "virology", "test"))
+        .hasMessageContaining(d.resolve("test.parquet").toString())
+        .hasMessageContaining(d.resolve("test.jsonl").toString());
+  }
+
   private static void gzip(Path p, byte[] data) throws Exception {
     try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(p))) {
       o.write(data);

@@ -8,7 +8,10 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +22,10 @@ import java.util.TreeSet;
  * The {@code decontam.json} format ({@value #SCHEMA}) that {@code evalh decontam} writes, and its
  * one reader. The reader needs {@code schema} (the file says which tool wrote it, and a newer
  * format is refused rather than misread), {@code tasks.<task>.items[]} with an integer {@code
- * doc_id} and a boolean {@code dirty}, and where the paraphrase pass ran, {@code paraphrase} with a
- * boolean {@code suspect} (an addition to {@value #SCHEMA}: files without it read as before); other
- * fields are the report's and are ignored here.
+ * doc_id} and a boolean {@code dirty}; each item's {@code content_hash} ({@link #itemHash}) is read
+ * when present, so that a reader can refuse labels meant for other items; where the paraphrase pass
+ * ran, {@code paraphrase} with a boolean {@code suspect} (both additions to {@value #SCHEMA}: files
+ * without them read as before). Other fields are the report's and are ignored here.
  */
 public final class DecontamJson {
   /** The value of the {@code schema} field this evalh writes and reads. */
@@ -67,12 +71,14 @@ public final class DecontamJson {
     }
     Map<String, Map<Integer, Boolean>> items = new LinkedHashMap<>();
     Map<String, Set<Integer>> suspects = new LinkedHashMap<>();
+    Map<String, Map<Integer, String>> hashes = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> t : tasks.properties()) {
       JsonNode list = t.getValue().path("items");
       if (!list.isArray()) {
         throw new DecontamFormatException(f + ": tasks." + t.getKey() + ".items: expected a list");
       }
       Map<Integer, Boolean> m = new HashMap<>();
+      Map<Integer, String> h = new HashMap<>();
       for (int i = 0; i < list.size(); i++) {
         JsonNode it = list.get(i);
         String where = f + ": tasks." + t.getKey() + ".items[" + i + "]";
@@ -82,7 +88,15 @@ public final class DecontamJson {
         if (!it.path("dirty").isBoolean()) {
           throw new DecontamFormatException(where + ": missing boolean 'dirty'");
         }
-        m.put(it.path("doc_id").asInt(), it.path("dirty").asBoolean());
+        if (m.put(it.path("doc_id").asInt(), it.path("dirty").asBoolean()) != null) {
+          throw new DecontamFormatException(where + ": doc_id " + it.path("doc_id") + " twice");
+        }
+        JsonNode hash = it.path(CONTENT_HASH);
+        if (hash.isTextual()) {
+          h.put(it.path("doc_id").asInt(), hash.asText());
+        } else if (!hash.isMissingNode()) {
+          throw new DecontamFormatException(where + ": '" + CONTENT_HASH + "' is not a string");
+        }
         JsonNode para = it.path("paraphrase");
         if (!para.isMissingNode()) {
           if (!para.path("suspect").isBoolean()) {
@@ -95,8 +109,40 @@ public final class DecontamJson {
         }
       }
       items.put(t.getKey(), m);
+      hashes.put(t.getKey(), h);
     }
-    return new DirtyLabels(f, corpusName(root), items, suspects);
+    JsonNode data = root.path(BENCHMARK_DATA).path("source");
+    return new DirtyLabels(
+        f, corpusName(root), items, suspects, hashes, data.isTextual() ? data.asText() : null);
+  }
+
+  /** The per-item field holding {@link #itemHash}. */
+  public static final String CONTENT_HASH = "content_hash";
+
+  /** The top-level object naming the benchmark data the items were read from. */
+  public static final String BENCHMARK_DATA = "benchmark_data";
+
+  /**
+   * The content hash of a multiple-choice item: {@code sha256:} over the JSON array {@code
+   * [question, [choices...], gold]} (UTF-8, no spaces). Computed from the same three fields by
+   * {@code evalh decontam} (BenchmarkItems), by {@code evalh run} (the evaluated docs) and by
+   * {@code evalh report} (a samples file's {@code doc}), so labels go only to the items checked.
+   */
+  public static String itemHash(String question, List<String> choices, int gold) {
+    var arr = JSON.createArrayNode();
+    arr.add(question);
+    var cs = arr.addArray();
+    choices.forEach(cs::add);
+    arr.add(gold);
+    try {
+      return "sha256:"
+          + HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(JSON.writeValueAsString(arr).getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException | JacksonException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

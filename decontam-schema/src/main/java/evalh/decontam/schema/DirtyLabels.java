@@ -17,20 +17,22 @@ import java.util.TreeSet;
  * @param items per task, doc_id to dirty
  * @param suspects per task checked by the paraphrase pass ({@code decontam --paraphrase}), the
  *     doc_ids it calls suspects (rephrased in the corpus); a task absent here had no such pass
+ * @param hashes per task, doc_id to the item's {@link DecontamJson#itemHash content hash}, for the
+ *     items whose hash the file records
+ * @param dataSource where the checked items were read from ({@code benchmark_data.source}), or
+ *     {@code null} when the file does not say
  */
 public record DirtyLabels(
     Path file,
     String corpusName,
     Map<String, Map<Integer, Boolean>> items,
-    Map<String, Set<Integer>> suspects) {
+    Map<String, Set<Integer>> suspects,
+    Map<String, Map<Integer, String>> hashes,
+    String dataSource) {
   public DirtyLabels {
     items = Map.copyOf(items);
     suspects = Map.copyOf(suspects);
-  }
-
-  /** Labels of a file without a paraphrase pass. */
-  public DirtyLabels(Path file, String corpusName, Map<String, Map<Integer, Boolean>> items) {
-    this(file, corpusName, items, Map.of());
+    hashes = Map.copyOf(hashes);
   }
 
   /** Whether the paraphrase pass checked {@code task}. */
@@ -56,6 +58,85 @@ public record DirtyLabels(
     Set<Integer> out = dirtyIds(task);
     out.addAll(suspects.getOrDefault(task, Set.of()));
     return out;
+  }
+
+  /**
+   * Checks that the labels of {@code task} were made for exactly these items: every evaluated
+   * doc_id is in the file with the same content hash and, when {@code allOfSplit}, the file has no
+   * other item of the task.
+   *
+   * @param evaluated doc_id to content hash of the items being labelled, in evaluation order (a
+   *     null hash: the item's content is unknown, only its doc_id is matched)
+   * @return empty when they match, else a message naming the first mismatching item
+   */
+  public Optional<String> mismatch(
+      String task, Map<Integer, String> evaluated, boolean allOfSplit) {
+    Map<Integer, Boolean> labelled = items.getOrDefault(task, Map.of());
+    Map<Integer, String> recorded = hashes.getOrDefault(task, Map.of());
+    for (Map.Entry<Integer, String> e : evaluated.entrySet()) {
+      int id = e.getKey();
+      if (!labelled.containsKey(id)) {
+        return Optional.of(
+            task
+                + " doc_id "
+                + id
+                + " was not checked by "
+                + file
+                + " ("
+                + labelled.size()
+                + " items of "
+                + task
+                + " there, "
+                + evaluated.size()
+                + " evaluated): it is for other data");
+      }
+      if (e.getValue() == null) {
+        continue; // the evaluated item's content is not known: its doc_id is all that can match
+      }
+      String h = recorded.get(id);
+      if (h == null) {
+        return Optional.of(
+            file
+                + " records no content_hash for "
+                + task
+                + " doc_id "
+                + id
+                + " (written by an older evalh): re-run evalh decontam so that its labels can be"
+                + " matched to the items");
+      }
+      if (!h.equals(e.getValue())) {
+        return Optional.of(
+            task
+                + " doc_id "
+                + id
+                + ": the item checked by "
+                + file
+                + (dataSource == null ? "" : " (data: " + dataSource + ")")
+                + " is not the item evaluated (content hash "
+                + h
+                + " there, "
+                + e.getValue()
+                + " here): it was made for other data");
+      }
+    }
+    if (allOfSplit && labelled.size() != evaluated.size()) {
+      int extra =
+          labelled.keySet().stream()
+              .filter(id -> !evaluated.containsKey(id))
+              .findFirst()
+              .orElse(-1);
+      return Optional.of(
+          task
+              + ": "
+              + file
+              + " checked "
+              + labelled.size()
+              + " items, the run evaluates "
+              + evaluated.size()
+              + (extra >= 0 ? " (doc_id " + extra + " is not among them)" : "")
+              + ": it was made for other data");
+    }
+    return Optional.empty();
   }
 
   /** Whether the file has labels for {@code task}. */

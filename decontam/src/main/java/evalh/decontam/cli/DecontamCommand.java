@@ -6,13 +6,19 @@ import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.paraphrase.ParaphraseChecker;
 import evalh.decontam.paraphrase.ParaphraseItem;
+import evalh.decontam.report.DecontamReport;
+import evalh.decontam.schema.DecontamJson;
 import evalh.tasks.BenchmarkItem;
 import evalh.tasks.BenchmarkItems;
+import evalh.tasks.data.DataRoot;
+import evalh.tasks.registry.TaskRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,7 +76,10 @@ public final class DecontamCommand implements Callable<Integer> {
       names = "--data-dir",
       paramLabel = "DIR",
       description =
-          "Benchmark data directory (default: $EVALH_DATA, else the bundled sample data).")
+          "Benchmark data directory (default: $EVALH_DATA, else the bundled sample data, with a"
+              + " warning). decontam.json records which (benchmark_data) and each item's"
+              + " content_hash; run --decontam and report --decontam refuse labels made for other"
+              + " items.")
   Path dataDir;
 
   @Option(
@@ -170,8 +179,9 @@ public final class DecontamCommand implements Callable<Integer> {
   @Option(
       names = "--allow-partial",
       description =
-          "Accept an index whose build was interrupted (corpus files still 'started'); the report"
-              + " then says partial in its summary. Default: such an index is an error.")
+          "Accept an index whose build was interrupted (corpus files still 'started') or corpus"
+              + " files that could not be read to the end (a truncated .gz/.zst); the report then"
+              + " says partial in its summary and names them. Default: either is an error.")
   boolean allowPartial;
 
   @Option(
@@ -240,8 +250,25 @@ public final class DecontamCommand implements Callable<Integer> {
     if (!paraphrase && encoder != null) {
       throw new ParameterException(spec.commandLine(), "--encoder needs --paraphrase");
     }
-    List<ItemsFile.Item> both = itemsFile != null ? ItemsFile.read(itemsFile) : registryItems();
-    List<CheckItem> items = both.stream().map(ItemsFile.Item::check).toList();
+    DataRoot root = itemsFile != null ? null : BenchmarkItems.resolveRoot(dataDir);
+    List<BenchmarkItem> read =
+        itemsFile != null
+            ? ItemsFile.read(itemsFile)
+            : BenchmarkItems.load(TaskRegistry.bundled(), task, root);
+    DecontamReport.CheckedData data = checkedData(root, read);
+    if (root != null && root.sample()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "evalh: warning: no --data-dir and no EVALH_DATA: checking the bundled sample items"
+                  + " (a few per subject), not the benchmark's test split; decontam.json records"
+                  + " benchmark_data.source = "
+                  + data.source());
+    }
+    List<CheckItem> items = new ArrayList<>();
+    for (BenchmarkItem i : read) {
+      items.add(CheckItem.multipleChoice(i.task(), i.docId(), i.question(), i.choices(), i.gold()));
+    }
     DecontamRunner.Paraphrase para = null;
     if (paraphrase) {
       if (!engine.equals("local")) {
@@ -259,7 +286,10 @@ public final class DecontamCommand implements Callable<Integer> {
                 .withThreshold(paraphraseThreshold == null ? Double.NaN : paraphraseThreshold);
         para =
             new DecontamRunner.Paraphrase(
-                both.stream().map(ItemsFile.Item::paraphrase).toList(), ps, encoder, encoderDevice);
+                read.stream().map(DecontamCommand::paraphraseItem).toList(),
+                ps,
+                encoder,
+                encoderDevice);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
@@ -281,7 +311,8 @@ public final class DecontamCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--partitions must be >= 0");
       }
     }
-    DecontamRunner.Job job = new DecontamRunner.Job(log, items, settings, title, outDir, t0, para);
+    DecontamRunner.Job job =
+        new DecontamRunner.Job(log, items, data, settings, title, outDir, t0, para);
     DecontamRunner.Corpus where =
         new DecontamRunner.Corpus(
             corpus,
@@ -292,7 +323,11 @@ public final class DecontamCommand implements Callable<Integer> {
             partitions,
             shardsOut,
             allowPartial,
-            this::buildOptions);
+            this::buildOptions,
+            java.util.stream.Stream.of(
+                    "--n", "--stride", "--normalization", "--field", "--id-field")
+                .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o))
+                .toList());
     try {
       return new DecontamRunner(job, where).run();
     } catch (DecontamRunner.BadOption e) {
@@ -316,17 +351,31 @@ public final class DecontamCommand implements Callable<Integer> {
     return CorpusFiles.hasScheme(location) ? null : Path.of(location);
   }
 
-  private List<ItemsFile.Item> registryItems() {
-    List<ItemsFile.Item> out = new ArrayList<>();
-    for (BenchmarkItem i : BenchmarkItems.load(task, dataDir)) {
-      String answer =
-          i.gold() >= 0 && i.gold() < i.choices().size() ? i.choices().get(i.gold()) : "";
-      out.add(
-          new ItemsFile.Item(
-              CheckItem.multipleChoice(i.task(), i.docId(), i.question(), i.choices(), i.gold()),
-              new ParaphraseItem(i.task(), i.docId(), i.question(), answer)));
+  /** The paraphrase pass's view of an item: its question and its gold answer's text. */
+  private static ParaphraseItem paraphraseItem(BenchmarkItem i) {
+    String answer = i.gold() >= 0 && i.gold() < i.choices().size() ? i.choices().get(i.gold()) : "";
+    return new ParaphraseItem(i.task(), i.docId(), i.question(), answer);
+  }
+
+  /** What decontam.json records of the items' origin, with each item's content hash. */
+  private DecontamReport.CheckedData checkedData(DataRoot root, List<BenchmarkItem> read) {
+    Map<String, Map<Integer, String>> hashes = new LinkedHashMap<>();
+    for (BenchmarkItem i : read) {
+      hashes
+          .computeIfAbsent(i.task(), t -> new LinkedHashMap<>())
+          .put(i.docId(), DecontamJson.itemHash(i.question(), i.choices(), i.gold()));
     }
-    return out;
+    if (root == null) {
+      return new DecontamReport.CheckedData(
+          "--items", itemsFile.toAbsolutePath().toString(), hashes);
+    }
+    if (root.sample()) {
+      return new DecontamReport.CheckedData("bundled sample", null, hashes);
+    }
+    return new DecontamReport.CheckedData(
+        dataDir != null ? "--data-dir" : "EVALH_DATA",
+        root.path().toAbsolutePath().toString(),
+        hashes);
   }
 
   static String safe(String s) {

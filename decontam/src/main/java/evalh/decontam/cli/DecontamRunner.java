@@ -8,6 +8,7 @@ import evalh.decontam.check.ItemMatch;
 import evalh.decontam.check.SkippedCheck;
 import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.CorpusFiles;
+import evalh.decontam.corpus.FileStats;
 import evalh.decontam.engine.DistributedEngine;
 import evalh.decontam.engine.DistributedEngines;
 import evalh.decontam.index.BuildOptions;
@@ -25,6 +26,7 @@ import evalh.decontam.paraphrase.WindowOptions;
 import evalh.decontam.report.CorpusSource;
 import evalh.decontam.report.DecontamReport;
 import evalh.decontam.schema.DecontamJson;
+import evalh.decontam.text.NgramScheme;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -57,6 +61,7 @@ final class DecontamRunner {
   /**
    * What to check and where the report goes.
    *
+   * @param data where the items came from, and their content hashes
    * @param spec the task spec or items file name the report is titled with
    * @param t0 when the command started ({@link System#nanoTime()})
    * @param paraphrase the paraphrase pass, or null without {@code --paraphrase}
@@ -64,6 +69,7 @@ final class DecontamRunner {
   record Job(
       PrintWriter log,
       List<CheckItem> items,
+      DecontamReport.CheckedData data,
       CheckSettings settings,
       String spec,
       Path outDir,
@@ -95,6 +101,8 @@ final class DecontamRunner {
    * @param shardsOut where shards go with {@code indexMode}, or null
    * @param allowPartial accept an index whose build was interrupted ({@code --allow-partial})
    * @param scheme the n-gram scheme and fields, parsed when first needed
+   * @param explicitScheme the scheme options given on the command line ({@code --n}, ...): an
+   *     existing index must agree with them
    */
   record Corpus(
       List<String> corpus,
@@ -105,7 +113,8 @@ final class DecontamRunner {
       int partitions,
       String shardsOut,
       boolean allowPartial,
-      Supplier<BuildOptions> scheme) {}
+      Supplier<BuildOptions> scheme,
+      List<String> explicitScheme) {}
 
   private final Job job;
   private final Corpus corpus;
@@ -125,6 +134,7 @@ final class DecontamRunner {
   /** Checks against an index; {@code engine} built it ({@code local}, or a distributed engine). */
   private int checkIndex(Path indexDir, String engine) throws IOException {
     try (NgramIndex index = NgramIndex.open(indexDir)) {
+      checkSchemeFlags(indexDir, index.state());
       IndexTrust trust =
           IndexTrust.check(indexDir, index.state(), index.numDocs(), corpus.allowPartial());
       if (trust.partial()) {
@@ -132,7 +142,8 @@ final class DecontamRunner {
             .printf(
                 Locale.ROOT,
                 "warning: partial index (--allow-partial): %d corpus file(s) not fully indexed%n",
-                trust.unfinished().size());
+                trust.unfinished().size() + trust.truncated().size());
+        trust.truncated().forEach(t -> job.log().println("warning: not read to the end: " + t));
       }
       job.log()
           .printf(
@@ -153,7 +164,10 @@ final class DecontamRunner {
               index.state().files.size(),
               index.shards(),
               index.scheme());
-      writeReport(source, trust.unfinished(), checker.skipped(), matches, para);
+      Map<String, FileStats> perFile = new TreeMap<>();
+      index.state().files.forEach(f -> perFile.put(f.path, f.stats));
+      writeReport(
+          source, trust.unfinished(), trust.truncated(), perFile, checker.skipped(), matches, para);
     }
     return 0;
   }
@@ -215,6 +229,62 @@ final class DecontamRunner {
     }
   }
 
+  /** A scheme option given on the command line that the index was not built with is an error. */
+  private void checkSchemeFlags(Path indexDir, IndexState state) {
+    if (corpus.explicitScheme().isEmpty()) {
+      return;
+    }
+    BuildOptions want = corpus.scheme().get();
+    NgramScheme have = state.scheme();
+    List<String> wrong = new ArrayList<>();
+    for (String flag : corpus.explicitScheme()) {
+      switch (flag) {
+        case "--n" -> {
+          if (want.scheme().n() != have.n()) {
+            wrong.add("--n " + want.scheme().n() + " (index: " + have.n() + ")");
+          }
+        }
+        case "--stride" -> {
+          if (want.scheme().stride() != have.stride()) {
+            wrong.add("--stride " + want.scheme().stride() + " (index: " + have.stride() + ")");
+          }
+        }
+        case "--normalization" -> {
+          if (!want.scheme().normalization().equals(have.normalization())) {
+            wrong.add(
+                "--normalization "
+                    + want.scheme().normalization().id()
+                    + " (index: "
+                    + have.normalization().id()
+                    + ")");
+          }
+        }
+        case "--field" -> {
+          if (!want.textFields().equals(state.textFields)) {
+            wrong.add("--field " + want.textFields() + " (index: " + state.textFields + ")");
+          }
+        }
+        case "--id-field" -> {
+          if (!java.util.Objects.equals(want.idField(), state.idField)) {
+            wrong.add("--id-field " + want.idField() + " (index: " + state.idField + ")");
+          }
+        }
+        default -> {
+          // build-only options (--threads, --ram-buffer-mb) do not describe the index
+        }
+      }
+    }
+    if (!wrong.isEmpty()) {
+      throw new BadOption(
+          String.join(", ", wrong)
+              + ": index "
+              + indexDir
+              + " was built otherwise, and an existing index is checked with the scheme it was"
+              + " built with; drop these flags or index the corpus again with them",
+          null);
+    }
+  }
+
   private int distributed() throws IOException {
     PrintWriter log = job.log();
     BuildOptions opts = corpus.scheme().get();
@@ -246,6 +316,30 @@ final class DecontamRunner {
       ItemChecker.QueryPlan plan = ItemChecker.plan(job.items(), opts.scheme(), job.settings());
       DistributedEngine.CorpusScan scan =
           eng.scan(corpus.corpus(), opts, plan, job.settings().boilerplateCap(), log);
+      if (scan.documents() == 0) {
+        List<String> why = new ArrayList<>();
+        scan.fileStats().forEach((f, st) -> why.add(f + ": " + st.summary()));
+        throw new IllegalStateException(
+            "empty corpus: the scan read no document with a non-empty "
+                + String.join("/", opts.textFields())
+                + " field from "
+                + scan.files()
+                + " corpus file(s), so every item would be called clean"
+                + (why.isEmpty() ? "" : " (" + String.join("; ", why) + ")"));
+      }
+      List<String> truncated = new ArrayList<>();
+      scan.fileStats()
+          .forEach(
+              (f, st) -> {
+                if (st != null && st.truncated != null) {
+                  truncated.add(f + ": " + st.truncated);
+                }
+              });
+      if (!truncated.isEmpty() && !corpus.allowPartial()) {
+        throw new IllegalStateException(
+            "the scan is partial: " + IndexTrust.truncatedError(truncated, "--allow-partial"));
+      }
+      truncated.forEach(t -> log.println("warning: not read to the end: " + t));
       ItemChecker checker = new ItemChecker(scan.matches(), job.settings(), log);
       List<ItemMatch> matches = checker.check(job.items());
       CorpusSource source =
@@ -259,7 +353,7 @@ final class DecontamRunner {
               scan.bytes(),
               scan.seconds(),
               opts.scheme());
-      writeReport(source, List.of(), checker.skipped(), matches, null);
+      writeReport(source, List.of(), truncated, scan.fileStats(), checker.skipped(), matches, null);
       return 0;
     }
   }
@@ -268,6 +362,8 @@ final class DecontamRunner {
   private void writeReport(
       CorpusSource source,
       List<String> unfinished,
+      List<String> truncated,
+      Map<String, FileStats> perFile,
       List<SkippedCheck> skipped,
       List<ItemMatch> matches,
       ParaphraseChecker.Result paraphrase)
@@ -279,7 +375,10 @@ final class DecontamRunner {
             .taskSpec(job.spec())
             .source(source)
             .settings(job.settings())
+            .data(job.data())
             .partial(unfinished)
+            .truncated(truncated)
+            .fileStats(perFile)
             .skipped(skipped)
             .group(job.spec(), new ArrayList<>(tasks))
             .addAll(matches)

@@ -6,6 +6,7 @@ import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.BuildReport;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.IndexState;
+import evalh.decontam.index.IndexTrust;
 import evalh.decontam.paraphrase.WindowIndexState;
 import evalh.decontam.paraphrase.WindowIndexer;
 import evalh.decontam.paraphrase.WindowOptions;
@@ -62,6 +63,15 @@ public final class IndexCommand implements Callable<Integer> {
               + " BM25 (see evalh decontam --paraphrase).")
   boolean paraphrase;
 
+  @Option(
+      names = "--allow-partial",
+      description =
+          "Accept corpus files that cannot be read to the end (a truncated or corrupt .gz/.zst,"
+              + " an unreadable parquet file): their documents before the damage are indexed and"
+              + " the index is partial. Default: such a file is an error naming it and the byte"
+              + " offset (the index keeps what was read; decontam then needs --allow-partial).")
+  boolean allowPartial;
+
   @Mixin SchemeOptions scheme;
 
   @Override
@@ -78,6 +88,17 @@ public final class IndexCommand implements Callable<Integer> {
     OutputDirectories.requireDirectory(spec.commandLine(), "--out", this.out);
     BuildReport r = new CorpusIndexer(this.out, opts, out).build(files);
     print(out, this.out, r);
+    List<String> truncated = IndexTrust.truncatedFiles(CorpusIndexer.existing(this.out));
+    if (!truncated.isEmpty()) {
+      if (!allowPartial) {
+        throw new IllegalStateException(
+            "index "
+                + this.out
+                + " is partial: "
+                + IndexTrust.truncatedError(truncated, "evalh index ... --allow-partial"));
+      }
+      truncated.forEach(t -> out.println("warning: partial index: not read to the end: " + t));
+    }
     if (paraphrase) {
       Path windows = this.out.resolve(WindowIndexer.DIR);
       WindowIndexer.Report w =

@@ -2,8 +2,7 @@ package evalh.decontam.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import evalh.decontam.check.CheckItem;
-import evalh.decontam.paraphrase.ParaphraseItem;
+import evalh.tasks.BenchmarkItem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -28,12 +27,9 @@ final class ItemsFile {
 
   private ItemsFile() {}
 
-  /** One item as the n-gram pass and the paraphrase pass check it. */
-  record Item(CheckItem check, ParaphraseItem paraphrase) {}
-
-  static List<Item> read(Path file) throws IOException {
+  static List<BenchmarkItem> read(Path file) throws IOException {
     byte[] all = Files.readAllBytes(file);
-    List<Item> out = new ArrayList<>();
+    List<BenchmarkItem> out = new ArrayList<>();
     Map<String, Integer> firstLine = new HashMap<>();
     CharsetDecoder utf8 =
         StandardCharsets.UTF_8
@@ -54,8 +50,7 @@ final class ItemsFile {
       if (line.isBlank()) {
         continue;
       }
-      Item parsed = parse(line, where);
-      CheckItem item = parsed.check();
+      BenchmarkItem item = parse(line, where);
       String key = item.task() + "\u0000" + item.docId();
       Integer first = firstLine.putIfAbsent(key, no);
       if (first != null) {
@@ -69,7 +64,7 @@ final class ItemsFile {
                 + first
                 + "); doc ids must be unique within a task");
       }
-      out.add(parsed);
+      out.add(item);
     }
     return out;
   }
@@ -103,7 +98,7 @@ final class ItemsFile {
             b & 0xff));
   }
 
-  private static Item parse(String line, String where) {
+  private static BenchmarkItem parse(String line, String where) {
     JsonNode n;
     try {
       n = JSON.readTree(line);
@@ -171,10 +166,7 @@ final class ItemsFile {
               + cs.size()
               + " choices)");
     }
-    String task = n.get("task").asText();
-    String question = n.get("question").asText();
-    return new Item(
-        CheckItem.multipleChoice(task, id.asInt(), question, cs, gold),
-        new ParaphraseItem(task, id.asInt(), question, cs.get(gold)));
+    return new BenchmarkItem(
+        n.get("task").asText(), id.asInt(), n.get("question").asText(), cs, gold);
   }
 }

@@ -79,6 +79,9 @@ final class SchemeOptions {
   }
 
   BuildOptions build() {
+    if (!(ramBufferMb > 0) || Double.isInfinite(ramBufferMb)) {
+      throw new IllegalArgumentException("--ram-buffer-mb must be > 0, got " + ramBufferMb);
+    }
     NgramScheme scheme = new NgramScheme(Normalization.parse(normalization), n, stride, winnow);
     List<String> f = fields == null || fields.isEmpty() ? List.of("text") : fields;
     return new BuildOptions(scheme, f, idField, threads(), ramBufferMb);

@@ -46,6 +46,13 @@ public final class FileStats implements java.io.Serializable {
   /** Set when the file ended early or could not be decompressed/read to the end. */
   @JsonProperty public String truncated;
 
+  /**
+   * With {@link #truncated}: the bytes of the file read (before decompression) when reading broke
+   * off, where known.
+   */
+  @JsonProperty("truncated_at_byte")
+  public Long truncatedAtByte;
+
   /** First malformed/missing examples, for the message ("line 17: ..."). */
   @JsonProperty("first_error")
   public String firstError;

@@ -88,12 +88,13 @@ public final class JsonlCorpusReader implements CorpusReader {
   @Override
   public void read(CorpusFile file, DocConsumer sink, FileStats stats) throws IOException {
     boolean offsets = !isCompressed(file.name());
-    InputStream raw = file.open(); // a file that cannot be opened is an error, not bad content
+    // a file that cannot be opened is an error, not bad content
+    CountingStream raw = new CountingStream(file.open());
     InputStream in;
     try {
       in = decompress(raw, file.name());
     } catch (IOException e) {
-      stats.truncated = "cannot decompress: " + e.getMessage();
+      truncated(file, stats, raw, "cannot decompress: " + e.getMessage());
       return;
     }
     try (InputStream s = in) {
@@ -110,9 +111,59 @@ public final class JsonlCorpusReader implements CorpusReader {
       } catch (LineTooLong e) {
         throw tooLong(file, stats.records + 1);
       } catch (IOException e) {
-        stats.truncated =
-            "stream ended abnormally after line " + stats.records + ": " + e.getMessage();
+        truncated(
+            file,
+            stats,
+            raw,
+            "stream ended abnormally after line " + stats.records + ": " + e.getMessage());
       }
+    }
+  }
+
+  /** Records where reading {@code file} broke off: the problem and the byte offset reached. */
+  private static void truncated(CorpusFile file, FileStats stats, CountingStream raw, String what) {
+    long size;
+    try {
+      size = file.size();
+    } catch (IOException e) {
+      size = -1;
+    }
+    stats.truncatedAtByte = raw.count;
+    stats.truncated =
+        what + " (at byte " + raw.count + (size >= 0 ? " of " + size : "") + " of the file)";
+  }
+
+  /** Counts the bytes read from the file (before decompression). */
+  private static final class CountingStream extends java.io.FilterInputStream {
+    long count;
+
+    CountingStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long k = super.skip(n);
+      count += k;
+      return k;
     }
   }
 
@@ -259,12 +310,12 @@ public final class JsonlCorpusReader implements CorpusReader {
       CorpusFile file, Normalization normalization, TokenConsumer sink, FileStats stats)
       throws IOException {
     boolean offsets = !isCompressed(file.name());
-    InputStream raw = file.open();
+    CountingStream raw = new CountingStream(file.open());
     InputStream in;
     try {
       in = decompress(raw, file.name());
     } catch (IOException e) {
-      stats.truncated = "cannot decompress: " + e.getMessage();
+      truncated(file, stats, raw, "cannot decompress: " + e.getMessage());
       return;
     }
     JsonFields fields = new JsonFields(textFields, idField);
@@ -314,8 +365,11 @@ public final class JsonlCorpusReader implements CorpusReader {
       } catch (SinkFailure f) {
         throw f.getCause();
       } catch (IOException e) {
-        stats.truncated =
-            "stream ended abnormally after line " + stats.records + ": " + e.getMessage();
+        truncated(
+            file,
+            stats,
+            raw,
+            "stream ended abnormally after line " + stats.records + ": " + e.getMessage());
       }
     }
   }

@@ -2,10 +2,12 @@ package evalh.decontam.engine;
 
 import evalh.decontam.check.CorpusMatches;
 import evalh.decontam.check.ItemChecker;
+import evalh.decontam.corpus.FileStats;
 import evalh.decontam.index.BuildOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A cluster engine for decontamination (today: Apache Spark, in module {@code evalh-spark}). It
@@ -54,7 +56,12 @@ public interface DistributedEngine extends AutoCloseable {
   @Override
   void close();
 
-  /** A scan's answers and what it read. */
+  /**
+   * A scan's answers and what it read.
+   *
+   * @param fileStats per corpus file (path or URI): documents read, records skipped or malformed,
+   *     and whether it was read to its end
+   */
   record CorpusScan(
       CorpusMatches matches,
       int files,
@@ -62,5 +69,10 @@ public interface DistributedEngine extends AutoCloseable {
       long tokens,
       long bytes,
       double seconds,
-      int partitions) {}
+      int partitions,
+      Map<String, FileStats> fileStats) {
+    public CorpusScan {
+      fileStats = Map.copyOf(fileStats);
+    }
+  }
 }

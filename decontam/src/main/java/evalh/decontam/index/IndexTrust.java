@@ -10,12 +10,47 @@ import java.util.Locale;
  * failed build) or with corpus files still {@code started} (an interrupted build) would call items
  * clean that the corpus contains, so both are errors unless the user accepts a partial index.
  *
- * @param partial the index has unfinished files and the user accepted it
+ * <p>A corpus file that could not be read to its end (a truncated or corrupt {@code .gz}/{@code
+ * .zst}, an unreadable parquet file) is the same: the documents past the damage are not in the
+ * index, so it is an error naming the file and the byte offset, unless the user accepts a partial
+ * index.
+ *
+ * @param partial the index has unfinished or truncated files and the user accepted it
  * @param unfinished paths of the corpus files still {@code started}
+ * @param truncated {@code path: problem} of the corpus files not read to their end
  */
-public record IndexTrust(boolean partial, List<String> unfinished) {
+public record IndexTrust(boolean partial, List<String> unfinished, List<String> truncated) {
   public IndexTrust {
     unfinished = List.copyOf(unfinished);
+    truncated = List.copyOf(truncated);
+  }
+
+  /** {@code path: problem} of each file of {@code state} that was not read to its end. */
+  public static List<String> truncatedFiles(IndexState state) {
+    List<String> out = new ArrayList<>();
+    for (IndexState.FileEntry f : state.files) {
+      if (f.done() && f.stats != null && f.stats.truncated != null) {
+        out.add(f.path + ": " + f.stats.truncated);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The error for corpus files not read to their end, or null when there are none.
+   *
+   * @param accept the flag that accepts them
+   */
+  public static String truncatedError(List<String> truncated, String accept) {
+    if (truncated.isEmpty()) {
+      return null;
+    }
+    return truncated.size()
+        + " corpus file(s) could not be read to the end, so items may occur in the lost part: "
+        + String.join("; ", truncated.subList(0, Math.min(5, truncated.size())))
+        + (truncated.size() > 5 ? "; ..." : "")
+        + ". Repair or re-download them, or accept a partial check with "
+        + accept;
   }
 
   /**
@@ -51,7 +86,12 @@ public record IndexTrust(boolean partial, List<String> unfinished) {
                   + (started.size() > 5 ? ", ..." : ""),
               resumeCommand(dir, state, started)));
     }
-    return new IndexTrust(!started.isEmpty(), started);
+    List<String> truncated = truncatedFiles(state);
+    if (!truncated.isEmpty() && !allowPartial) {
+      throw new IllegalStateException(
+          "index " + dir + " is partial: " + truncatedError(truncated, "--allow-partial"));
+    }
+    return new IndexTrust(!started.isEmpty() || !truncated.isEmpty(), started, truncated);
   }
 
   /** The {@code evalh index} command that completes {@code files} with the index's own scheme. */

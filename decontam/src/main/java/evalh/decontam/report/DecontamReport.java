@@ -11,6 +11,7 @@ import evalh.decontam.check.DocHit;
 import evalh.decontam.check.ItemMatch;
 import evalh.decontam.check.Llama2Buckets;
 import evalh.decontam.check.SkippedCheck;
+import evalh.decontam.corpus.FileStats;
 import evalh.decontam.paraphrase.ParaphraseChecker;
 import evalh.decontam.paraphrase.ParaphraseMatch;
 import evalh.decontam.schema.DecontamJson;
@@ -41,6 +42,7 @@ public final class DecontamReport {
   private final CorpusSource source;
   private final CheckSettings settings;
   private final List<String> unfinished;
+  private final List<String> truncated;
   private final List<SkippedCheck> skipped;
   private final LabelCounts all;
   private final Map<String, List<ItemMatch>> byTask;
@@ -55,6 +57,7 @@ public final class DecontamReport {
       CorpusSource source,
       CheckSettings settings,
       List<String> unfinished,
+      List<String> truncated,
       List<SkippedCheck> skipped,
       LabelCounts all,
       Map<String, List<ItemMatch>> byTask,
@@ -68,6 +71,7 @@ public final class DecontamReport {
     this.source = source;
     this.settings = settings;
     this.unfinished = unfinished;
+    this.truncated = truncated;
     this.skipped = skipped;
     this.all = all;
     this.byTask = byTask;
@@ -80,12 +84,29 @@ public final class DecontamReport {
     return new Builder();
   }
 
+  /**
+   * Where the checked items were read from ({@code benchmark_data} in decontam.json) and each
+   * item's content hash ({@code content_hash}, {@link DecontamJson#itemHash}).
+   *
+   * @param source {@code --data-dir}, {@code EVALH_DATA}, {@code bundled sample} or {@code --items}
+   * @param path the folder or file, null for the bundled sample
+   * @param hashes per task, doc_id to content hash
+   */
+  public record CheckedData(String source, String path, Map<String, Map<Integer, String>> hashes) {
+    public CheckedData {
+      hashes = Map.copyOf(hashes);
+    }
+  }
+
   /** Collects metadata and item facts. */
   public static final class Builder {
     private String taskSpec = "";
     private CorpusSource source;
     private CheckSettings settings = CheckSettings.defaults();
     private List<String> unfinished = List.of();
+    private CheckedData data;
+    private List<String> truncated = List.of();
+    private Map<String, FileStats> fileStats = Map.of();
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private final Map<String, List<ItemMatch>> byTask = new LinkedHashMap<>();
     private final List<SkippedCheck> skipped = new ArrayList<>();
@@ -108,6 +129,12 @@ public final class DecontamReport {
       return this;
     }
 
+    /** Where the items came from, with their content hashes. */
+    public Builder data(CheckedData d) {
+      this.data = d;
+      return this;
+    }
+
     /** How they were checked. */
     public Builder settings(CheckSettings s) {
       this.settings = s;
@@ -120,6 +147,21 @@ public final class DecontamReport {
      */
     public Builder partial(List<String> unfinished) {
       this.unfinished = List.copyOf(unfinished);
+      return this;
+    }
+
+    /**
+     * Marks the report partial: corpus files not read to their end ({@code path: problem}, with the
+     * byte offset), accepted with {@code --allow-partial}.
+     */
+    public Builder truncated(List<String> files) {
+      this.truncated = List.copyOf(files);
+      return this;
+    }
+
+    /** Per corpus file: documents read, records skipped or malformed, truncation. */
+    public Builder fileStats(Map<String, FileStats> stats) {
+      this.fileStats = new java.util.TreeMap<>(stats);
       return this;
     }
 
@@ -168,10 +210,19 @@ public final class DecontamReport {
       root.put("schema", SCHEMA);
       root.put("created", Instant.now().toString());
       root.put("task_spec", taskSpec);
-      root.set("index", source.toJson());
+      ObjectNode idx = source.toJson();
+      if (!fileStats.isEmpty()) {
+        idx.set("file_stats", JSON.valueToTree(fileStats));
+      }
+      root.set("index", idx);
       root.set("settings", settingsJson(settings));
       if (para != null) {
         ((ObjectNode) root.get("settings")).set("paraphrase", para.settings());
+      }
+      if (data != null) {
+        ObjectNode bd = root.putObject(DecontamJson.BENCHMARK_DATA);
+        bd.put("source", data.source());
+        bd.put("path", data.path());
       }
       ArrayNode sk = root.putArray("skipped_checks");
       for (SkippedCheck s : skipped) {
@@ -185,13 +236,17 @@ public final class DecontamReport {
       LabelCounts all = new LabelCounts();
       tc.values().forEach(all::add);
       ObjectNode summary = all.toJson();
-      summary.put("partial", !unfinished.isEmpty());
+      summary.put("partial", !unfinished.isEmpty() || !truncated.isEmpty());
       if (para != null) {
         summary.set("paraphrase", para.counts(null));
       }
       if (!unfinished.isEmpty()) {
         ArrayNode u = summary.putArray("unfinished_files");
         unfinished.forEach(u::add);
+      }
+      if (!truncated.isEmpty()) {
+        ArrayNode u = summary.putArray("truncated_files");
+        truncated.forEach(u::add);
       }
       root.set("summary", summary);
       ObjectNode gs = root.putObject("groups");
@@ -215,8 +270,14 @@ public final class DecontamReport {
                 .filter(m -> !m.dirty() && !suspect(para, m))
                 .forEach(m -> clean.add(m.docId()));
             ArrayNode items = o.putArray("items");
+            Map<Integer, String> hs =
+                data == null ? Map.of() : data.hashes().getOrDefault(t, Map.of());
             for (ItemMatch m : ms) {
               ObjectNode it = item(m);
+              String h = hs.get(m.docId());
+              if (h != null) {
+                it.put(DecontamJson.CONTENT_HASH, h);
+              }
               ParaphraseMatch pm = para == null ? null : para.match(m.task(), m.docId());
               if (pm != null) {
                 it.set("paraphrase", ParaphraseSection.item(pm));
@@ -231,6 +292,7 @@ public final class DecontamReport {
           source,
           settings,
           unfinished,
+          truncated,
           List.copyOf(skipped),
           all,
           byTask,
@@ -353,6 +415,16 @@ public final class DecontamReport {
           .append(unfinished.size())
           .append(" corpus file(s) were not fully indexed (an interrupted build, accepted with")
           .append(" `--allow-partial`); an item called clean here may still occur in them.\n\n");
+    }
+    if (!truncated.isEmpty()) {
+      sb.append("**Partial corpus:** ")
+          .append(truncated.size())
+          .append(" corpus file(s) could not be read to the end (accepted with `--allow-partial`);")
+          .append(" an item called clean here may still occur in the lost part:\n\n");
+      for (String t : truncated) {
+        sb.append("- `").append(t.replace("`", "'")).append("`\n");
+      }
+      sb.append('\n');
     }
     if (scheme.stride() > 1) {
       sb.append("Stride > 1: only shared runs of at least ")

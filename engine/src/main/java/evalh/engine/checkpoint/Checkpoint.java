@@ -3,12 +3,9 @@ package evalh.engine.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -22,9 +19,10 @@ import java.util.stream.Stream;
 
 /**
  * An HF checkpoint directory: {@code config.json} plus {@code model.safetensors} or shards listed
- * in {@code model.safetensors.index.json}. {@link #open} validates every tensor the forward pass
- * will read (name, dtype, shape, byte range) against config.json before any compute, and refuses
- * pickle checkpoints.
+ * in {@code model.safetensors.index.json} (when both are there, {@code model.safetensors}, as
+ * transformers' {@code from_pretrained} picks). {@link #open} validates every tensor the forward
+ * pass will read (name, dtype, shape, byte range) against config.json before any compute, and
+ * refuses pickle checkpoints.
  */
 public final class Checkpoint implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,8 +48,24 @@ public final class Checkpoint implements AutoCloseable {
     this.fingerprint = fingerprint;
   }
 
-  /** Opens and validates the checkpoint in {@code dir}. */
+  /**
+   * Opens and validates the checkpoint in {@code dir}; the hashes of weight files of at least
+   * {@link WeightDigests#MIN_CACHED_BYTES} are cached under {@link
+   * WeightDigests#defaultCacheRoot()}.
+   */
   public static Checkpoint open(Path dir) {
+    return open(dir, WeightDigests.defaultCacheRoot(), WeightDigests.MIN_CACHED_BYTES);
+  }
+
+  /**
+   * Opens and validates the checkpoint in {@code dir}, caching the hashes of all its weight files
+   * under {@code cache}.
+   */
+  public static Checkpoint open(Path dir, Path cache) {
+    return open(dir, cache, 0);
+  }
+
+  private static Checkpoint open(Path dir, Path cache, long minCachedBytes) {
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException(dir + ": not a directory (expected an HF checkpoint folder)");
     }
@@ -65,7 +79,11 @@ public final class Checkpoint implements AutoCloseable {
     try {
       validate(dir, config, weights.tensors());
       return new Checkpoint(
-          dir, config, weights.files(), weights.tensors(), fingerprint(configPath, shardPaths));
+          dir,
+          config,
+          weights.files(),
+          weights.tensors(),
+          fingerprint(configPath, shardPaths, cache, minCachedBytes));
     } catch (RuntimeException e) {
       weights.close();
       throw e;
@@ -117,6 +135,11 @@ public final class Checkpoint implements AutoCloseable {
   private static List<Path> shardPaths(Path dir) {
     Path index = dir.resolve("model.safetensors.index.json");
     Path single = dir.resolve("model.safetensors");
+    // transformers' from_pretrained order: model.safetensors first, then the sharded index; a
+    // folder holding both is scored on the weights lm-eval loads.
+    if (Files.isRegularFile(single)) {
+      return List.of(single);
+    }
     if (Files.isRegularFile(index)) {
       JsonNode map;
       try {
@@ -141,9 +164,6 @@ public final class Checkpoint implements AutoCloseable {
         out.add(p);
       }
       return out;
-    }
-    if (Files.isRegularFile(single)) {
-      return List.of(single);
     }
     for (String name : PICKLE_NAMES) {
       if (Files.exists(dir.resolve(name))) {
@@ -176,7 +196,7 @@ public final class Checkpoint implements AutoCloseable {
 
   private static void checkIndex(Path dir, Map<String, TensorInfo> all) {
     Path index = dir.resolve("model.safetensors.index.json");
-    if (!Files.isRegularFile(index)) {
+    if (!Files.isRegularFile(index) || Files.isRegularFile(dir.resolve("model.safetensors"))) {
       return;
     }
     try {
@@ -263,29 +283,53 @@ public final class Checkpoint implements AutoCloseable {
     }
   }
 
+  /** Files beside the weights that change what a request scores (the tokenizer's). */
+  private static final List<String> TOKENIZER_FILES =
+      List.of(
+          "tokenizer.json",
+          "tokenizer_config.json",
+          "special_tokens_map.json",
+          "tokenizer.model",
+          "vocab.json",
+          "merges.txt");
+
   /**
-   * SHA-256 over config.json and every shard's name, size and safetensors header: cheap (no weight
-   * bytes are read) and changes whenever a file is replaced or re-saved.
+   * SHA-256 over config.json, the tokenizer files and every shard's name and content hash. The
+   * content hashes are read once per file from the user's cache ({@link WeightDigests}), keyed by
+   * path, size, mtime, inode and ctime: weights rewritten in place give a new fingerprint, so
+   * cached answers are never served for them.
    */
-  private static String fingerprint(Path config, List<Path> shards) {
+  private static String fingerprint(
+      Path config, List<Path> shards, Path cacheRoot, long minCachedBytes) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(Files.readAllBytes(config));
-      for (Path p : shards) {
-        md.update(p.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-          ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-          ch.read(len, 0);
-          long n = len.getLong(0);
-          md.update(ByteBuffer.allocate(8).putLong(ch.size()).array());
-          ByteBuffer header = ByteBuffer.allocate((int) n);
-          ch.read(header, 8);
-          md.update(header.array());
+      for (String name : TOKENIZER_FILES) {
+        Path t = config.resolveSibling(name);
+        if (Files.isRegularFile(t)) {
+          md.update(name.getBytes(StandardCharsets.UTF_8));
+          md.update(Files.readAllBytes(t));
         }
+      }
+      List<String> digests =
+          shards.parallelStream()
+              .map(p -> WeightDigests.sha256(p, size(p) < minCachedBytes ? null : cacheRoot))
+              .toList();
+      for (int i = 0; i < shards.size(); i++) {
+        md.update(shards.get(i).getFileName().toString().getBytes(StandardCharsets.UTF_8));
+        md.update(digests.get(i).getBytes(StandardCharsets.UTF_8));
       }
       return "sha256:" + HexFormat.of().formatHex(md.digest());
     } catch (IOException | NoSuchAlgorithmException e) {
       throw new CheckpointException("cannot fingerprint " + config.getParent() + ": " + e, e);
+    }
+  }
+
+  private static long size(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + p + ": " + e.getMessage(), e);
     }
   }
 

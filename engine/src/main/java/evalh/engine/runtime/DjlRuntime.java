@@ -513,7 +513,40 @@ public final class DjlRuntime implements TensorRuntime<NDArray>, MatmulPeak {
       java.lang.management.MemoryUsage m = ai.djl.util.cuda.CudaUtils.getGpuMemory(device);
       return Math.max(0, m.getMax() - m.getUsed());
     }
-    return HostMemory.availableBytes();
+    return Math.min(HostMemory.availableBytes(), directMemoryHeadroom());
+  }
+
+  /**
+   * What JVM direct memory is left: DJL's CPU weights are uploaded through direct buffers ({@link
+   * ByteBuffer#allocateDirect}), bounded by {@code -XX:MaxDirectMemorySize} (by default the heap
+   * limit), often well below the host's free memory. The memory pre-check counts it, so that a
+   * model that cannot fit fails before loading, not with "Cannot reserve ... direct buffer memory"
+   * halfway through.
+   */
+  static long directMemoryHeadroom() {
+    long limit = Runtime.getRuntime().maxMemory();
+    var hotspot =
+        java.lang.management.ManagementFactory.getPlatformMXBean(
+            com.sun.management.HotSpotDiagnosticMXBean.class);
+    if (hotspot != null) {
+      try {
+        long set = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
+        if (set > 0) {
+          limit = set;
+        }
+      } catch (IllegalArgumentException e) {
+        // no such option in this JVM: the heap limit, as the JDK's default
+      }
+    }
+    long used = 0;
+    for (java.lang.management.BufferPoolMXBean b :
+        java.lang.management.ManagementFactory.getPlatformMXBeans(
+            java.lang.management.BufferPoolMXBean.class)) {
+      if (b.getName().equals("direct")) {
+        used = b.getMemoryUsed();
+      }
+    }
+    return Math.max(0, limit - used);
   }
 
   @Override

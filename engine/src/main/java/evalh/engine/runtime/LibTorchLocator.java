@@ -177,17 +177,18 @@ public final class LibTorchLocator {
       pb.environment().putAll(env);
       Process p = pb.start();
       p.getOutputStream().close();
-      try (InputStream o = p.getInputStream();
-          InputStream e = p.getErrorStream()) {
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          notes.add("python3 (" + python + ") took over 120 s to import torch; not used");
-          looked.add("python3 (" + python + ") took over 120 s to import torch");
-          return null;
-        }
-        out = new String(o.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        err = new String(e.readAllBytes(), StandardCharsets.UTF_8).strip();
+      // both streams are drained while waiting: a python3 that writes more than a pipe holds
+      // (warnings, a traceback) would otherwise block until the timeout
+      Drain o = Drain.start(p.getInputStream());
+      Drain e = Drain.start(p.getErrorStream());
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        notes.add("python3 (" + python + ") took over 120 s to import torch; not used");
+        looked.add("python3 (" + python + ") took over 120 s to import torch");
+        return null;
       }
+      out = new String(o.bytes(), StandardCharsets.UTF_8).lines().toList();
+      err = new String(e.bytes(), StandardCharsets.UTF_8).strip();
       code = p.exitValue();
     } catch (IOException e) {
       looked.add("python3 (" + python + ") does not run");
@@ -228,6 +229,45 @@ public final class LibTorchLocator {
     Path dir = Path.of(parts.length > 1 ? parts[1] : "");
     return new LibTorchLocation(
         inDirectory(dir, "python3's torch " + version), "python3 torch " + version, notes);
+  }
+
+  /** Reads a child's stream to its end on a thread of its own. */
+  private static final class Drain {
+    private final Thread thread;
+    private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    private volatile IOException failure;
+
+    private Drain(InputStream in) {
+      thread =
+          Thread.ofPlatform()
+              .daemon()
+              .name("evalh-python3-drain")
+              .unstarted(
+                  () -> {
+                    try (in) {
+                      in.transferTo(buf);
+                    } catch (IOException x) {
+                      failure = x;
+                    }
+                  });
+    }
+
+    static Drain start(InputStream in) {
+      Drain d = new Drain(in);
+      d.thread.start();
+      return d;
+    }
+
+    /** Everything read, once the child has exited (its end of the pipe is closed). */
+    byte[] bytes() throws IOException, InterruptedException {
+      thread.join();
+      if (failure != null) {
+        throw failure;
+      }
+      synchronized (buf) {
+        return buf.toByteArray();
+      }
+    }
   }
 
   static boolean atLeast(String version, int major, int minor) {
@@ -278,7 +318,10 @@ public final class LibTorchLocator {
 
   static LibTorchLocation bundled(Path cacheRoot, List<String> notes) {
     Properties v = bundledVersions();
-    String name = "libtorch-" + v.getProperty("pytorch") + "-openblas-" + v.getProperty("openblas");
+    // "-v2": the stamp lists every file's size and SHA-256 (an older evalh's folder, whose stamp
+    // does not, is left alone rather than fought over)
+    String name =
+        "libtorch-" + v.getProperty("pytorch") + "-openblas-" + v.getProperty("openblas") + "-v2";
     Path dir = cacheRoot.resolve(name);
     String stamp = stamp(v);
     if (!valid(dir, stamp)) {
@@ -300,11 +343,54 @@ public final class LibTorchLocator {
         + " unique-symbols=global\n";
   }
 
+  /**
+   * Whether {@code dir} holds a complete extraction of this build: its stamp names the same
+   * versions, and every file it lists has the recorded size and SHA-256. A truncated or deleted
+   * library under an intact stamp (which would crash the JVM with SIGBUS, or load the system's
+   * OpenBLAS) makes the folder invalid, so it is extracted again.
+   */
   private static boolean valid(Path dir, String stamp) {
     try {
-      return Files.readString(dir.resolve("evalh-stamp")).equals(stamp);
-    } catch (IOException e) {
+      String s = Files.readString(dir.resolve("evalh-stamp"));
+      if (!s.startsWith(stamp) || s.length() == stamp.length()) {
+        return false;
+      }
+      for (String line : s.substring(stamp.length()).lines().toList()) {
+        String[] f = line.split(" ", 3); // sha256 size name
+        Path file = dir.resolve(f[2]);
+        if (f.length != 3
+            || !Files.isRegularFile(file)
+            || Files.size(file) != Long.parseLong(f[1])
+            || !sha256(file).equals(f[0])) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /** The stamp's file list: {@code sha256 size name} of every extracted file. */
+  private static String manifest(Path dir, Iterable<String> names) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (String n : names) {
+      Path f = dir.resolve(n);
+      sb.append(sha256(f)).append(' ').append(Files.size(f)).append(' ').append(n).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String sha256(Path f) throws IOException {
+    try (InputStream in = Files.newInputStream(f)) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 20];
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        md.update(buf, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -335,7 +421,9 @@ public final class LibTorchLocator {
       }
       patchNames(tmp.resolve(RENAMES.get("libc10.so")));
       patchNames(tmp.resolve(RENAMES.get("libtorch_cpu.so")));
-      Files.writeString(tmp.resolve("evalh-stamp"), stamp);
+      List<String> names = new ArrayList<>();
+      files.values().forEach(f -> names.add(RENAMES.getOrDefault(f, f)));
+      Files.writeString(tmp.resolve("evalh-stamp"), stamp + manifest(tmp, names));
       if (Files.exists(dir) && !valid(dir, stamp)) {
         deleteTree(dir); // an older or damaged extraction
       }

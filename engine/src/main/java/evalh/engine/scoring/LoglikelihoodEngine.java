@@ -118,8 +118,11 @@ public final class LoglikelihoodEngine implements Evaluator {
                   "torch", options.torch(), "cpu", want, mainDtype(checkpoint), System.err);
         }
       }
-      requireMemory(
-          checkpoint, runtime.computeDtype(), runtime.freeMemoryBytes(), runtime.device());
+      String where = runtime.device();
+      if (runtime instanceof evalh.engine.runtime.DjlRuntime && where.equals("cpu")) {
+        where = where + DJL_DIRECT_MEMORY;
+      }
+      requireMemory(checkpoint, runtime.computeDtype(), runtime.freeMemoryBytes(), where);
       Transformer<?> model = Transformer.load(checkpoint, runtime);
       return new LoglikelihoodEngine(
           checkpoint, runtime, model, tokenizer, options, ckpt, shared == null);
@@ -168,6 +171,11 @@ public final class LoglikelihoodEngine implements Evaluator {
    * Refuses, before any weight is loaded, a checkpoint that cannot fit the free memory in the
    * chosen dtype, naming the numbers and a dtype that would fit (instead of being OOM-killed).
    */
+  /** Why DJL on the CPU may have less memory than the host: said with the pre-check's refusal. */
+  private static final String DJL_DIRECT_MEMORY =
+      " (DJL's CPU weights live in JVM direct memory, bounded by -XX:MaxDirectMemorySize, by"
+          + " default the heap limit: raise it through EVALH_JAVA_OPTS, or use --runtime torch)";
+
   static void requireMemory(Checkpoint c, String dtype, long available, String device) {
     long need = neededBytes(c, dtype);
     if (need <= available) {

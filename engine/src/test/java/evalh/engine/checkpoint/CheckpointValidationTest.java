@@ -12,7 +12,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,83 @@ class CheckpointValidationTest {
       assertThat(qwen.tensors()).doesNotContainKey("lm_head.weight");
       assertThat(qwen.storedDtypes()).containsExactly(DType.F16);
       assertThat(llama.fingerprint()).startsWith("sha256:").isNotEqualTo(qwen.fingerprint());
+    }
+  }
+
+  /**
+   * Reliability #1: the fingerprint covered headers and sizes only, so weights rewritten in place
+   * (same shapes) kept it, and a run into the same --output served the old answers from its cache.
+   */
+  @Test
+  void weightsRewrittenInPlaceChangeTheFingerprint() throws IOException {
+    Path dir = copy("tiny-qwen2");
+    Path weights = dir.resolve("model.safetensors");
+    String before;
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      before = c.fingerprint();
+    }
+    var mtime = Files.getLastModifiedTime(weights);
+    try (RandomAccessFile f = new RandomAccessFile(weights.toFile(), "rw")) {
+      long last = f.length() - 1; // a weight byte: the header is at the start
+      f.seek(last);
+      int b = f.read();
+      f.seek(last);
+      f.write(b ^ 0x01);
+    }
+    Files.setLastModifiedTime(weights, mtime); // even with the mtime put back (touch -r)
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertThat(c.fingerprint()).isNotEqualTo(before);
+    }
+  }
+
+  /** The weights' hashes are computed once per file and then read from the cache. */
+  @Test
+  void weightHashesAreCachedByFileIdentity() throws IOException {
+    Path dir = copy("tiny-qwen2");
+    Path cache = tmp.resolve("cache");
+    Path weights = dir.resolve("model.safetensors");
+    String first;
+    try (Checkpoint c = Checkpoint.open(dir, cache)) {
+      first = c.fingerprint();
+    }
+    List<Path> entries;
+    try (Stream<Path> s = Files.list(cache.resolve("weights"))) {
+      entries = s.toList();
+    }
+    assertThat(entries).hasSize(1);
+    ObjectNode e = (ObjectNode) JSON.readTree(entries.get(0).toFile());
+    assertThat(e.path("sha256").asText()).isEqualTo(WeightDigests.hash(weights));
+    assertThat(e.path("size").asLong()).isEqualTo(Files.size(weights));
+    // a planted digest under the same identity is served (proof the bytes were not read again)
+    e.put("sha256", "0".repeat(64));
+    JSON.writeValue(entries.get(0).toFile(), e);
+    try (Checkpoint c = Checkpoint.open(dir, cache)) {
+      assertThat(c.fingerprint()).isNotEqualTo(first);
+    }
+    // touching the file changes its identity: hashed again, the true digest comes back
+    Files.setLastModifiedTime(weights, FileTime.fromMillis(1_000_000_000_000L));
+    try (Checkpoint c = Checkpoint.open(dir, cache)) {
+      assertThat(c.fingerprint()).isEqualTo(first);
+    }
+  }
+
+  /**
+   * B8: with shards, their index and a model.safetensors in one folder, transformers'
+   * from_pretrained loads model.safetensors; evalh scored the shards.
+   */
+  @Test
+  void modelSafetensorsWinsOverShardsAsInTransformers() throws IOException {
+    Path dir = copy("tiny-llama");
+    Map<String, SafetensorsWriter.Entry> all = new LinkedHashMap<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList()) {
+        all.putAll(Fixtures.tensorsOf(p));
+      }
+    }
+    SafetensorsWriter.write(dir.resolve("model.safetensors"), all);
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertThat(c.tensors().values())
+          .allSatisfy(t -> assertThat(t.file().getFileName()).hasToString("model.safetensors"));
     }
   }
 

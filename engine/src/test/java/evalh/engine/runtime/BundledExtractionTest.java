@@ -47,4 +47,32 @@ class BundledExtractionTest {
       pool.shutdownNow();
     }
   }
+
+  /**
+   * B9: a truncated .so under an intact version stamp crashed the JVM (SIGBUS); a deleted
+   * libopenblas.so.0 silently fell back to the system's. Both are now extracted again.
+   */
+  @Test
+  void aDamagedExtractionIsExtractedAgain() throws Exception {
+    Path lib = LibTorchLocator.bundled(cache, new ArrayList<>()).library();
+    Path dir = lib.getParent();
+    long size = Files.size(lib);
+    byte[] head = new byte[4096];
+    try (var in = Files.newInputStream(lib)) {
+      in.readNBytes(head, 0, head.length);
+    }
+    try (var ch = java.nio.channels.FileChannel.open(lib, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(size / 2);
+    }
+    Files.delete(dir.resolve("libopenblas.so.0"));
+    Path again = LibTorchLocator.bundled(cache, new ArrayList<>()).library();
+    assertThat(again).isEqualTo(lib);
+    assertThat(Files.size(lib)).isEqualTo(size);
+    assertThat(dir.resolve("libopenblas.so.0")).exists();
+    byte[] head2 = new byte[4096];
+    try (var in = Files.newInputStream(lib)) {
+      in.readNBytes(head2, 0, head2.length);
+    }
+    assertThat(head2).isEqualTo(head);
+  }
 }

@@ -42,6 +42,26 @@ class CudaDeviceDiagnosisTest {
     assertThat(cache).doesNotExist();
   }
 
+  /**
+   * B10: a python3 writing about 300 KB to stderr stalled discovery for 120 s (the streams were
+   * read only after waitFor), then was reported as too slow to import torch.
+   */
+  @Test
+  void aChattyPythonIsReadWhileItRuns() throws IOException {
+    Path bin =
+        FakePython.in(
+            tmp,
+            "i=0; while [ $i -lt 3000 ]; do echo 'Warning: a hundred bytes of noise from a chatty"
+                + " site-packages hook, again and again ........' >&2; i=$((i+1)); done;"
+                + " echo 'evalh-torch: none'");
+    assertThatThrownBy(
+            () ->
+                LibTorchLocator.locate(
+                    null, Map.of("PATH", bin.toString()), tmp.resolve("cache"), true))
+        .hasMessageContaining("python3 (" + bin.resolve("python3") + ") has no torch package")
+        .hasMessageNotContaining("120 s");
+  }
+
   @Test
   void theBundledBuildAskedForCudaIsNamedAsCpuOnly() {
     Path cache = tmp.resolve("cache");

@@ -37,4 +37,18 @@ class DjlRuntimeOptionsTest {
       assertThat(rt.computeDtype()).isEqualTo("float32");
     }
   }
+
+  /**
+   * B6: a 2.1B BF16 Llama on the float32 DJL path passed the memory pre-check (host memory), then
+   * died with "Cannot reserve ... direct buffer memory". The pre-check now counts the JVM's
+   * direct-memory limit (here the default, the heap limit, well below this host's free memory).
+   */
+  @Test
+  void cpuFreeMemoryIsBoundedByTheDirectMemoryLimit() {
+    long limit = Runtime.getRuntime().maxMemory(); // surefire sets no -XX:MaxDirectMemorySize
+    try (DjlRuntime rt = DjlRuntime.open("cpu", "float32")) {
+      assertThat(rt.freeMemoryBytes()).isLessThanOrEqualTo(limit);
+      assertThat(rt.freeMemoryBytes()).isLessThanOrEqualTo(HostMemory.availableBytes());
+    }
+  }
 }

@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -131,7 +132,9 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--workload",
       defaultValue = "rolling,mc,fewshot",
       split = ",",
-      description = "Workloads to run: rolling, mc, fewshot (default ${DEFAULT-VALUE}).")
+      description =
+          "Workloads to run: rolling, mc, fewshot (default ${DEFAULT-VALUE}); or fingerprint alone"
+              + " with --ckpt: the time to open the checkpoint with its weights hashed, then cached.")
   List<String> workloads;
 
   @Option(
@@ -204,7 +207,29 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     model.engineOptions(null); // usage errors before any work
+    if (export != null && runtimes.size() > 1) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--export writes one runtime's log-likelihoods; give one --runtimes entry with it (got "
+              + runtimes
+              + ")");
+    }
+    if (workloads.contains("fingerprint")) {
+      if (workloads.size() > 1 || model.checkpointOrNull() == null) {
+        throw new ParameterException(
+            spec.commandLine(), "--workload fingerprint runs alone, on --ckpt DIR");
+      }
+      return fingerprint(DemoCheckpoint.resolve(model.checkpointOrNull()), out);
+    }
     if (writeTo != null) {
+      if (Files.exists(writeTo) && !isEmptyDirectory(writeTo)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--write-checkpoint "
+                + writeTo
+                + " exists and is not an empty folder; refusing to overwrite a checkpoint (name a"
+                + " new folder)");
+      }
       long t0 = System.nanoTime();
       RandomLlama.write(writeTo, shape(), 42);
       copyDemoTokenizer(writeTo);
@@ -270,6 +295,60 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  /**
+   * The cost of the checkpoint fingerprint: once with an empty weight-hash cache (every weight byte
+   * is read and hashed), then again with the cache just written (a stat per file).
+   */
+  private static int fingerprint(Path dir, PrintWriter out) throws java.io.IOException {
+    Path cache = Files.createTempDirectory("evalh-fingerprint-");
+    try {
+      long bytes = 0;
+      long t0 = System.nanoTime();
+      String first;
+      try (Checkpoint c = Checkpoint.open(dir, cache)) {
+        first = c.fingerprint();
+        for (Path f : c.tensors().values().stream().map(t -> t.file()).distinct().toList()) {
+          bytes += Files.size(f);
+        }
+      }
+      double hashed = (System.nanoTime() - t0) / 1e9;
+      long t1 = System.nanoTime();
+      String second;
+      try (Checkpoint c = Checkpoint.open(dir, cache)) {
+        second = c.fingerprint();
+      }
+      double cached = (System.nanoTime() - t1) / 1e9;
+      if (!first.equals(second)) {
+        throw new IllegalStateException("the fingerprint changed between two opens of " + dir);
+      }
+      out.printf(
+          Locale.ROOT,
+          "fingerprint %s of %s (%,d bytes of safetensors, %d cores): open with the weights hashed"
+              + " %.2f s (%.2f GB/s), open with the hashes cached %.3f s%n",
+          first,
+          dir,
+          bytes,
+          Runtime.getRuntime().availableProcessors(),
+          hashed,
+          bytes / hashed / 1e9,
+          cached);
+      return 0;
+    } finally {
+      try (Stream<Path> s = Files.walk(cache)) {
+        s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+      }
+    }
   }
 
   private List<Result> run(String name, Checkpoint ckpt, TensorRuntime<?> rt, PrintWriter out)

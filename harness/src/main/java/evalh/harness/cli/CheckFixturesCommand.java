@@ -14,6 +14,7 @@ import evalh.engine.scoring.TokenScorer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,8 +28,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code evalh check-fixtures}: compares the engine on a device/dtype with the team's float64
- * reference fixtures and prints the largest errors; exits 1 when a tolerance is exceeded. This is
- * what {@code scripts/gpu-check.sh} runs on CUDA.
+ * reference fixtures and prints the largest errors; exits 1 when a tolerance is exceeded, when a
+ * fixture file does not match the fixtures' SHA256SUMS, or when a model's expected files give
+ * nothing to compare. This is what {@code scripts/gpu-check.sh} runs on CUDA.
  */
 @Command(
     name = "check-fixtures",
@@ -84,6 +86,16 @@ public final class CheckFixturesCommand implements Callable<Integer> {
           "check-fixtures reads its checkpoints from --fixtures; --ckpt does not apply");
     }
     base = model.engineOptions(null);
+    List<String> bad = verifySums();
+    if (!bad.isEmpty()) {
+      bad.forEach(b -> out.println("  " + b));
+      out.println(
+          "check-fixtures: FAIL (the fixtures do not match their SHA256SUMS: "
+              + bad.size()
+              + " file(s); nothing was compared)");
+      out.flush();
+      return 1;
+    }
     boolean ok = true;
     for (String name : MODELS) {
       ok &= check(name, out);
@@ -91,6 +103,66 @@ public final class CheckFixturesCommand implements Callable<Integer> {
     out.println(ok ? "check-fixtures: PASS" : "check-fixtures: FAIL");
     out.flush();
     return ok ? 0 : 1;
+  }
+
+  /**
+   * Checks every file this command reads (each model's folder and its three expected files) against
+   * the fixtures' {@code SHA256SUMS}: a file missing from the list or with another hash is named.
+   * No SHA256SUMS at all is one problem.
+   */
+  private List<String> verifySums() throws IOException {
+    Path sumsFile = fixtures.resolve("SHA256SUMS");
+    if (!Files.isRegularFile(sumsFile)) {
+      return List.of(sumsFile + ": missing (the fixtures cannot be verified)");
+    }
+    java.util.Map<String, String> sums = new java.util.HashMap<>();
+    for (String line : Files.readAllLines(sumsFile, StandardCharsets.UTF_8)) {
+      String[] p = line.strip().split("\\s+\\*?", 2);
+      if (p.length == 2) {
+        sums.put(p[1].replaceFirst("^\\./", ""), p[0].toLowerCase(Locale.ROOT));
+      }
+    }
+    List<Path> files = new ArrayList<>();
+    for (String model : MODELS) {
+      for (String kind : List.of("logprobs", "loglikelihood", "rolling")) {
+        files.add(fixtures.resolve("expected").resolve(kind + "-" + model + ".json"));
+      }
+      Path dir = fixtures.resolve("models").resolve(model);
+      if (Files.isDirectory(dir)) {
+        try (java.util.stream.Stream<Path> w = Files.walk(dir)) {
+          w.filter(Files::isRegularFile).sorted().forEach(files::add);
+        }
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    for (Path f : files) {
+      String rel = fixtures.relativize(f).toString().replace('\\', '/');
+      String want = sums.get(rel);
+      if (!Files.isRegularFile(f)) {
+        problems.add(f + ": missing");
+      } else if (want == null) {
+        problems.add(f + ": not listed in " + sumsFile);
+      } else {
+        String got = sha256(f);
+        if (!got.equals(want)) {
+          problems.add(f + ": sha256 " + got + ", SHA256SUMS says " + want);
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static String sha256(Path f) throws IOException {
+    try (java.io.InputStream in = Files.newInputStream(f)) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        md.update(buf, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private JsonNode read(String name) throws IOException {
@@ -111,6 +183,9 @@ public final class CheckFixturesCommand implements Callable<Integer> {
     double docErr = 0;
     int greedyFlips = 0;
     int nonFinite = 0; // a NaN error would otherwise vanish in Math.max
+    int tokensCompared = 0;
+    int requestsCompared = 0;
+    int documentsCompared = 0;
     String where;
     JsonNode lp = read("logprobs-" + model + ".json");
     JsonNode ll = read("loglikelihood-" + model + ".json");
@@ -135,6 +210,7 @@ public final class CheckFixturesCommand implements Callable<Integer> {
         JsonNode want = seq.path("next_token_logprobs");
         for (int i = 0; i < want.size(); i++) {
           tokErr = Math.max(tokErr, Math.abs(s.logprobs()[i] - want.get(i).asDouble()));
+          tokensCompared++;
         }
         seqErr =
             Math.max(seqErr, Math.abs(s.sum() - seq.path("sum_next_token_logprobs").asDouble()));
@@ -159,6 +235,7 @@ public final class CheckFixturesCommand implements Callable<Integer> {
           greedyFlips++;
         }
         sumErr = Math.max(sumErr, Math.abs(r.logprob() - it.path("sum_logprob").asDouble()));
+        requestsCompared++;
         JsonNode lps = it.path("cont_logprobs");
         double minMargin = Double.MAX_VALUE;
         for (int j = 0; j < lps.size(); j++) {
@@ -189,11 +266,24 @@ public final class CheckFixturesCommand implements Callable<Integer> {
           bpbErr = Math.max(bpbErr, Math.abs(bpb - want) / want);
           docErr =
               Math.max(docErr, Math.abs(got.get(i).logprob() - d.path("loglikelihood").asDouble()));
+          documentsCompared++;
         }
       }
     }
+    boolean compared = tokensCompared > 0 && requestsCompared > 0 && documentsCompared > 0;
+    if (!compared) {
+      out.printf(
+          Locale.ROOT,
+          "  %s: nothing to compare (%d token log-probs, %d loglikelihood requests, %d rolling"
+              + " documents in its expected files); a check that compares nothing passes nothing%n",
+          model,
+          tokensCompared,
+          requestsCompared,
+          documentsCompared);
+    }
     boolean pass =
-        nonFinite == 0
+        compared
+            && nonFinite == 0
             && tokErr <= tol.token()
             && Math.max(sumErr, seqErr) <= tol.sum()
             && (!tol.docSums() || docErr <= tol.sum())

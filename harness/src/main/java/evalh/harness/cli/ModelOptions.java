@@ -127,6 +127,10 @@ public final class ModelOptions {
    * the defaults of {@link EngineOptions#defaults()}).
    */
   public EngineOptions engineOptions(ScoringOptions scoring) {
+    if (device == null
+        || !device.trim().toLowerCase(Locale.ROOT).matches("auto|cpu|cuda(:[0-9]+)?")) {
+      throw usage("--device must be auto, cpu, cuda or cuda:N, got '" + device + "'");
+    }
     EngineOptions o =
         EngineOptions.defaults()
             .withRuntime(runtime, torch)

@@ -152,7 +152,7 @@ public final class EvaluationRun {
     } finally {
       lock.close();
       if (!done) {
-        lock.removeIfUnused(); // a fresh directory the failed run created goes again
+        lock.removeCreated(); // a fresh directory the failed run created goes again
       }
     }
   }
@@ -173,6 +173,9 @@ public final class EvaluationRun {
       TaskPlan p = loader.load(t);
       plans.add(p);
       warnSkips(p, err);
+      if (decontam != null) {
+        decontam.verify(p, o.limit() >= 0);
+      }
       if (decontam != null && !decontam.covers(t.name())) {
         err.printf(
             Locale.ROOT,
@@ -253,7 +256,8 @@ public final class EvaluationRun {
   }
 
   /**
-   * Writes the samples, then results.json, then moves samples files this run did not write (left by
+   * Moves results.json and samples files of another run or tool to {@code superseded/<time>/},
+   * writes the samples, then results.json, then moves samples files this run did not write (left by
    * an earlier run into the same directory) to {@code superseded/<time>/}, so that nothing next to
    * results.json looks current that is not. Every samples line and results.json record the
    * checkpoint fingerprint and the task's config hash: a reader pairs only files that agree.
@@ -263,6 +267,9 @@ public final class EvaluationRun {
       Set<String> written = new HashSet<>();
       JsonNode hashes = json.path("evalh").path("task_hashes");
       String fingerprint = scored.meta().checkpointFingerprint();
+      Map<String, String> taskHashes = new java.util.LinkedHashMap<>();
+      hashes.properties().forEach(e -> taskHashes.put(e.getKey(), e.getValue().asText()));
+      StaleOutputs.moveForeign(o.output(), fingerprint, taskHashes);
       if (o.logSamples()) {
         for (TaskScores s : scored.scores().values()) {
           String task = s.plan.spec().name();

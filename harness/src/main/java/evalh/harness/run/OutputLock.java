@@ -58,24 +58,19 @@ public final class OutputLock implements AutoCloseable {
   }
 
   /**
-   * After {@link #close}: deletes the lock file and the directories {@link #acquire} created, when
-   * nothing else was written into them (a run that failed before writing anything leaves no trace).
+   * After {@link #close} of a failed run: deletes the outermost directory {@link #acquire} created,
+   * with everything in it. The lock kept every other evalh run out of it, so all it holds is this
+   * run's (the lock file, the request cache and its lock): a failed run leaves no trace.
    */
-  public void removeIfUnused() {
+  public void removeCreated() {
     if (created == null) {
       return;
     }
-    try {
-      Files.deleteIfExists(file);
-      for (Path p = file.getParent(); p != null && p.startsWith(created); p = p.getParent()) {
-        try (var s = Files.list(p)) {
-          if (s.findAny().isPresent()) {
-            return;
-          }
-        }
-        Files.delete(p);
+    try (var s = Files.walk(created)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       // best effort: the run's own error is what the user needs to see
     }
   }

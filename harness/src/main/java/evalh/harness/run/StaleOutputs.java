@@ -1,5 +1,7 @@
 package evalh.harness.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,8 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -22,7 +26,94 @@ final class StaleOutputs {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private StaleOutputs() {}
+
+  /**
+   * Before a run writes into {@code dir}: moves its {@code results.json} and {@code
+   * samples_<task>.jsonl} files that belong to another run (another tool's, which record no evalh
+   * provenance, or evalh's of another checkpoint or task config) to {@code superseded/<time>/}, so
+   * that they are kept rather than overwritten.
+   *
+   * @param fingerprint this run's checkpoint fingerprint
+   * @param taskHashes this run's task config hashes, per task
+   */
+  static List<Path> moveForeign(Path dir, String fingerprint, Map<String, String> taskHashes)
+      throws IOException {
+    List<Path> foreign = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return foreign;
+    }
+    Path results = dir.resolve("results.json");
+    if (Files.isRegularFile(results)) {
+      JsonNode r = readJson(results);
+      JsonNode ev = r == null ? null : r.path("evalh");
+      if (ev == null
+          || !fingerprint.equals(ev.path("checkpoint_fingerprint").asText(null))
+          || !sameHashes(ev.path("task_hashes"), taskHashes)) {
+        foreign.add(results);
+      }
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+        String n = p.getFileName().toString();
+        if (!n.startsWith("samples_") || !n.endsWith(".jsonl")) {
+          continue;
+        }
+        String task = n.substring("samples_".length(), n.length() - ".jsonl".length());
+        JsonNode first = firstLine(p);
+        if (!taskHashes.containsKey(task)
+            || first == null
+            || !fingerprint.equals(first.path("checkpoint_fingerprint").asText(null))
+            || !taskHashes.get(task).equals(first.path("task_hash").asText(null))) {
+          foreign.add(p);
+        }
+      }
+    }
+    moveTo(dir, foreign);
+    return foreign;
+  }
+
+  private static boolean sameHashes(JsonNode recorded, Map<String, String> taskHashes) {
+    for (Map.Entry<String, String> e : taskHashes.entrySet()) {
+      if (!e.getValue().equals(recorded.path(e.getKey()).asText(null))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static JsonNode readJson(Path f) {
+    try {
+      return JSON.readTree(f.toFile());
+    } catch (IOException e) {
+      return null; // not JSON: not this run's either
+    }
+  }
+
+  private static JsonNode firstLine(Path f) {
+    try (var r = Files.newBufferedReader(f, java.nio.charset.StandardCharsets.UTF_8)) {
+      String line = r.readLine();
+      return line == null ? null : JSON.readTree(line);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void moveTo(Path dir, List<Path> files) throws IOException {
+    if (files.isEmpty()) {
+      return;
+    }
+    Path to = dir.resolve(DIR).resolve(STAMP.format(Instant.now()));
+    for (int k = 1; Files.exists(to); k++) {
+      to = dir.resolve(DIR).resolve(STAMP.format(Instant.now()) + "-" + k);
+    }
+    Files.createDirectories(to);
+    for (Path p : files) {
+      Files.move(p, to.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
 
   /** Moves {@code samples_*.jsonl} of {@code dir} not named in {@code written}; returns them. */
   static List<Path> moveAside(Path dir, Set<String> written) throws IOException {
@@ -38,13 +129,7 @@ final class StaleOutputs {
               .sorted()
               .toList();
     }
-    if (stale.isEmpty()) {
-      return stale;
-    }
-    Path to = Files.createDirectories(dir.resolve(DIR).resolve(STAMP.format(Instant.now())));
-    for (Path p : stale) {
-      Files.move(p, to.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-    }
+    moveTo(dir, stale);
     return stale;
   }
 }

@@ -126,4 +126,79 @@ class BenchExportTest {
       }
     }
   }
+
+  /** Reliability: with several --runtimes, --export silently kept the last runtime's values. */
+  @Test
+  void exportWithSeveralRuntimesIsAUsageError() {
+    String[] r =
+        TestCli.run(
+            new BenchCommand(),
+            "--runtimes",
+            "torch:float32,torch:bfloat16",
+            "--export",
+            tmp.resolve("x").toString());
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("--export").contains("one --runtimes entry");
+    assertThat(tmp.resolve("x")).doesNotExist();
+  }
+
+  /** B7: --write-checkpoint overwrote an existing checkpoint's config, tokenizer and weights. */
+  @Test
+  void writeCheckpointRefusesANonEmptyFolder() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("ckpt"));
+    Files.writeString(dir.resolve("config.json"), "{\"mine\": true}");
+    String[] r =
+        TestCli.run(
+            new BenchCommand(),
+            "--hidden",
+            "32",
+            "--layers",
+            "1",
+            "--heads",
+            "4",
+            "--kv-heads",
+            "2",
+            "--intermediate",
+            "64",
+            "--vocab",
+            "256",
+            "--write-checkpoint",
+            dir.toString());
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("not an empty folder");
+    assertThat(Files.readString(dir.resolve("config.json"))).isEqualTo("{\"mine\": true}");
+    try (var s = Files.list(dir)) {
+      assertThat(s.count()).isEqualTo(1);
+    }
+  }
+
+  /** bench --workload fingerprint: both opens agree and the output names the timings. */
+  @Test
+  void fingerprintWorkloadTimesHashedAndCachedOpens() throws Exception {
+    Path dir = tmp.resolve("small");
+    String[] w =
+        TestCli.run(
+            new BenchCommand(),
+            "--hidden",
+            "32",
+            "--layers",
+            "1",
+            "--heads",
+            "4",
+            "--kv-heads",
+            "2",
+            "--intermediate",
+            "64",
+            "--vocab",
+            "256",
+            "--write-checkpoint",
+            dir.toString());
+    assertThat(w[0]).as(w[2]).isEqualTo("0");
+    String[] r =
+        TestCli.run(new BenchCommand(), "--ckpt", dir.toString(), "--workload", "fingerprint");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertThat(r[1]).contains("fingerprint " + c.fingerprint()).contains("cached");
+    }
+  }
 }

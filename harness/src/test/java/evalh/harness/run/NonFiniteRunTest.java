@@ -74,10 +74,8 @@ class NonFiniteRunTest {
     assertThat(seen).hasSize(1);
     assertThat(seen.get(0).getMessage())
         .startsWith("mmlu-anatomy doc 0, continuation ' A': the log-likelihood is NaN");
-    assertThat(out.resolve("results.json")).doesNotExist();
-    try (Stream<Path> s = Files.list(out)) {
-      assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("samples_")))
-          .isEmpty();
-    }
+    // B12: the failed run removes the output folder it created, with its request cache and lock
+    // (they were left behind, though the README says the folder is removed)
+    assertThat(out).doesNotExist();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import evalh.decontam.schema.DecontamJson;
 import evalh.engine.scoring.EngineOptions;
 import evalh.tasks.BenchmarkItem;
 import evalh.tasks.BenchmarkItems;
@@ -136,9 +137,17 @@ class RunCommandTest {
         continue;
       }
       sb.append(first ? "" : ",").append('"').append(t).append("\":{\"items\":[");
-      sb.append("{\"doc_id\":0,\"dirty\":true},{\"doc_id\":1,\"dirty\":false,");
-      sb.append("\"paraphrase\":{\"suspect\":true,\"score\":0.8,\"threshold\":0.4}},");
-      sb.append("{\"doc_id\":2,\"dirty\":false,\"paraphrase\":{\"suspect\":false}}]}");
+      for (BenchmarkItem i : items.get(t)) {
+        String para =
+            switch (i.docId()) {
+              case 1 -> ",\"paraphrase\":{\"suspect\":true,\"score\":0.8,\"threshold\":0.4}";
+              case 2 -> ",\"paraphrase\":{\"suspect\":false}";
+              default -> "";
+            };
+        String l = labelled(i, i.docId() == 0, hashOf(i));
+        sb.append(i.docId() == 0 ? "" : ",").append(l, 0, l.length() - 1).append(para).append('}');
+      }
+      sb.append("]}");
       first = false;
     }
     sb.append("}}");
@@ -196,6 +205,108 @@ class RunCommandTest {
         .isEqualTo((cleanHits + dirtyHits) / (cleanN + dirtyN), within(1e-12));
     JsonNode s = JSON.readTree(Files.readAllLines(o.resolve("samples_mmlu-anatomy.jsonl")).get(0));
     assertThat(s.get("dirty").asBoolean()).isTrue();
+  }
+
+  private static String hashOf(BenchmarkItem i) {
+    return DecontamJson.itemHash(i.question(), i.choices(), i.gold());
+  }
+
+  private static String labelled(BenchmarkItem i, boolean dirty, String hash) {
+    return "{\"doc_id\":"
+        + i.docId()
+        + ",\"dirty\":"
+        + dirty
+        + (hash == null ? "" : ",\"content_hash\":\"" + hash + "\"")
+        + "}";
+  }
+
+  /** A decontam.json of mmlu-anatomy: its items as {@code hash} says, doc 0 dirty. */
+  private Path anatomyLabels(
+      List<BenchmarkItem> items, java.util.function.Function<BenchmarkItem, String> hash)
+      throws Exception {
+    StringBuilder sb =
+        new StringBuilder(
+            "{\"schema\":\"evalh.decontam/1\",\"tasks\":{\"mmlu-anatomy\":{\"items\":[");
+    for (int k = 0; k < items.size(); k++) {
+      sb.append(k == 0 ? "" : ",").append(labelled(items.get(k), k == 0, hash.apply(items.get(k))));
+    }
+    Path dj = tmp.resolve("decontam-" + System.nanoTime() + ".json");
+    Files.writeString(dj, sb.append("]}}}").toString());
+    return dj;
+  }
+
+  /**
+   * Reliability #2: run --decontam matched labels to any dataset by doc_id alone, so items never
+   * checked (or other items under the same doc_id) were reported clean. Now refused, naming the
+   * first mismatching item.
+   */
+  @Test
+  void decontamLabelsMadeForOtherItemsAreRefused() throws Exception {
+    List<BenchmarkItem> anatomy = sampleItems().get("mmlu-anatomy");
+    assertThat(anatomy).hasSizeGreaterThan(2);
+    // the same doc_ids, but doc 1 was another question when the labels were made
+    Path other =
+        anatomyLabels(
+            anatomy,
+            i ->
+                i.docId() == 1
+                    ? DecontamJson.itemHash("another question", i.choices(), i.gold())
+                    : hashOf(i));
+    Path o = tmp.resolve("o1");
+    assertThat(
+            run(
+                "--task",
+                "mmlu-anatomy",
+                "--ckpt",
+                "demo",
+                "-o",
+                o.toString(),
+                "--decontam",
+                other.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("mmlu-anatomy doc_id 1").contains("other data");
+    assertThat(o.resolve("results.json")).doesNotExist();
+    // labels for the first item only: the others were never checked
+    Path fewer = anatomyLabels(anatomy.subList(0, 1), BenchmarkItem -> hashOf(anatomy.get(0)));
+    assertThat(
+            run(
+                "--task",
+                "mmlu-anatomy",
+                "--ckpt",
+                "demo",
+                "-o",
+                tmp.resolve("o2").toString(),
+                "--decontam",
+                fewer.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("mmlu-anatomy doc_id 1 was not checked");
+    // labels without content hashes (an older decontam.json): cannot be matched, refused
+    Path bare = anatomyLabels(anatomy, i -> null);
+    assertThat(
+            run(
+                "--task",
+                "mmlu-anatomy",
+                "--ckpt",
+                "demo",
+                "-o",
+                tmp.resolve("o3").toString(),
+                "--decontam",
+                bare.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("records no content_hash");
+    // the right labels pass
+    Path right = anatomyLabels(anatomy, RunCommandTest::hashOf);
+    assertThat(
+            run(
+                "--task",
+                "mmlu-anatomy",
+                "--ckpt",
+                "demo",
+                "-o",
+                tmp.resolve("o4").toString(),
+                "--decontam",
+                right.toString()))
+        .isZero();
   }
 
   @Test

@@ -45,10 +45,18 @@ class RunOutputsTest {
 
     assertThat(names(o)).contains("results.json", "samples_mmlu-anatomy.jsonl");
     assertThat(names(o)).doesNotContain("samples_mmlu-virology.jsonl");
+    // B13: the first checkpoint's results and samples are kept aside, not overwritten
     Path superseded = o.resolve(StaleOutputs.DIR);
     assertThat(names(superseded)).hasSize(1);
     Path moved = superseded.resolve(names(superseded).get(0));
-    assertThat(names(moved)).containsExactly("samples_mmlu-virology.jsonl");
+    assertThat(names(moved))
+        .containsExactly(
+            "results.json", "samples_mmlu-anatomy.jsonl", "samples_mmlu-virology.jsonl");
+    assertThat(
+            JSON.readTree(moved.resolve("results.json").toFile())
+                .at("/evalh/checkpoint_fingerprint")
+                .asText())
+        .isEqualTo("fake-1");
 
     JsonNode r = JSON.readTree(o.resolve("results.json").toFile());
     assertThat(r.at("/evalh/checkpoint_fingerprint").asText()).isEqualTo("fake-2");
@@ -62,6 +70,25 @@ class RunOutputsTest {
     JsonNode old =
         JSON.readTree(Files.readAllLines(moved.resolve("samples_mmlu-virology.jsonl")).get(0));
     assertThat(old.get("checkpoint_fingerprint").asText()).isEqualTo("fake-1");
+  }
+
+  /** B13: another tool's results.json and samples in --output were overwritten. */
+  @Test
+  void anotherToolsResultsAreMovedAsideNotOverwritten() throws Exception {
+    Path o = Files.createDirectories(tmp.resolve("lm-eval-out"));
+    Files.writeString(o.resolve("results.json"), "{\"results\": {\"mmlu-anatomy\": {}}}");
+    Files.writeString(o.resolve("samples_mmlu-anatomy.jsonl"), "{\"doc_id\": 0}\n");
+    assertThat(run(new FakeEvaluator(), "--task", "mmlu-anatomy", "--ckpt", "demo", "-o", "" + o))
+        .isZero();
+    Path superseded = o.resolve(StaleOutputs.DIR);
+    Path moved = superseded.resolve(names(superseded).get(0));
+    assertThat(names(moved)).containsExactly("results.json", "samples_mmlu-anatomy.jsonl");
+    assertThat(Files.readString(moved.resolve("samples_mmlu-anatomy.jsonl")))
+        .isEqualTo("{\"doc_id\": 0}\n");
+    // the same run again: its own files are current, nothing more is moved
+    assertThat(run(new FakeEvaluator(), "--task", "mmlu-anatomy", "--ckpt", "demo", "-o", "" + o))
+        .isZero();
+    assertThat(names(superseded)).hasSize(1);
   }
 
   @Test

@@ -3,6 +3,7 @@ package evalh.reporting.report;
 import evalh.reporting.diff.PairedDesigns;
 import evalh.reporting.results.CorpusLabels;
 import evalh.reporting.results.MetricKey;
+import evalh.reporting.results.ResultsFormatException;
 import evalh.reporting.results.Run;
 import evalh.reporting.results.SampleItem;
 import evalh.reporting.results.SweepLocator;
@@ -11,8 +12,10 @@ import evalh.reporting.results.TaskResult;
 import evalh.reporting.stats.PairedBootstrap;
 import evalh.reporting.stats.UnpairedZTest;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -474,6 +477,20 @@ final class ReportBuilder {
                 + ".jsonl, so no clean/dirty split against "
                 + d.label());
         return CleanDirty.ABSENT;
+      }
+      if (d.labels().covers(leaf)) {
+        Map<Integer, String> evaluated = new LinkedHashMap<>();
+        items
+            .get()
+            .values()
+            .forEach(it -> evaluated.put(it.docId(), it.contentHash().orElse(null)));
+        d.labels()
+            .mismatch(leaf, evaluated, false)
+            .ifPresent(
+                m -> {
+                  throw new ResultsFormatException(
+                      "--decontam " + d.label() + " applied to " + run.label() + ": " + m);
+                });
       }
       for (SampleItem it : items.get().values()) {
         Double value = it.scalars().get(acc.name());

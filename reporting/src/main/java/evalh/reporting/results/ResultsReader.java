@@ -181,6 +181,7 @@ public final class ResultsReader {
       if (value.isEmpty()) {
         continue;
       }
+      checkRange(file, name, key, mk, value.get());
       if (mk.isStderr()) {
         stderrs.put(mk.stderrOwner(), value.get());
       } else {
@@ -196,6 +197,38 @@ public final class ResultsReader {
         subtasks,
         size == null ? OptionalLong.empty() : OptionalLong.of(size),
         counts);
+  }
+
+  /**
+   * A value no metric can take is an error naming file, task and key: an infinite value, a negative
+   * stderr, a proportion (accuracy, exact match, F1) outside [0, 1], a negative perplexity or bits
+   * per byte. Read on, it would make a report's interval or a diff's "+1400% improved".
+   */
+  private static void checkRange(Path file, String task, String key, MetricKey mk, double v) {
+    String base = mk.isStderr() ? mk.stderrOwner().name() : mk.name();
+    String why = null;
+    if (Double.isInfinite(v)) {
+      why = "is not finite";
+    } else if (mk.isStderr() && v < 0) {
+      why = "is negative (a standard error is >= 0)";
+    } else if (!mk.isStderr() && isProportion(base) && (v < 0 || v > 1)) {
+      why = "is outside [0, 1] (" + base + " is a proportion)";
+    } else if (!mk.isStderr()
+        && (base.endsWith("perplexity") || base.equals("bits_per_byte"))
+        && v < 0) {
+      why = "is negative";
+    }
+    if (why != null) {
+      throw new ResultsFormatException(
+          file + ": results." + task + ".\"" + key + "\": " + v + " " + why);
+    }
+  }
+
+  private static boolean isProportion(String metric) {
+    return metric.equals("acc")
+        || metric.startsWith("acc_")
+        || metric.equals("exact_match")
+        || metric.equals("f1");
   }
 
   /** A metric value: a number, or absent for lm-eval's "N/A" and null. */

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param target the gold answer for display
  * @param scalars per-item metric values such as {@code acc} (0.0/1.0)
  * @param pairs per-item aggregation pairs such as {@code bits_per_byte: [loglikelihood, bytes]}
+ * @param contentHash the item's content hash ({@code DecontamJson.itemHash}) from the logged {@code
+ *     doc}'s question, choices and answer, when it has all three
  */
 public record SampleItem(
     int docId,
@@ -21,7 +23,8 @@ public record SampleItem(
     String question,
     String target,
     Map<String, Double> scalars,
-    Map<String, double[]> pairs) {
+    Map<String, double[]> pairs,
+    Optional<String> contentHash) {
 
   public SampleItem {
     scalars = Map.copyOf(scalars);

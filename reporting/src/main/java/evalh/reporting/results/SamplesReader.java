@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import evalh.core.io.SafeNames;
+import evalh.decontam.schema.DecontamJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -166,7 +168,29 @@ public final class SamplesReader {
                 + v);
       }
     }
-    return new SampleItem(id.asInt(), filter, hash, question(n), target(n), scalars, pairs);
+    return new SampleItem(
+        id.asInt(), filter, hash, question(n), target(n), scalars, pairs, contentHash(n));
+  }
+
+  /**
+   * The content hash of a multiple-choice doc (question, choices, integer answer), if it is one.
+   */
+  private static Optional<String> contentHash(JsonNode n) {
+    JsonNode doc = n.path("doc");
+    JsonNode q = doc.path("question");
+    JsonNode cs = doc.path("choices");
+    JsonNode a = doc.path("answer");
+    if (!q.isTextual() || !cs.isArray() || !a.isIntegralNumber() || !a.canConvertToInt()) {
+      return Optional.empty();
+    }
+    List<String> choices = new ArrayList<>();
+    for (JsonNode c : cs) {
+      if (!c.isTextual()) {
+        return Optional.empty();
+      }
+      choices.add(c.asText());
+    }
+    return Optional.of(DecontamJson.itemHash(q.asText(), choices, a.asInt()));
   }
 
   private static String question(JsonNode n) {

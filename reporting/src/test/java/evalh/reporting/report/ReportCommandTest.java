@@ -18,6 +18,49 @@ class ReportCommandTest {
     return CliRun.of(new ReportCommand(), args);
   }
 
+  /**
+   * Reliability #2: report --decontam applied labels by doc_id alone, so a decontam.json made for
+   * other items (another dataset, another question under the same doc_id) split the runs into clean
+   * and dirty on the wrong items. Now refused, naming the first mismatching item.
+   */
+  @Test
+  void decontamLabelsForOtherItemsAreRefused() throws Exception {
+    ReportFixtures.Paths p = ReportFixtures.write(tmp);
+    // labels whose anatomy doc 0 was another question (the run's doc 0 is the XSS question)
+    Path other =
+        evalh.reporting.RunFixture.decontam(
+            tmp.resolve("other/decontam.json"),
+            "other",
+            java.util.Map.of("mmlu-anatomy", new int[] {0}),
+            java.util.Map.of("mmlu-anatomy", 100));
+    CliRun r =
+        report(
+            p.a().toString(),
+            "--decontam",
+            other.toString(),
+            "--out",
+            tmp.resolve("r1.html").toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("mmlu-anatomy doc_id 0").contains("other data");
+    assertThat(tmp.resolve("r1.html")).doesNotExist();
+    // labels for 50 of the run's 100 anatomy items: the other 50 were never checked
+    Path fewer =
+        evalh.reporting.RunFixture.decontam(
+            tmp.resolve("fewer/decontam.json"),
+            "fewer",
+            java.util.Map.of(),
+            java.util.Map.of("mmlu-virology", 50));
+    r =
+        report(
+            p.a().toString(),
+            "--decontam",
+            fewer.toString(),
+            "--out",
+            tmp.resolve("r2.html").toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("mmlu-virology doc_id 50 was not checked");
+  }
+
   @Test
   void writesSelfContainedEscapedHtmlAndMarkdown() throws Exception {
     ReportFixtures.Paths p = ReportFixtures.write(tmp);

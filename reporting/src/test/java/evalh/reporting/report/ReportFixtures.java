@@ -49,7 +49,8 @@ final class ReportFixtures {
             "dclm-sample",
             Map.of(
                 "mmlu-anatomy", new int[] {0, 3, 5, 7, 11, 20}, "mmlu-virology", new int[] {1, 2}),
-            Map.of("mmlu-anatomy", 100, "mmlu-virology", 80));
+            Map.of("mmlu-anatomy", 100, "mmlu-virology", 80),
+            Map.of("mmlu-anatomy", new String[] {"Which organ? " + XSS}));
     return new Paths(a, b, d);
   }
 }

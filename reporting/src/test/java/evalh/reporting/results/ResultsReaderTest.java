@@ -88,6 +88,32 @@ class ResultsReaderTest {
         .hasMessageContaining("expected a number, got \"high\"");
   }
 
+  /** B16: acc,none = 5.0 made report fail naming neither file nor task, and diff say +1400%. */
+  @Test
+  void metricValuesOutOfTheirRangeNameFileTaskAndKey() throws Exception {
+    Path f = tmp.resolve("results.json");
+    for (String[] bad :
+        new String[][] {
+          {"\"acc,none\": 5.0", "\"acc,none\": 5.0 is outside [0, 1]"},
+          {"\"acc_norm,none\": -0.1", "\"acc_norm,none\": -0.1 is outside [0, 1]"},
+          {"\"acc,none\": 0.5, \"acc_stderr,none\": -0.01", "is negative"},
+          {"\"word_perplexity,none\": -3", "is negative"},
+          {"\"acc,none\": \"Infinity\"", "is not finite"}
+        }) {
+      Files.writeString(f, "{\"results\": {\"mmlu-anatomy\": {" + bad[0] + "}}}");
+      assertThatThrownBy(() -> ResultsReader.read(f, tmp))
+          .as(bad[0])
+          .isInstanceOf(ResultsFormatException.class)
+          .hasMessageContaining(f.toString())
+          .hasMessageContaining("results.mmlu-anatomy.")
+          .hasMessageContaining(bad[1]);
+    }
+    Files.writeString(
+        f,
+        "{\"results\": {\"mmlu-anatomy\": {\"acc,none\": 1.0, \"word_perplexity,none\": 12.5}}}");
+    assertThat(ResultsReader.read(f, tmp).task("mmlu-anatomy")).isPresent();
+  }
+
   @Test
   void groupCycleIsReported() throws Exception {
     Path f = tmp.resolve("results.json");

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -14,19 +17,57 @@ import java.util.stream.Stream;
 final class DatasetFiles {
   private DatasetFiles() {}
 
-  /** Regular files in {@code dir} (not recursive) whose name passes, sorted by name. */
+  /** The data formats a split file may have; two files differing only in these are one split. */
+  private static final List<String> DATA_EXTENSIONS =
+      List.of(".jsonl", ".json", ".parquet", ".csv", ".raw");
+
+  /**
+   * Regular files in {@code dir} (not recursive) whose name passes, sorted by name. A file that
+   * passes and another file of the folder holding the same data in another format or compression
+   * ({@code test.jsonl} and {@code test.jsonl.gz}, {@code test.parquet} and {@code test.jsonl}) are
+   * an error naming both: reading both would count every item twice, and picking one would be a
+   * guess.
+   */
   static List<Path> list(Path dir, Predicate<String> name) {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
+    List<Path> all;
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isRegularFile)
-          .filter(p -> name.test(p.getFileName().toString()))
-          .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
-          .toList();
+      all =
+          s.filter(Files::isRegularFile)
+              .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
+              .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
+    List<Path> chosen = all.stream().filter(p -> name.test(p.getFileName().toString())).toList();
+    Set<Path> picked = new HashSet<>(chosen);
+    Map<String, Path> byStem = new HashMap<>();
+    for (Path p : all) {
+      String stem = dataStem(p.getFileName().toString());
+      Path first = stem == null ? null : byStem.putIfAbsent(stem, p);
+      if (first != null && (picked.contains(first) || picked.contains(p))) {
+        throw new DataFormatException(
+            "ambiguous data files: "
+                + first
+                + " and "
+                + p
+                + " hold the same split in two formats or compressions; keep one of them");
+      }
+    }
+    return chosen;
+  }
+
+  /** The name without compression and data format, or null when it is no data file. */
+  private static String dataStem(String fileName) {
+    String b = stripCompression(fileName);
+    for (String ext : DATA_EXTENSIONS) {
+      if (b.endsWith(ext)) {
+        return b.substring(0, b.length() - ext.length());
+      }
+    }
+    return null;
   }
 
   /** Matches {@code split.ext}, {@code split-*.ext} and {@code split_*.ext}, any compression. */
