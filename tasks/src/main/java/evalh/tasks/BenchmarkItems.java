@@ -40,18 +40,29 @@ public final class BenchmarkItems {
       MultipleChoicePrompts p =
           new MultipleChoicePrompts(t, DescriptionStyle.DEFAULT, List.of(), 0);
       for (Doc d : loaded.docs()) {
-        List<String> choices = p.choices(d);
-        Object target = p.target(d);
-        int gold =
-            target instanceof Long i
-                ? (i < choices.size() ? (int) (long) i : -1)
-                : choices.indexOf((String) target);
-        out.add(
-            new BenchmarkItem(
-                t.name(), d.docId(), p.decontaminationQuery(d), p.decontaminationChoices(d), gold));
+        out.add(item(t, p, d));
       }
     }
     return out;
+  }
+
+  /**
+   * One document of a multiple-choice task as decontamination sees it (what {@link #load} gives for
+   * it), e.g. to check that a decontam.json labels the items a run evaluates.
+   */
+  public static BenchmarkItem item(TaskSpec t, Doc d) {
+    return item(t, new MultipleChoicePrompts(t, DescriptionStyle.DEFAULT, List.of(), 0), d);
+  }
+
+  private static BenchmarkItem item(TaskSpec t, MultipleChoicePrompts p, Doc d) {
+    List<String> choices = p.choices(d);
+    Object target = p.target(d);
+    int gold =
+        target instanceof Long i
+            ? (i < choices.size() ? (int) (long) i : -1)
+            : choices.indexOf((String) target);
+    return new BenchmarkItem(
+        t.name(), d.docId(), p.decontaminationQuery(d), p.decontaminationChoices(d), gold);
   }
 
   /** {@code dataDir}, else {@code $EVALH_DATA}, else the bundled sample data. */
