@@ -1,12 +1,12 @@
 package evalh.tasks;
 
 import evalh.tasks.data.DataRoot;
+import evalh.tasks.data.Doc;
 import evalh.tasks.data.Loaded;
-import evalh.tasks.data.MmluData;
-import evalh.tasks.data.MmluDoc;
-import evalh.tasks.registry.DatasetKind;
+import evalh.tasks.plan.TaskLoader;
+import evalh.tasks.prompt.DescriptionStyle;
+import evalh.tasks.prompt.MultipleChoicePrompts;
 import evalh.tasks.registry.OutputType;
-import evalh.tasks.registry.RegistryException;
 import evalh.tasks.registry.TaskRegistry;
 import evalh.tasks.registry.TaskSpec;
 import java.nio.file.Path;
@@ -18,10 +18,13 @@ public final class BenchmarkItems {
   private BenchmarkItems() {}
 
   /**
-   * Expands a task/group spec ("mmlu-science", "mmlu-anatomy,mmlu-virology") via the YAML registry
-   * and loads the test-split items of every multiple-choice leaf task. {@code dataDir} null means
-   * {@code $EVALH_DATA}, or the bundled sample data when that is not set. Items that the run skips
-   * (see {@link MmluData}) are left out here too, so doc ids always match {@code samples_*.jsonl}.
+   * Expands a task/group spec ("mmlu-science", "arc_easy,sciq") via the YAML registry and loads the
+   * test-split items of every multiple-choice leaf task, whatever its dataset: the question is the
+   * task's {@code doc_to_decontamination_query} (else its {@code doc_to_text}), the choices its
+   * {@code doc_to_decontamination_choices} (else {@code doc_to_choice}), the gold the index of its
+   * {@code doc_to_target} in {@code doc_to_choice} (-1 when it is not there). {@code dataDir} null
+   * means {@code $EVALH_DATA}, or the bundled sample data when that is not set. Items that the run
+   * skips are left out here too, so doc ids always match {@code samples_*.jsonl}.
    */
   public static List<BenchmarkItem> load(String taskSpec, Path dataDir) {
     return load(TaskRegistry.bundled(), taskSpec, resolveRoot(dataDir));
@@ -33,20 +36,33 @@ public final class BenchmarkItems {
       if (t.outputType() != OutputType.MULTIPLE_CHOICE) {
         continue;
       }
-      if (t.datasetKind() != DatasetKind.MMLU) {
-        throw new RegistryException(
-            "task "
-                + t.name()
-                + ": dataset kind '"
-                + t.datasetKind().yamlName()
-                + "' has no item reader");
-      }
-      Loaded<MmluDoc> loaded = MmluData.load(root, t.dataset().get("subject"), t.testSplit());
-      for (MmluDoc d : loaded.docs()) {
-        out.add(new BenchmarkItem(t.name(), d.docId(), d.question(), d.choices(), d.answer()));
+      Loaded<? extends Doc> loaded = TaskLoader.docs(root, t, t.testSplit());
+      MultipleChoicePrompts p =
+          new MultipleChoicePrompts(t, DescriptionStyle.DEFAULT, List.of(), 0);
+      for (Doc d : loaded.docs()) {
+        out.add(item(t, p, d));
       }
     }
     return out;
+  }
+
+  /**
+   * One document of a multiple-choice task as decontamination sees it (what {@link #load} gives for
+   * it), e.g. to check that a decontam.json labels the items a run evaluates.
+   */
+  public static BenchmarkItem item(TaskSpec t, Doc d) {
+    return item(t, new MultipleChoicePrompts(t, DescriptionStyle.DEFAULT, List.of(), 0), d);
+  }
+
+  private static BenchmarkItem item(TaskSpec t, MultipleChoicePrompts p, Doc d) {
+    List<String> choices = p.choices(d);
+    Object target = p.target(d);
+    int gold =
+        target instanceof Long i
+            ? (i < choices.size() ? (int) (long) i : -1)
+            : choices.indexOf((String) target);
+    return new BenchmarkItem(
+        t.name(), d.docId(), p.decontaminationQuery(d), p.decontaminationChoices(d), gold);
   }
 
   /** {@code dataDir}, else {@code $EVALH_DATA}, else the bundled sample data. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import evalh.tasks.registry.OutputType;
-import evalh.tasks.registry.PromptFormat;
 import evalh.tasks.registry.RegistryException;
 import evalh.tasks.registry.Selection;
 import evalh.tasks.registry.TaskRegistry;
@@ -61,7 +60,10 @@ class TaskRegistryTest {
   void clozeVariantMirrorsEveryGroup() {
     assertThat(registry.leaves("mmlu-science-cloze"))
         .hasSize(16)
-        .allSatisfy(t -> assertThat(t.prompt()).isEqualTo(PromptFormat.CLOZE));
+        .allSatisfy(
+            t ->
+                assertThat(t.choice().docToText().yaml())
+                    .isEqualTo("Question: {{question.strip()}}\nAnswer:"));
     assertThat(registry.leaves("mmlu-cloze")).hasSize(57);
     assertThat(registry.task("mmlu-anatomy-cloze").orElseThrow().metrics())
         .containsExactly("acc", "acc_norm", "acc_bytes");
@@ -168,7 +170,7 @@ class TaskRegistryTest {
               output_type: loglikelihood_rolling
               dataset: {kind: c4, variant: en}
               test_split: validation
-              metrics: [bits_per_byte]
+              metric_list: [{metric: bits_per_byte}]
         """);
     assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
         .isInstanceOf(RegistryException.class)
@@ -196,8 +198,7 @@ class TaskRegistryTest {
   }
 
   @Test
-  void promptFormatAndDatasetKindAreCheckedWhenTheRegistryLoads(@TempDir Path dir)
-      throws Exception {
+  void templatesAndDatasetKindAreCheckedWhenTheRegistryLoads(@TempDir Path dir) throws Exception {
     String template =
         """
         suite: s
@@ -209,22 +210,32 @@ class TaskRegistryTest {
               output_type: multiple_choice
               dataset: {kind: KIND, subject: "{member}"}
               test_split: test
-              prompt: PROMPT
-              metrics: [acc]
+              doc_to_text: "TEXT"
+              doc_to_choice: "{{choices}}"
+              doc_to_target: answer
+              metric_list: [{metric: acc}]
         """;
     Files.writeString(
-        dir.resolve("s.yaml"), template.replace("KIND", "mmlu").replace("PROMPT", "letters"));
+        dir.resolve("s.yaml"),
+        template.replace("KIND", "mmlu").replace("TEXT", "{{question | upper}}"));
     assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
-        .hasMessageContaining("s.yaml: variants[0].task: prompt")
-        .hasMessageContaining("prompt must be 'mmlu' or 'cloze', got 'letters'");
+        .hasMessageContaining("s.yaml: variants[0] (task s-anatomy): doc_to_text:")
+        .hasMessageContaining("unsupported '| upper'");
     Files.writeString(
-        dir.resolve("s.yaml"), template.replace("KIND", "arc").replace("PROMPT", "cloze"));
+        dir.resolve("s.yaml"),
+        template.replace("KIND", "mmlu").replace("TEXT", "{% if question %}x{% endif %}"));
+    assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
+        .hasMessageContaining("s.yaml: variants[0] (task s-anatomy): doc_to_text:")
+        .hasMessageContaining("statements and comments are not supported");
+    Files.writeString(
+        dir.resolve("s.yaml"), template.replace("KIND", "arc").replace("TEXT", "{{question}}"));
     assertThatThrownBy(() -> TaskRegistry.withIncludes(List.of(dir)))
         .hasMessageContaining("s.yaml: variants[0] (task s-anatomy): dataset kind 'arc'");
     Files.writeString(
-        dir.resolve("s.yaml"), template.replace("KIND", "mmlu").replace("PROMPT", "cloze"));
+        dir.resolve("s.yaml"),
+        template.replace("KIND", "mmlu").replace("TEXT", "Q: {{question.strip()}}"));
     TaskSpec t = TaskRegistry.withIncludes(List.of(dir)).task("s-anatomy").orElseThrow();
-    assertThat(t.prompt()).isEqualTo(PromptFormat.CLOZE);
+    assertThat(t.choice().docToText().yaml()).isEqualTo("Q: {{question.strip()}}");
     assertThat(t.datasetKind()).isEqualTo(evalh.tasks.registry.DatasetKind.MMLU);
   }
 }

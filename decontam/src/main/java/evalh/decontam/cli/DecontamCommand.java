@@ -61,7 +61,8 @@ public final class DecontamCommand implements Callable<Integer> {
       names = "--task",
       paramLabel = "SPEC",
       description =
-          "Task or group spec from the task registry, e.g. mmlu-science or mmlu-anatomy,mmlu-virology.")
+          "Task or group spec from the task registry (any multiple-choice task), e.g. mmlu-science"
+              + " or arc_easy,sciq.")
   String task;
 
   @Option(

@@ -3,7 +3,9 @@ package evalh.harness.run;
 import evalh.decontam.schema.DecontamFormatException;
 import evalh.decontam.schema.DecontamJson;
 import evalh.decontam.schema.DirtyLabels;
-import evalh.tasks.data.MmluDoc;
+import evalh.tasks.BenchmarkItem;
+import evalh.tasks.BenchmarkItems;
+import evalh.tasks.data.Doc;
 import evalh.tasks.plan.TaskPlan;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -55,8 +57,9 @@ final class DecontamLabels {
               + ", which has no multiple-choice items to label");
     }
     Map<Integer, String> evaluated = new LinkedHashMap<>();
-    for (MmluDoc d : c.docs()) {
-      evaluated.put(d.docId(), DecontamJson.itemHash(d.question(), d.choices(), d.answer()));
+    for (Doc d : c.docs()) {
+      BenchmarkItem i = BenchmarkItems.item(plan.spec(), d);
+      evaluated.put(d.docId(), DecontamJson.itemHash(i.question(), i.choices(), i.gold()));
     }
     labels
         .mismatch(task, evaluated, !limited)

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import evalh.tasks.plan.TaskPlan;
+import evalh.tasks.registry.ChoiceTemplates;
 import evalh.tasks.registry.GroupSpec;
-import evalh.tasks.registry.OutputType;
-import evalh.tasks.registry.PromptFormat;
 import evalh.tasks.registry.Selection;
 import evalh.tasks.registry.TaskSpec;
 import java.util.ArrayList;
@@ -247,55 +246,41 @@ final class ResultsReport {
   }
 
   static boolean higherIsBetter(String metric) {
-    return metric.startsWith("acc");
+    return TaskSpec.higherIsBetter(metric);
   }
 
+  /**
+   * A task's entry under {@code configs}, with lm-eval's keys for what decides the requests and
+   * scores (the decontamination keys are left out: they change no number, and the config is hashed
+   * into {@code evalh.task_hashes}).
+   */
   private static ObjectNode taskConfig(TaskSpec t, TaskPlan plan) {
     ObjectNode c = JSON.createObjectNode();
     c.put("task", t.name());
     c.put("lm_eval_task", t.lmEvalName());
     c.put("tag", t.suite());
-    Map<String, String> ds = t.dataset();
-    switch (t.datasetKind()) {
-      case MMLU -> {
-        c.put("dataset_path", "cais/mmlu");
-        c.put("dataset_name", ds.get("subject"));
-      }
-      case PALOMA -> {
-        c.put("dataset_path", "allenai/paloma");
-        c.put("dataset_name", ds.get("source"));
-      }
-      case C4 -> {
-        c.put("dataset_path", "allenai/c4");
-        c.put("dataset_name", ds.getOrDefault("variant", "en"));
-      }
-      case WIKITEXT -> {
-        c.put("dataset_path", "EleutherAI/wikitext_document_level");
-        c.put("dataset_name", ds.get("config"));
-      }
+    c.put("dataset_path", t.datasetPath());
+    c.put("dataset_name", t.datasetName());
+    if (t.trainingSplit() != null) {
+      c.put("training_split", t.trainingSplit());
+    }
+    if (t.validationSplit() != null) {
+      c.put("validation_split", t.validationSplit());
     }
     c.put("test_split", t.testSplit());
     if (t.fewshotSplit() != null) {
       c.put("fewshot_split", t.fewshotSplit());
     }
     c.put("output_type", t.outputType().yamlName());
-    if (t.outputType() == OutputType.MULTIPLE_CHOICE) {
-      if (t.prompt() == PromptFormat.CLOZE) {
-        c.put("doc_to_text", "Question: {{question.strip()}}\nAnswer:");
-        c.put("doc_to_choice", "{{choices}}");
-      } else {
-        c.put(
-            "doc_to_text",
-            "{{question.strip()}}\nA. {{choices[0]}}\nB. {{choices[1]}}\nC. {{choices[2]}}\n"
-                + "D. {{choices[3]}}\nAnswer:");
-        ArrayNode ch = c.putArray("doc_to_choice");
-        List.of("A", "B", "C", "D").forEach(ch::add);
-      }
-      c.put("doc_to_target", "answer");
+    ChoiceTemplates ch = t.choice();
+    if (ch != null) {
+      c.put("doc_to_text", (String) ch.docToText().yaml());
+      c.set("doc_to_choice", JSON.valueToTree(ch.docToChoice().yaml()));
+      c.set("doc_to_target", JSON.valueToTree(ch.docToTarget().yaml()));
       c.put("description", t.description());
       c.put("target_delimiter", t.targetDelimiter());
       c.put("fewshot_delimiter", t.fewshotDelimiter());
-      c.putObject("fewshot_config").put("sampler", "first_n");
+      c.putObject("fewshot_config").put("sampler", ch.sampler());
     } else {
       c.put("doc_to_text", "");
       c.put(
@@ -307,13 +292,7 @@ final class ResultsReport {
     for (String m : t.metrics()) {
       ObjectNode mo = ml.addObject();
       mo.put("metric", m);
-      mo.put(
-          "aggregation",
-          switch (m) {
-            case "bits_per_byte" -> "bits_per_byte";
-            case "word_perplexity", "byte_perplexity", "token_perplexity" -> "weighted_perplexity";
-            default -> "mean";
-          });
+      mo.put("aggregation", TaskSpec.aggregation(m));
       mo.put("higher_is_better", higherIsBetter(m));
     }
     c.putObject("metadata").put("version", t.version());

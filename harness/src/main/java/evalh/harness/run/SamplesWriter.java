@@ -8,6 +8,7 @@ import evalh.tasks.output.PyJson;
 import evalh.tasks.output.PyRepr;
 import evalh.tasks.plan.TaskPlan;
 import evalh.tasks.prompt.ChoicePrompt;
+import evalh.tasks.template.PyValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -53,10 +54,14 @@ final class SamplesWriter {
     o.put("doc_id", s.plan.docId(i));
     switch (s.plan) {
       case TaskPlan.Choice c -> {
-        Map<String, Object> doc = c.docs().get(i).lmEvalDoc();
+        Map<String, Object> doc = c.docs().get(i).fields();
         ChoicePrompt p = c.prompts().get(i);
         o.set("doc", JSON.valueToTree(doc));
-        o.put("target", p.gold());
+        if (p.target() instanceof Long n) {
+          o.put("target", n);
+        } else {
+          o.put("target", (String) p.target());
+        }
         ObjectNode args = o.putObject("arguments");
         ArrayNode resps = o.putArray("resps");
         ArrayNode filtered = o.putArray("filtered_resps");
@@ -75,7 +80,7 @@ final class SamplesWriter {
         s.metrics().forEach(ms::add);
         o.put("doc_hash", sha256(PyJson.dumpsIndent2(doc)));
         o.put("prompt_hash", sha256(p.context()));
-        o.put("target_hash", sha256(Integer.toString(p.gold())));
+        o.put("target_hash", sha256(PyValues.str(p.target())));
         for (Map.Entry<String, double[]> e : s.itemMetrics.entrySet()) {
           o.put(e.getKey(), e.getValue()[i]);
         }

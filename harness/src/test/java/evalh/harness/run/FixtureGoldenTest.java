@@ -99,9 +99,11 @@ class FixtureGoldenTest {
               output_type: multiple_choice
               dataset: {kind: mmlu, subject: "{member}"}
               test_split: test
-              prompt: mmlu
+              doc_to_text: "{{question.strip()}}\\nA. {{choices[0]}}\\nB. {{choices[1]}}\\nC. {{choices[2]}}\\nD. {{choices[3]}}\\nAnswer:"
+              doc_to_choice: [A, B, C, D]
+              doc_to_target: answer
               description: ""
-              metrics: [acc, acc_norm]
+              metric_list: [{metric: acc}, {metric: acc_norm}]
         """);
     Path data = Files.createDirectories(tmp.resolve("data/cais/mmlu/astronomy"));
     Files.writeString(

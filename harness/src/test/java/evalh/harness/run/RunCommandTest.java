@@ -411,7 +411,7 @@ class RunCommandTest {
               output_type: loglikelihood_rolling
               dataset: {kind: c4, variant: "{member}"}
               test_split: validation
-              metrics: [bits_per_byte]
+              metric_list: [{metric: bits_per_byte}]
         """);
     Path o = tmp.resolve("a/b/c/out");
     assertThat(

@@ -12,14 +12,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads header-less CSV (the original Hendrycks MMLU files: {@code question,A,B,C,D,answer}),
- * naming the columns as given. A record with another number of fields is an error.
+ * Reads CSV: header-less (the original Hendrycks MMLU files: {@code question,A,B,C,D,answer}),
+ * naming the columns as given, or with a header row. A record with another number of fields is an
+ * error.
  */
 public final class CsvRows {
   private static final CsvMapper CSV = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
 
   private CsvRows() {}
 
+  /** Reads CSV whose first record names the columns (as HF CSV datasets ship). */
+  public static List<Row> readWithHeader(Path file) {
+    return read(file, null);
+  }
+
+  /**
+   * Reads header-less CSV whose columns are {@code columns}; null: the first record is the header.
+   */
   public static List<Row> read(Path file, List<String> columns) {
     List<Row> rows = new ArrayList<>();
     try (InputStream in = CompressedFiles.open(file);
@@ -29,6 +38,13 @@ public final class CsvRows {
         int line = it.getCurrentLocation().getLineNr();
         String loc = file + ":record " + (rows.size() + 1) + " (line " + line + ")";
         if (rec.size() == 1 && rec.get(0).isEmpty()) {
+          continue;
+        }
+        if (columns == null) {
+          columns = List.copyOf(rec);
+          if (columns.stream().distinct().count() != columns.size()) {
+            throw new DataFormatException(loc + ": repeated column name in header " + columns);
+          }
           continue;
         }
         if (rec.size() != columns.size()) {

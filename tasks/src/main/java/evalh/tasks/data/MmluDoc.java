@@ -15,7 +15,14 @@ import java.util.Map;
  * @param location file and line or row
  */
 public record MmluDoc(
-    int docId, String subject, String question, List<String> choices, int answer, String location) {
+    int docId, String subject, String question, List<String> choices, int answer, String location)
+    implements Doc {
+
+  /** The cais/mmlu columns the templates see: {@link #lmEvalDoc()}. */
+  @Override
+  public Map<String, Object> fields() {
+    return lmEvalDoc();
+  }
 
   /** The document as lm-eval logs it in {@code samples_*.jsonl} (cais/mmlu columns). */
   public Map<String, Object> lmEvalDoc() {
@@ -23,7 +30,7 @@ public record MmluDoc(
     m.put("question", question);
     m.put("subject", subject);
     m.put("choices", choices);
-    m.put("answer", answer);
+    m.put("answer", (long) answer);
     return m;
   }
 }

@@ -38,8 +38,9 @@ public final class TextData {
       case PALOMA -> paloma(root, dataset.get("source"), split, field, limit);
       case C4 -> c4(root, dataset.getOrDefault("variant", "en"), split, field, limit);
       case WIKITEXT -> wikitext(root, dataset.get("config"), split, limit);
-      case MMLU ->
-          throw new IllegalArgumentException("dataset kind 'mmlu' has items, not documents");
+      case MMLU, HF ->
+          throw new IllegalArgumentException(
+              "dataset kind '" + kind.yamlName() + "' has multiple-choice items, not documents");
     };
   }
 

@@ -1,16 +1,16 @@
 package evalh.tasks.plan;
 
 import evalh.tasks.data.DataRoot;
+import evalh.tasks.data.Doc;
+import evalh.tasks.data.HfData;
 import evalh.tasks.data.Loaded;
 import evalh.tasks.data.MmluData;
-import evalh.tasks.data.MmluDoc;
 import evalh.tasks.data.TextData;
 import evalh.tasks.data.TextDoc;
 import evalh.tasks.prompt.ChoicePrompt;
 import evalh.tasks.prompt.DescriptionStyle;
 import evalh.tasks.prompt.MultipleChoicePrompts;
 import evalh.tasks.prompt.WikitextDetokenizer;
-import evalh.tasks.registry.DatasetKind;
 import evalh.tasks.registry.OutputType;
 import evalh.tasks.registry.RegistryException;
 import evalh.tasks.registry.TaskSpec;
@@ -40,32 +40,39 @@ public final class TaskLoader {
   }
 
   private TaskPlan.Choice choice(TaskSpec t) {
-    if (t.datasetKind() != DatasetKind.MMLU) {
-      throw new RegistryException(
-          t.name()
-              + ": multiple-choice dataset kind '"
-              + t.datasetKind().yamlName()
-              + "' is not supported");
-    }
-    String subject = t.dataset().get("subject");
-    Loaded<MmluDoc> test = MmluData.load(root, subject, t.testSplit());
+    Loaded<? extends Doc> test = docs(t, t.testSplit());
     int shots = numFewshot != null ? numFewshot : t.numFewshot();
-    List<MmluDoc> pool = List.of();
+    List<? extends Doc> pool = List.of();
     if (shots > 0) {
-      if (t.fewshotSplit() == null) {
-        throw new RegistryException(
-            t.name() + ": --num-fewshot " + shots + " but no fewshot_split");
-      }
-      pool = MmluData.load(root, subject, t.fewshotSplit()).docs();
+      String split = t.fewshotSource();
+      pool = split.equals(t.testSplit()) ? test.docs() : docs(t, split).docs();
     }
     MultipleChoicePrompts prompts = new MultipleChoicePrompts(t, style, pool, shots);
-    List<MmluDoc> docs = limited(test.docs());
+    List<Doc> docs = List.copyOf(limited(test.docs()));
     List<ChoicePrompt> built = new ArrayList<>(docs.size());
-    for (MmluDoc d : docs) {
+    for (Doc d : docs) {
       built.add(prompts.build(d));
     }
     return new TaskPlan.Choice(
         t, shots, test.docs().size(), test.skips(), test.sources(), docs, List.copyOf(built));
+  }
+
+  /** The items of one split of a multiple-choice task, by its reader. */
+  public static Loaded<? extends Doc> docs(DataRoot root, TaskSpec t, String split) {
+    return switch (t.datasetKind()) {
+      case HF -> HfData.load(root, t.datasetPath(), t.datasetName(), split);
+      case MMLU -> MmluData.load(root, t.dataset().get("subject"), split);
+      case PALOMA, C4, WIKITEXT ->
+          throw new RegistryException(
+              t.name()
+                  + ": dataset kind '"
+                  + t.datasetKind().yamlName()
+                  + "' holds documents, not multiple-choice items");
+    };
+  }
+
+  private Loaded<? extends Doc> docs(TaskSpec t, String split) {
+    return docs(root, t, split);
   }
 
   private TaskPlan.Rolling rolling(TaskSpec t) {

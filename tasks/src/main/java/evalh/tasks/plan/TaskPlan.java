@@ -1,6 +1,6 @@
 package evalh.tasks.plan;
 
-import evalh.tasks.data.MmluDoc;
+import evalh.tasks.data.Doc;
 import evalh.tasks.data.Skip;
 import evalh.tasks.data.TextDoc;
 import evalh.tasks.prompt.ChoicePrompt;
@@ -38,7 +38,7 @@ public sealed interface TaskPlan {
       int original,
       List<Skip> skips,
       List<String> sources,
-      List<MmluDoc> docs,
+      List<Doc> docs,
       List<ChoicePrompt> prompts)
       implements TaskPlan {
     @Override

@@ -2,8 +2,18 @@ package evalh.tasks.registry;
 
 import java.util.Arrays;
 
-/** Which reader loads a task's data (the {@code kind} of its {@code dataset} in task YAML). */
+/**
+ * Which reader loads a task's data: {@code hf} for tasks given by {@code dataset_path}, else the
+ * {@code kind} of the task's {@code dataset} mapping (datasets whose layouts need their own
+ * reader).
+ */
 public enum DatasetKind {
+  /**
+   * A HF dataset repository given by {@code dataset_path} and {@code dataset_name}: the split files
+   * are found by name and read by format (parquet, JSONL, CSV); see {@code
+   * evalh.tasks.data.HfData}.
+   */
+  HF("hf"),
   /** {@code cais/mmlu}: multiple-choice items of one subject ({@code subject}). */
   MMLU("mmlu"),
   /** {@code allenai/paloma}: documents of one source ({@code source}). */

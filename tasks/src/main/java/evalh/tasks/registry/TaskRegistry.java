@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import evalh.core.io.SafeNames;
+import evalh.tasks.template.TaskField;
+import evalh.tasks.template.TemplateException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -197,6 +199,7 @@ public final class TaskRegistry {
       f.members().forEach((k, v) -> members.put(k, v == null ? Map.of() : Map.copyOf(v)));
     }
     Map<String, Map<String, String>> variantTasks = addVariants(f, suite, members, file);
+    addPlainTasks(f, suite, file);
     addGroups(f, members, variantTasks, file);
   }
 
@@ -223,7 +226,8 @@ public final class TaskRegistry {
       Map<String, String> names = new LinkedHashMap<>();
       for (Map.Entry<String, Map<String, String>> m : members.entrySet()) {
         JsonNode expanded = substitute(v.task(), m.getKey(), m.getValue());
-        TaskSpec t = parseTask(expanded, suite, m.getKey(), m.getValue(), where, file);
+        TaskSpec t =
+            parseTask(expanded, suite, m.getKey(), m.getValue(), where, where + ".task", file);
         if (tasks.containsKey(t.name()) || groups.containsKey(t.name())) {
           throw new RegistryException(where + ": task '" + t.name() + "' is defined twice");
         }
@@ -233,6 +237,27 @@ public final class TaskRegistry {
       byVariant.put(suffix, names);
     }
     return byVariant;
+  }
+
+  /** Adds the file's {@code tasks}: each as written; its suite is the file's, else its name. */
+  private void addPlainTasks(TaskYaml.SuiteFile f, String suite, String file) {
+    if (f.tasks() == null) {
+      return;
+    }
+    for (int i = 0; i < f.tasks().size(); i++) {
+      String where = file + ": tasks[" + i + "]";
+      JsonNode node = f.tasks().get(i);
+      if (node == null) {
+        throw new RegistryException(where + ": expected a task mapping");
+      }
+      String name = node.path("name").asText("");
+      TaskSpec t =
+          parseTask(node, suite != null ? suite : name, name, Map.of(), where, where, file);
+      if (tasks.containsKey(t.name()) || groups.containsKey(t.name())) {
+        throw new RegistryException(where + ": task '" + t.name() + "' is defined twice");
+      }
+      tasks.put(t.name(), t);
+    }
   }
 
   private void addGroups(
@@ -346,40 +371,29 @@ public final class TaskRegistry {
       String member,
       Map<String, String> attrs,
       String where,
+      String bindWhere,
       String file) {
-    TaskYaml.TaskEntry t = TaskYaml.bind(node, TaskYaml.TaskEntry.class, where + ".task");
-    String name = required(t.name(), "name", where + ".task");
+    TaskYaml.TaskEntry t = TaskYaml.bind(node, TaskYaml.TaskEntry.class, bindWhere);
+    String name = required(t.name(), "name", bindWhere);
     String w = where + " (task " + name + ")";
     checkName(w, "task", name);
     OutputType type = t.outputType();
     if (type == null) {
       throw new RegistryException(w + ": missing 'output_type'");
     }
-    Map<String, String> dataset = t.dataset();
-    if (dataset == null || dataset.get("kind") == null) {
-      throw new RegistryException(w + ": dataset must be a mapping with a 'kind'");
-    }
-    try {
-      DatasetKind.parse(dataset.get("kind"));
-    } catch (IllegalArgumentException e) {
-      throw new RegistryException(w + ": " + e.getMessage(), e);
-    }
-    List<String> metrics = t.metrics();
-    if (metrics == null || metrics.isEmpty()) {
-      throw new RegistryException(w + ": metrics must be a non-empty list");
-    }
-    Set<String> allowed =
-        type == OutputType.MULTIPLE_CHOICE
-            ? Set.of("acc", "acc_norm", "acc_bytes")
-            : Set.of("word_perplexity", "byte_perplexity", "bits_per_byte", "token_perplexity");
-    for (String m : metrics) {
-      if (!allowed.contains(m)) {
-        throw new RegistryException(
-            w + ": metric '" + m + "' is not one of " + new java.util.TreeSet<>(allowed));
+    Map<String, String> dataset = dataset(t, w);
+    List<String> metrics = metrics(t, type, w);
+    ChoiceTemplates choice = null;
+    if (type == OutputType.MULTIPLE_CHOICE) {
+      choice = choiceTemplates(t, w);
+    } else {
+      for (String key : List.of("doc_to_text", "doc_to_choice", "doc_to_target")) {
+        JsonNode v = node.get(key);
+        if (v != null && !v.isNull()) {
+          throw new RegistryException(
+              w + ": '" + key + "' is for multiple_choice tasks (rolling tasks use text_field)");
+        }
       }
-    }
-    if (type == OutputType.MULTIPLE_CHOICE && t.prompt() == null) {
-      throw new RegistryException(w + ": prompt must be 'mmlu' or 'cloze', got 'null'");
     }
     String detok = t.detokenizer();
     if (detok != null && !detok.equals("wikitext")) {
@@ -396,11 +410,13 @@ public final class TaskRegistry {
         member,
         Map.copyOf(attrs),
         type,
-        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dataset)),
+        java.util.Collections.unmodifiableMap(dataset),
+        t.trainingSplit(),
+        t.validationSplit(),
         required(t.testSplit(), "test_split", w),
         t.fewshotSplit(),
         shots,
-        t.prompt(),
+        choice,
         t.description() != null ? t.description() : "",
         t.targetDelimiter() != null ? t.targetDelimiter() : " ",
         t.fewshotDelimiter() != null ? t.fewshotDelimiter() : "\n\n",
@@ -409,6 +425,180 @@ public final class TaskRegistry {
         detok,
         t.version() != null ? t.version() : 1.0,
         file);
+  }
+
+  /** {@code dataset_path}/{@code dataset_name} (kind hf), or a {@code dataset} with a kind. */
+  private static Map<String, String> dataset(TaskYaml.TaskEntry t, String w) {
+    Map<String, String> dataset = new LinkedHashMap<>();
+    if (t.datasetPath() != null) {
+      if (t.dataset() != null) {
+        throw new RegistryException(
+            w + ": give either dataset_path (and dataset_name) or a dataset mapping, not both");
+      }
+      if (t.datasetPath().isBlank()
+          || t.datasetPath().startsWith("/")
+          || t.datasetPath().contains("..")) {
+        throw new RegistryException(
+            w + ": dataset_path must be a HF repository id such as allenai/ai2_arc");
+      }
+      dataset.put("kind", DatasetKind.HF.yamlName());
+      dataset.put("path", t.datasetPath());
+      if (t.datasetName() != null) {
+        if (t.datasetName().contains("/") || t.datasetName().contains("..")) {
+          throw new RegistryException(w + ": dataset_name must be a configuration name");
+        }
+        dataset.put("name", t.datasetName());
+      }
+      return dataset;
+    }
+    if (t.datasetName() != null) {
+      throw new RegistryException(w + ": dataset_name needs dataset_path");
+    }
+    if (t.dataset() == null || t.dataset().get("kind") == null) {
+      throw new RegistryException(
+          w + ": missing dataset_path (or a dataset mapping with a 'kind')");
+    }
+    DatasetKind kind;
+    try {
+      kind = DatasetKind.parse(t.dataset().get("kind"));
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(w + ": " + e.getMessage(), e);
+    }
+    if (kind == DatasetKind.HF) {
+      throw new RegistryException(w + ": write dataset_path/dataset_name instead of kind 'hf'");
+    }
+    dataset.putAll(t.dataset());
+    return dataset;
+  }
+
+  private static List<String> metrics(TaskYaml.TaskEntry t, OutputType type, String w) {
+    List<TaskYaml.MetricEntry> list = t.metricList();
+    if (list == null || list.isEmpty()) {
+      throw new RegistryException(w + ": metric_list must be a non-empty list");
+    }
+    Set<String> allowed =
+        type == OutputType.MULTIPLE_CHOICE
+            ? Set.of("acc", "acc_norm", "acc_bytes")
+            : Set.of("word_perplexity", "byte_perplexity", "bits_per_byte", "token_perplexity");
+    List<String> metrics = new ArrayList<>();
+    for (TaskYaml.MetricEntry e : list) {
+      String m = e.metric();
+      if (m == null || !allowed.contains(m)) {
+        throw new RegistryException(
+            w + ": metric '" + m + "' is not one of " + new java.util.TreeSet<>(allowed));
+      }
+      if (e.aggregation() != null && !e.aggregation().equals(TaskSpec.aggregation(m))) {
+        throw new RegistryException(
+            w
+                + ": metric '"
+                + m
+                + "' aggregates as '"
+                + TaskSpec.aggregation(m)
+                + "', not '"
+                + e.aggregation()
+                + "'");
+      }
+      if (e.higherIsBetter() != null && e.higherIsBetter() != TaskSpec.higherIsBetter(m)) {
+        throw new RegistryException(
+            w + ": metric '" + m + "' has higher_is_better " + TaskSpec.higherIsBetter(m));
+      }
+      if (metrics.contains(m)) {
+        throw new RegistryException(w + ": metric '" + m + "' is listed twice");
+      }
+      metrics.add(m);
+    }
+    return metrics;
+  }
+
+  /**
+   * The {@code doc_to_*} fields of a multiple-choice task, compiled now: a template outside the
+   * supported subset fails here, naming the file, the task and the field.
+   */
+  private static ChoiceTemplates choiceTemplates(TaskYaml.TaskEntry t, String w) {
+    if (t.docToText() == null) {
+      throw new RegistryException(w + ": missing 'doc_to_text'");
+    }
+    TaskField text = field(w, "doc_to_text", t.docToText());
+    TaskField choice = choiceField(t.docToChoice(), "doc_to_choice", w);
+    TaskField decontamChoices =
+        t.docToDecontaminationChoices() == null || t.docToDecontaminationChoices().isNull()
+            ? null
+            : choiceField(t.docToDecontaminationChoices(), "doc_to_decontamination_choices", w);
+    TaskField target = targetField(t.docToTarget(), w);
+    TaskField query =
+        t.docToDecontaminationQuery() == null
+            ? null
+            : field(w, "doc_to_decontamination_query", t.docToDecontaminationQuery());
+    String sampler =
+        t.fewshotConfig() == null || t.fewshotConfig().sampler() == null
+            ? "default"
+            : t.fewshotConfig().sampler();
+    if (!sampler.equals("default") && !sampler.equals("first_n")) {
+      throw new RegistryException(
+          w + ": fewshot_config.sampler must be 'default' or 'first_n', got '" + sampler + "'");
+    }
+    TaskField description = field(w, "description", t.description() != null ? t.description() : "");
+    return new ChoiceTemplates(description, text, choice, target, query, decontamChoices, sampler);
+  }
+
+  private static TaskField choiceField(JsonNode v, String key, String w) {
+    if (v == null || v.isNull()) {
+      throw new RegistryException(w + ": missing '" + key + "'");
+    }
+    if (v.isArray()) {
+      List<String> l = new ArrayList<>();
+      for (JsonNode c : v) {
+        if (!c.isTextual()) {
+          throw new RegistryException(w + ": " + key + ": a listed choice must be a string");
+        }
+        l.add(c.asText());
+      }
+      if (l.isEmpty()) {
+        throw new RegistryException(w + ": " + key + ": the list is empty");
+      }
+      return TaskField.constant(List.copyOf(l));
+    }
+    if (!v.isTextual()) {
+      throw new RegistryException(
+          w + ": " + key + " must be a list, a field name or a {{ template }}");
+    }
+    TaskField f = field(w, key, v.asText());
+    if (f.hasExpressions() && !f.template().isSingleExpression()) {
+      throw new RegistryException(
+          w
+              + ": "
+              + key
+              + ": '"
+              + v.asText()
+              + "' must be one {{ expression }} giving a list (such as {{choices.text}} or"
+              + " {{[a, b]}}), a field name or a YAML list");
+    }
+    return f;
+  }
+
+  private static TaskField targetField(JsonNode v, String w) {
+    if (v == null || v.isNull()) {
+      throw new RegistryException(w + ": missing 'doc_to_target'");
+    }
+    if (v.isIntegralNumber()) {
+      if (v.asLong() < 0) {
+        throw new RegistryException(w + ": doc_to_target: an index must be >= 0");
+      }
+      return TaskField.constant(v.asLong());
+    }
+    if (!v.isTextual()) {
+      throw new RegistryException(
+          w + ": doc_to_target must be an index, a field name or a {{ template }}");
+    }
+    return field(w, "doc_to_target", v.asText());
+  }
+
+  private static TaskField field(String w, String key, String value) {
+    try {
+      return TaskField.of(value);
+    } catch (TemplateException e) {
+      throw new RegistryException(w + ": " + key + ": " + e.getMessage(), e);
+    }
   }
 
   private static String required(String value, String key, String where) {

@@ -33,12 +33,14 @@ final class TaskYaml {
    * @param suite the suite name (needed with variants)
    * @param members member key to attributes ({@code {category: stem}}), in file order
    * @param variants one task template per variant
+   * @param tasks plain tasks (no substitution), e.g. one benchmark per file
    * @param groups groups over this file's members, earlier groups or any named task
    */
   record SuiteFile(
       String suite,
       LinkedHashMap<String, Map<String, String>> members,
       List<Variant> variants,
+      List<ObjectNode> tasks,
       List<GroupEntry> groups) {}
 
   /**
@@ -70,23 +72,46 @@ final class TaskYaml {
     }
   }
 
-  /** One task after substitution; see {@link TaskSpec} for the meaning of each key. */
+  /**
+   * One task after substitution; see {@link TaskSpec} for the meaning of each key. The keys of a
+   * multiple-choice task are lm-eval's ({@code dataset_path}, {@code doc_to_text}, {@code
+   * metric_list}, ...); {@code doc_to_choice} and {@code doc_to_target} stay JSON because lm-eval
+   * allows a string, a list or an integer there.
+   */
   record TaskEntry(
       String name,
       String lmEvalName,
       OutputType outputType,
       Map<String, String> dataset,
+      String datasetPath,
+      String datasetName,
+      String trainingSplit,
+      String validationSplit,
       String testSplit,
       String fewshotSplit,
       Integer numFewshot,
-      PromptFormat prompt,
+      FewshotConfig fewshotConfig,
       String description,
       String targetDelimiter,
       String fewshotDelimiter,
-      List<String> metrics,
+      String docToText,
+      JsonNode docToChoice,
+      JsonNode docToTarget,
+      String docToDecontaminationQuery,
+      JsonNode docToDecontaminationChoices,
+      List<MetricEntry> metricList,
       String textField,
       String detokenizer,
       Double version) {}
+
+  /** lm-eval's {@code fewshot_config}, of which evalh reads the sampler. */
+  record FewshotConfig(String sampler) {}
+
+  /**
+   * One entry of lm-eval's {@code metric_list}; {@code aggregation} and {@code higher_is_better}
+   * may be given but must be what evalh computes for the metric.
+   */
+  record MetricEntry(String metric, String aggregation, Boolean higherIsBetter) {}
 
   /** Binds {@code node}; a mismatch is a {@link RegistryException} naming {@code where} + path. */
   static <T> T bind(JsonNode node, Class<T> type, String where) {
