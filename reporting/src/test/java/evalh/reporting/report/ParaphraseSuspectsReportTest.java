@@ -9,6 +9,7 @@ import evalh.reporting.CliRun;
 import evalh.reporting.RunFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,12 +38,21 @@ class ParaphraseSuspectsReportTest {
     // dirty: 0; suspects: 1, 2 (right) and 70 (wrong)
     Set<Integer> suspects = Set.of(1, 2, 70);
     for (int i = 0; i < 100; i++) {
-      ObjectNode it = anatomy.addObject().put("doc_id", i).put("dirty", i == 0);
+      ObjectNode it =
+          anatomy
+              .addObject()
+              .put("doc_id", i)
+              .put("dirty", i == 0)
+              .put("content_hash", RunFixture.itemHash("mmlu-anatomy", i, Map.of()));
       it.putObject("paraphrase").put("suspect", suspects.contains(i));
     }
     ArrayNode virology = tasks.putObject("mmlu-virology").putArray("items");
     for (int i = 0; i < 80; i++) {
-      virology.addObject().put("doc_id", i).put("dirty", i == 5);
+      virology
+          .addObject()
+          .put("doc_id", i)
+          .put("dirty", i == 5)
+          .put("content_hash", RunFixture.itemHash("mmlu-virology", i, Map.of()));
     }
     Path d = tmp.resolve("decontam.json");
     Files.writeString(d, json.writeValueAsString(root));
