@@ -18,6 +18,7 @@ transformers does for its loss. It also prints how far HF itself is from the flo
     python3 bench/hf_reference.py --fixtures fixtures --out /tmp/hf-float32 --dtype float32 --device cuda
 """
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -204,10 +205,24 @@ def write(fixtures, out, scorer, what):
         del s
     shutil.copy(fixtures / "expected" / "tokenization-tiny-bpe.json", tmp / "expected")
     os.symlink(fixtures / "models", tmp / "models")
+    write_sums(tmp)
     if out.exists():
         out.rmdir()
     tmp.rename(out)
     print(f"wrote {out}")
+
+
+def write_sums(root):
+    """SHA256SUMS of every file under root (the linked models too), in the fixtures' format:
+    check-fixtures verifies the files it reads against it before comparing anything."""
+    lines = []
+    for d, _, names in os.walk(root, followlinks=True):
+        for n in names:
+            f = Path(d) / n
+            if f.name == "SHA256SUMS":
+                continue
+            lines.append(f"{hashlib.sha256(f.read_bytes()).hexdigest()}  ./{f.relative_to(root).as_posix()}")
+    (root / "SHA256SUMS").write_text("\n".join(sorted(lines, key=lambda l: l[66:])) + "\n")
 
 
 if __name__ == "__main__":

@@ -82,7 +82,8 @@ fi
 mkdir -p "$STAGE/lib" "$STAGE/fixtures" "$STAGE/bench"
 cp "$JAR" "$STAGE/lib/evalh.jar"
 cp -r "$ROOT/engine/src/test/resources/fixtures/models" "$ROOT/engine/src/test/resources/fixtures/expected" \
-  "$ROOT/engine/src/test/resources/fixtures/README.md" "$STAGE/fixtures/"
+  "$ROOT/engine/src/test/resources/fixtures/README.md" \
+  "$ROOT/engine/src/test/resources/fixtures/SHA256SUMS" "$STAGE/fixtures/"
 cp "$ROOT/scripts/gpu-check.sh" "$STAGE/gpu-check.sh"
 cp "$ROOT/bench/hf_reference.py" "$ROOT/bench/hf_baseline.py" "$STAGE/bench/"
 cat > "$STAGE/evalh" <<'EOF'
