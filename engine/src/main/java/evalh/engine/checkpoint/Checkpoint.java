@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -232,7 +233,30 @@ public final class Checkpoint implements AutoCloseable {
   }
 
   private static void validate(Path dir, ModelConfig c, Map<String, TensorInfo> all) {
-    Map<String, long[]> expected = expectedTensors(c);
+    validateTensors(
+        dir,
+        expectedTensors(c),
+        all,
+        name ->
+            c.family().ignoredTensor(name)
+                || (c.tieWordEmbeddings() && name.equals("lm_head.weight")),
+        c.architecture());
+  }
+
+  /**
+   * Checks the stored tensors against the ones a model's config implies: every expected tensor
+   * present with its shape and a supported dtype, and no other tensor unless {@code ignorable} says
+   * so. Throws one error naming the directory and the first few problems (tensor and file).
+   *
+   * @param model what the config describes, for the message ("not part of MODEL as config.json
+   *     describes it")
+   */
+  public static void validateTensors(
+      Path dir,
+      Map<String, long[]> expected,
+      Map<String, TensorInfo> all,
+      Predicate<String> ignorable,
+      String model) {
     List<String> problems = new ArrayList<>();
     for (var e : expected.entrySet()) {
       TensorInfo t = all.get(e.getKey());
@@ -259,17 +283,14 @@ public final class Checkpoint implements AutoCloseable {
       }
     }
     for (String name : all.keySet()) {
-      boolean ignorable =
-          c.family().ignoredTensor(name)
-              || (c.tieWordEmbeddings() && name.equals("lm_head.weight"));
-      if (!expected.containsKey(name) && !ignorable) {
+      if (!expected.containsKey(name) && !ignorable.test(name)) {
         problems.add(
             "unexpected tensor '"
                 + name
                 + "' in "
                 + all.get(name).file().getFileName()
                 + " (not part of "
-                + c.architecture()
+                + model
                 + " as config.json describes it)");
       }
     }

@@ -1,6 +1,6 @@
 package evalh.engine.encoder;
 
-import evalh.engine.checkpoint.CheckpointException;
+import evalh.engine.checkpoint.Checkpoint;
 import evalh.engine.checkpoint.TensorInfo;
 import evalh.engine.runtime.TensorRuntime;
 import evalh.engine.runtime.TensorRuntime.Scope;
@@ -143,49 +143,7 @@ public final class BertModel<T> {
   public static <T> BertModel<T> load(
       Path dir, BertConfig cfg, Map<String, TensorInfo> tensors, TensorRuntime<T> rt) {
     Map<String, long[]> expected = expectedTensors(cfg);
-    List<String> problems = new ArrayList<>();
-    for (var e : expected.entrySet()) {
-      TensorInfo t = tensors.get(e.getKey());
-      if (t == null) {
-        problems.add(
-            "missing tensor '"
-                + e.getKey()
-                + "' (config.json implies shape "
-                + Arrays.toString(e.getValue())
-                + ")");
-      } else if (!Arrays.equals(t.shape(), e.getValue())) {
-        problems.add(
-            "tensor '"
-                + e.getKey()
-                + "' in "
-                + t.file().getFileName()
-                + " has shape "
-                + t.shapeString()
-                + ", config.json implies "
-                + Arrays.toString(e.getValue()));
-      } else if (!t.dtype().isSupportedWeight()) {
-        problems.add(
-            "tensor '" + e.getKey() + "' has dtype " + t.dtype() + " (supported: F32, F16, BF16)");
-      }
-    }
-    for (String name : tensors.keySet()) {
-      if (!expected.containsKey(name) && !ignored(name)) {
-        problems.add(
-            "unexpected tensor '"
-                + name
-                + "' in "
-                + tensors.get(name).file().getFileName()
-                + " (not part of BertModel as config.json describes it)");
-      }
-    }
-    if (!problems.isEmpty()) {
-      int shown = Math.min(problems.size(), 5);
-      throw new CheckpointException(
-          dir
-              + ": "
-              + String.join("; ", problems.subList(0, shown))
-              + (problems.size() > shown ? "; and " + (problems.size() - shown) + " more" : ""));
-    }
+    Checkpoint.validateTensors(dir, expected, tensors, BertModel::ignored, "BertModel");
     Map<String, T> w = new LinkedHashMap<>();
     for (String name : expected.keySet()) {
       w.put(name, rt.weight(tensors.get(name)));
