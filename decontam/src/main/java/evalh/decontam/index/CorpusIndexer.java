@@ -296,30 +296,38 @@ public final class CorpusIndexer {
                   return null;
                 }));
       }
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (ExecutionException ex) {
-          Throwable c = ex.getCause();
-          if (c instanceof IOException io) {
-            throw io;
-          }
-          if (c instanceof UncheckedIOException u) {
-            throw u.getCause();
-          }
-          if (c instanceof RuntimeException r) {
-            throw r;
-          }
-          throw new IOException(c);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", ie);
-        }
-      }
+      awaitAll(futures);
     } finally {
       pool.shutdownNow();
     }
     return totals;
+  }
+
+  /**
+   * Waits for every file worker, rethrowing the first failure as it was thrown (an {@link
+   * UncheckedIOException} as its {@link IOException}).
+   */
+  public static void awaitAll(List<? extends Future<?>> futures) throws IOException {
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (ExecutionException ex) {
+        Throwable c = ex.getCause();
+        if (c instanceof IOException io) {
+          throw io;
+        }
+        if (c instanceof UncheckedIOException u) {
+          throw u.getCause();
+        }
+        if (c instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IOException(c);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", ie);
+      }
+    }
   }
 
   private FileStats indexFile(IndexWriter writer, IndexState.FileEntry e, CorpusFile file)

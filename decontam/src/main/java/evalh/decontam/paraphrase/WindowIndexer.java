@@ -4,11 +4,11 @@ import evalh.decontam.corpus.CorpusDoc;
 import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.CorpusReader;
 import evalh.decontam.corpus.FileStats;
+import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.CorpusReaders;
 import evalh.decontam.index.IndexState;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -256,26 +255,7 @@ public final class WindowIndexer {
                   return null;
                 }));
       }
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (ExecutionException ex) {
-          Throwable c = ex.getCause();
-          if (c instanceof IOException io) {
-            throw io;
-          }
-          if (c instanceof UncheckedIOException u) {
-            throw u.getCause();
-          }
-          if (c instanceof RuntimeException r) {
-            throw r;
-          }
-          throw new IOException(c);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", ie);
-        }
-      }
+      CorpusIndexer.awaitAll(futures);
     } finally {
       pool.shutdownNow();
     }
