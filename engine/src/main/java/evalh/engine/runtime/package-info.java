@@ -22,7 +22,8 @@
  *
  * <p>{@code --runtime auto} ({@link evalh.engine.runtime.Runtimes#auto}) is TorchRuntime for
  * bfloat16, for {@code --device cuda[:N]} and for a named libtorch, DjlRuntime otherwise (float32
- * on CPU, where DjlRuntime measured faster; README, Tensor runtimes).
+ * on CPU, where DjlRuntime measured faster on 5-shot rows that continue a cached prefix; README,
+ * Tensor runtimes).
  *
  * <p>Every tensor made inside a {@link evalh.engine.runtime.TensorRuntime.Scope} is freed when it
  * closes, unless {@link evalh.engine.runtime.TensorRuntime#keep kept} into the enclosing scope;
