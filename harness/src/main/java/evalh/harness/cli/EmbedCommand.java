@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -62,33 +63,7 @@ public final class EmbedCommand implements Callable<Integer> {
               + "\"embedding\":[numbers]}.")
   boolean json;
 
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      paramLabel = "auto|cpu|cuda[:N]",
-      description = "Where to run (default: ${DEFAULT-VALUE}: CUDA when PyTorch sees a GPU).")
-  String device;
-
-  @Option(
-      names = "--runtime",
-      defaultValue = "auto",
-      paramLabel = "auto|torch|djl",
-      description = "Tensor runtime, as for evalh run (default: ${DEFAULT-VALUE}).")
-  String runtime;
-
-  @Option(
-      names = "--torch",
-      paramLabel = "DIR|bundled",
-      description = "libtorch for --runtime torch (see evalh run --help).")
-  String torch;
-
-  @Option(
-      names = "--dtype",
-      defaultValue = "auto",
-      paramLabel = "auto|float32|bfloat16|float16",
-      description =
-          "Compute dtype (default: ${DEFAULT-VALUE}: float32 on CPU, the stored dtype on CUDA).")
-  String dtype;
+  @Mixin RuntimeOptions where;
 
   @Option(
       names = "--bench",
@@ -114,7 +89,8 @@ public final class EmbedCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintStream notes = new PrintStream(System.err, true, StandardCharsets.UTF_8);
     try (BertSentenceEncoder enc =
-        BertSentenceEncoder.open(checkpoint, runtime, torch, device, dtype, notes)) {
+        BertSentenceEncoder.open(
+            checkpoint, where.runtime(), where.torch(), where.device(), where.dtype(), notes)) {
       if (bench != null) {
         bench(enc, out);
         return 0;

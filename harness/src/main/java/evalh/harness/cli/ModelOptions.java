@@ -2,6 +2,7 @@ package evalh.harness.cli;
 
 import evalh.engine.scoring.EngineOptions;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -10,9 +11,10 @@ import picocli.CommandLine.Spec;
 /**
  * The options that load and run a model, shared as a picocli {@code @Mixin} by every model command
  * ({@code run}, {@code score}, {@code bench}, {@code check-fixtures}): each flag is declared here
- * once, and {@link #engineOptions} is the one place that turns flags into {@link EngineOptions}.
- * The lm-eval conventions of scoring text ({@code --add-bos}, {@code --max-length}, {@code
- * --no-prefix-cache}) are {@link ScoringOptions}, mixed into the commands that score text.
+ * once ({@link RuntimeOptions} the runtime's, shared with {@code embed}), and {@link
+ * #engineOptions} is the one place that turns flags into {@link EngineOptions}. The lm-eval
+ * conventions of scoring text ({@code --add-bos}, {@code --max-length}, {@code --no-prefix-cache})
+ * are {@link ScoringOptions}, mixed into the commands that score text.
  */
 public final class ModelOptions {
   @Spec(Spec.Target.MIXEE)
@@ -26,46 +28,7 @@ public final class ModelOptions {
               + " bundled tiny random Llama.")
   String checkpoint;
 
-  @Option(
-      names = "--runtime",
-      defaultValue = "auto",
-      paramLabel = "auto|torch|djl",
-      description =
-          "Tensor runtime: 'torch' calls libtorch >= 2.10 through its stable C ABI (bfloat16,"
-              + " float16, float32); 'djl' is DJL's PyTorch 2.7.1 engine (float32, float16 on"
-              + " CUDA); 'auto' (default) is torch for bfloat16, --device cuda[:N] or a named"
-              + " libtorch, else djl.")
-  String runtime;
-
-  @Option(
-      names = "--torch",
-      paramLabel = "DIR|bundled",
-      description =
-          "libtorch for the torch runtime: a torch package directory or a libtorch lib/ folder;"
-              + " 'bundled' for evalh's CPU build. Default: $EVALH_TORCH, else the torch of python3"
-              + " on the PATH if it is >= 2.10, else the bundled CPU build (extracted once to"
-              + " ~/.cache/evalh).")
-  String torch;
-
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      paramLabel = "auto|cpu|cuda[:N]",
-      description = "Where to run (default: ${DEFAULT-VALUE}: CUDA when PyTorch sees a GPU).")
-  String device;
-
-  @Option(
-      names = "--dtype",
-      defaultValue = "auto",
-      paramLabel = "auto|float32|bfloat16|float16",
-      description =
-          "Compute dtype (default: ${DEFAULT-VALUE}: on CPU float32 where it fits the free memory,"
-              + " bfloat16 for a BF16 checkpoint on a CPU with AMX tiles, where it is faster, or"
-              + " when only bfloat16 fits; on CUDA the checkpoint's stored dtype with the torch"
-              + " runtime, float16 with djl). Weights stored"
-              + " in the compute dtype are used in place (memory-mapped); a checkpoint that cannot"
-              + " fit the free memory in the chosen dtype is refused before loading.")
-  String dtype;
+  @Mixin RuntimeOptions where;
 
   @Option(
       names = "--batch-tokens",
@@ -90,19 +53,19 @@ public final class ModelOptions {
   }
 
   public String runtime() {
-    return runtime;
+    return where.runtime();
   }
 
   public String torch() {
-    return torch;
+    return where.torch();
   }
 
   public String device() {
-    return device;
+    return where.device();
   }
 
   public String dtype() {
-    return dtype;
+    return where.dtype();
   }
 
   /** {@code --batch-tokens}: N &gt;= 1, or 0 for auto. */
@@ -127,15 +90,16 @@ public final class ModelOptions {
    * the defaults of {@link EngineOptions#defaults()}).
    */
   public EngineOptions engineOptions(ScoringOptions scoring) {
+    String device = where.device();
     if (device == null
         || !device.trim().toLowerCase(Locale.ROOT).matches("auto|cpu|cuda(:[0-9]+)?")) {
       throw usage("--device must be auto, cpu, cuda or cuda:N, got '" + device + "'");
     }
     EngineOptions o =
         EngineOptions.defaults()
-            .withRuntime(runtime, torch)
+            .withRuntime(where.runtime(), where.torch())
             .withDevice(device)
-            .withDtype(dtype)
+            .withDtype(where.dtype())
             .withBatchTokens(batchTokens());
     return scoring == null ? o : scoring.applyTo(o, this::usage);
   }
