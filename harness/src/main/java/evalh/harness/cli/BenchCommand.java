@@ -133,8 +133,9 @@ public final class BenchCommand implements Callable<Integer> {
       defaultValue = "rolling,mc,fewshot",
       split = ",",
       description =
-          "Workloads to run: rolling, mc, fewshot (default ${DEFAULT-VALUE}); or fingerprint alone"
-              + " with --ckpt: the time to open the checkpoint with its weights hashed, then cached.")
+          "Workloads to run: rolling, mc, fewshot (default ${DEFAULT-VALUE}); fewshot-shared is"
+              + " fewshot's rows with a shared prefix alone; or fingerprint alone with --ckpt: the"
+              + " time to open the checkpoint with its weights hashed, then cached.")
   List<String> workloads;
 
   @Option(
@@ -164,8 +165,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--op-profile",
       description =
-          "Also print where each runtime's time went, per tensor operation of the forward pass"
-              + " (wall time of each TensorRuntime call, warm-up included; CPU ops are synchronous,"
+          "Also print where each runtime's time went in each workload (fewshot/shared and"
+              + " fewshot/full apart), per tensor operation of the forward pass (wall time of each"
+              + " TensorRuntime call in the timed pass, warm-up excluded; CPU ops are synchronous,"
               + " CUDA ones are not, so on CUDA the time lands on the op that waits).")
   boolean opProfile;
 
@@ -394,19 +396,23 @@ public final class BenchCommand implements Callable<Integer> {
     for (String w : workloads) {
       List<TokenRequest> reqs = requests(w, rnd, v);
       int maxLen = Math.max(seqLen, shotsTokens + questionTokens + 1);
-      int items = w.equals("fewshot") ? reqs.size() / 4 : reqs.size();
+      boolean fewshot = w.equals("fewshot") || w.equals("fewshot-shared");
+      int items = fewshot ? reqs.size() / 4 : reqs.size();
       for (boolean share :
           w.equals("fewshot") ? new boolean[] {true, false} : new boolean[] {true}) {
         new TokenScorer(tf, maxLen, batchTokens, share)
             .score(reqs.subList(0, Math.min(reqs.size(), 8)), Progress.NONE); // warm-up
         TokenScorer scorer = new TokenScorer(tf, maxLen, batchTokens, share);
         long rssBefore = resetPeakRss();
+        if (profile != null) {
+          profile.reset();
+        }
         long t1 = System.nanoTime();
         List<TokenScorer.TokenScores> got = scorer.score(reqs, Progress.NONE);
         double secs = (System.nanoTime() - t1) / 1e9;
         TokenScorer.Counters k = scorer.counters();
         double flops = modelFlops(c, k);
-        String wname = w.equals("fewshot") ? (share ? "fewshot/shared" : "fewshot/full") : w;
+        String wname = fewshot ? (share ? "fewshot/shared" : "fewshot/full") : w;
         long rssPeak = rssKb("VmHWM:");
         out.printf(
             Locale.ROOT,
@@ -422,7 +428,10 @@ public final class BenchCommand implements Callable<Integer> {
             (rssPeak - rssBefore) / 1024,
             rssBefore / 1024);
         results.add(new Result(label, wname, items / secs, flops / secs / peak));
-        if (w.equals("fewshot")) {
+        if (profile != null) {
+          profile.print(label + " " + wname, out);
+        }
+        if (fewshot) {
           out.printf(
               Locale.ROOT,
               "%-15s forward tokens per question %.1f = %.2fx the question's own %d tokens%n",
@@ -454,9 +463,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
     double peak2 = mp.measureMatmulPeak(2048, 5);
     out.printf(Locale.ROOT, "matmul peak re-measured after the runs: %.1f GFLOP/s%n", peak2 / 1e9);
-    if (profile != null) {
-      profile.print(label, out);
-    }
     return results;
   }
 
@@ -506,7 +512,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private List<TokenRequest> requests(String workload, SplittableRandom rnd, int vocab) {
     List<TokenRequest> out = new ArrayList<>();
-    if (workload.equals("fewshot")) {
+    if (workload.equals("fewshot") || workload.equals("fewshot-shared")) {
       for (int s = 0; s < subjects; s++) {
         int[] block = rnd.ints(shotsTokens, 0, vocab).toArray();
         for (int q = 0; q < questions; q++) {
@@ -532,7 +538,8 @@ public final class BenchCommand implements Callable<Integer> {
                 new TokenRequest(
                     Arrays.copyOfRange(ids, 0, seqLen), new int[] {ids[seqLen]}, false));
         default ->
-            throw new IllegalArgumentException("unknown workload " + workload + " (rolling, mc)");
+            throw new IllegalArgumentException(
+                "unknown workload " + workload + " (rolling, mc, fewshot, fewshot-shared)");
       }
     }
     return out;

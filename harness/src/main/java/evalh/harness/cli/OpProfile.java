@@ -42,6 +42,11 @@ final class OpProfile {
             });
   }
 
+  /** Forgets what was measured so far (the next {@link #print} covers what runs after this). */
+  void reset() {
+    byOp.clear();
+  }
+
   void print(String label, PrintWriter out) {
     long total = byOp.values().stream().mapToLong(a -> a[1]).sum();
     List<Map.Entry<String, long[]>> rows = new ArrayList<>(byOp.entrySet());
