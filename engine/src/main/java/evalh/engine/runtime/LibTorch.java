@@ -159,6 +159,7 @@ final class LibTorch {
     if (lt != null) {
       return lt;
     }
+    shortOpenBlasSpin();
     SymbolLookup lookup;
     try {
       lookup = SymbolLookup.libraryLookup(loc.library(), Arena.global());
@@ -187,6 +188,40 @@ final class LibTorch {
     lt = new LibTorch(loc, lookup, abi);
     LOADED.put(loc.library(), lt);
     return lt;
+  }
+
+  /**
+   * OpenBLAS's value of {@code OPENBLAS_THREAD_TIMEOUT} when the user sets none: its worker threads
+   * spin for 2^4 cycles after a matmul instead of the default 2^28 (about 0.1 s). The bundled
+   * libtorch links a pthreads OpenBLAS beside libtorch's own OpenMP threads; with the default, the
+   * BLAS threads kept the cores busy after every {@code linear}, and the element-wise ops that
+   * follow (RoPE, RMSNorm, adds) ran 5-15x slower than in DJL's libtorch.
+   */
+  static final String OPENBLAS_THREAD_TIMEOUT = "4";
+
+  /**
+   * Sets {@code OPENBLAS_THREAD_TIMEOUT} in this process's environment, unless it is set, before
+   * libtorch (and with it OpenBLAS, which reads it once when it is loaded) is loaded. No effect on
+   * a libtorch without OpenBLAS.
+   */
+  private static void shortOpenBlasSpin() {
+    Optional<MemorySegment> setenv = LINKER.defaultLookup().find("setenv");
+    if (setenv.isEmpty()) {
+      return;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      int ignored =
+          (int)
+              LINKER
+                  .downcallHandle(
+                      setenv.get(), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT))
+                  .invokeExact(
+                      a.allocateFrom("OPENBLAS_THREAD_TIMEOUT"),
+                      a.allocateFrom(OPENBLAS_THREAD_TIMEOUT),
+                      0); // 0: a value the user set wins
+    } catch (Throwable t) {
+      throw new TorchException("cannot set OPENBLAS_THREAD_TIMEOUT: " + t, t);
+    }
   }
 
   private static String tooOld(LibTorchLocation loc, String why) {
