@@ -73,7 +73,11 @@
  *       prefix is prepended to every row and one masked attention runs.
  *   <li><b>OpenBLAS inside OpenMP.</b> The bundled build links a pthreads OpenBLAS; CPU flash
  *       attention calls BLAS from its own OpenMP loop, so OpenBLAS is made single-threaded on the
- *       calling thread around it.
+ *       calling thread around it. Its workers also spin for 2^28 cycles (about 0.1 s) after each
+ *       matmul by default, holding the cores the element-wise ops after every {@code linear} need
+ *       (RoPE, RMSNorm and adds ran 5-10x slower than in DJL's libtorch): {@code LibTorch.load}
+ *       sets {@code OPENBLAS_THREAD_TIMEOUT=4} before libtorch loads, unless the environment sets
+ *       it.
  *   <li><b>Two libtorch builds in one process</b> (the bench runs DJL's 2.7.1 beside 2.10) share
  *       libraries by SONAME and C++ statics through STB_GNU_UNIQUE symbols even under RTLD_LOCAL.
  *       The bundled copy is therefore renamed ({@code evlc10.so}, {@code evltorch_cpu.so}) and its
