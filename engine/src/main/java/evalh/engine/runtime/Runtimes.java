@@ -12,8 +12,8 @@ public final class Runtimes {
    * {@code --runtime auto}: {@code torch} when it is the only runtime that can do what was asked
    * (bfloat16; a CUDA device with the PyTorch the machine has, DJL's CUDA build being a download)
    * or a libtorch was named ({@code --torch}, {@code EVALH_TORCH}); {@code djl} otherwise (float32
-   * on the CPU). TorchRuntime's float32 throughput is x1.24 of DJL's on 5-shot rows that continue
-   * a cached prefix run alone, but x0.36-0.65 on those rows and mc in a whole bench pass (README,
+   * on the CPU). TorchRuntime's float32 throughput is x1.24 of DJL's on 5-shot rows that continue a
+   * cached prefix run alone, but x0.36-0.65 on those rows and mc in a whole bench pass (README,
    * Tensor runtimes), so DJL stays the float32 CPU default.
    */
   static String auto(String torch, String dtype, String envTorch, String device) {
