@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -45,34 +44,9 @@ public final class SparkEngine implements DistributedEngine {
    * unless configured otherwise, and has no web UI.
    */
   static SparkEngine start(String master, int partitions) {
-    if (master != null) {
-      SparkMaster.requireReachable(master);
-    }
-    scala.Option<SparkSession> running = SparkSession.getDefaultSession();
-    if (running.isDefined()) {
-      // inside an application that already has a session (a notebook, a test): join it
-      return new SparkEngine(running.get(), false, partitions);
-    }
-    SparkConf given = new SparkConf();
-    String m = master != null ? master : given.get("spark.master", "local[*]");
-    SparkMaster.requireClusterManager(m, SparkEngine.class.getClassLoader());
-    SparkSession.Builder b = SparkSession.builder().appName("evalh decontam").master(m);
-    if (SparkMaster.isLocal(m)) {
-      for (String[] kv :
-          new String[][] {
-            {"spark.driver.bindAddress", "127.0.0.1"},
-            {"spark.driver.host", "127.0.0.1"},
-            {"spark.ui.enabled", "false"}
-          }) {
-        if (!given.contains(kv[0])) {
-          b.config(kv[0], kv[1]);
-        }
-      }
-    } else if (!given.contains("spark.jars")) {
-      // spark-submit sets spark.jars to the application jar; ./evalh (java -cp) does not
-      b.config("spark.jars", SparkMaster.jarsToShip(m, SparkMaster.ownJar()));
-    }
-    return new SparkEngine(b.getOrCreate(), true, partitions);
+    SparkSessions.Started s =
+        SparkSessions.start(master, "evalh decontam", SparkMaster.Command.DECONTAM);
+    return new SparkEngine(s.session(), s.owned(), partitions);
   }
 
   /** Waits for the executors (once) and measures them. */
