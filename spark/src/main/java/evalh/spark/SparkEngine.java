@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -45,7 +46,7 @@ public final class SparkEngine implements DistributedEngine {
    */
   static SparkEngine start(String master, int partitions) {
     SparkSessions.Started s =
-        SparkSessions.start(master, "evalh decontam", SparkMaster.Command.DECONTAM);
+        SparkSessions.start(master, "evalh decontam", SparkMaster.Command.DECONTAM, Map.of());
     return new SparkEngine(s.session(), s.owned(), partitions);
   }
 

@@ -124,6 +124,25 @@ public final class SparkMaster {
         new Command("decontam --engine spark", "Decontamination on a Spark cluster");
   }
 
+  /**
+   * Fails with how to get Spark when this JVM has none ({@code ./evalh} or spark-submit): the evalh
+   * jar does not bundle it. Needs no Spark class itself, so a command's engine can call it first.
+   */
+  public static void requireSpark(Command command, ClassLoader loader) {
+    try {
+      Class.forName("org.apache.spark.sql.SparkSession", false, loader);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(
+          "--engine spark needs Apache Spark 4.x on the class path, and this JVM has none: run"
+              + " through ./evalh (it adds Spark's jars from the Maven build), or submit"
+              + " cli/target/evalh-spark-job.jar with spark-submit --class evalh.cli.Main (see"
+              + " README, '"
+              + command.section()
+              + "')",
+          e);
+    }
+  }
+
   static void requireClusterManager(String master, ClassLoader loader, Command command) {
     Kind k = kind(master);
     String cls = clusterManagerClass(k);

@@ -1,5 +1,6 @@
 package evalh.spark;
 
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -24,8 +25,11 @@ public final class SparkSessions {
    * with what to do ({@link SparkMaster}). A local master binds the driver to 127.0.0.1 unless
    * configured otherwise, and has no web UI; any other gets {@code spark.jars} set to the jar evalh
    * was loaded from, unless spark-submit set it.
+   *
+   * @param defaults settings the command needs unless the user gave them (a new application only)
    */
-  public static Started start(String master, String appName, SparkMaster.Command command) {
+  public static Started start(
+      String master, String appName, SparkMaster.Command command, Map<String, String> defaults) {
     if (master != null) {
       SparkMaster.requireReachable(master);
     }
@@ -37,6 +41,12 @@ public final class SparkSessions {
     String m = master != null ? master : given.get("spark.master", "local[*]");
     SparkMaster.requireClusterManager(m, SparkSessions.class.getClassLoader(), command);
     SparkSession.Builder b = SparkSession.builder().appName(appName).master(m);
+    defaults.forEach(
+        (k, v) -> {
+          if (!given.contains(k)) {
+            b.config(k, v);
+          }
+        });
     if (SparkMaster.isLocal(m)) {
       for (String[] kv :
           new String[][] {

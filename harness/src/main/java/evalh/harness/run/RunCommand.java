@@ -250,7 +250,6 @@ public final class RunCommand implements Callable<Integer> {
     SweepEngine elsewhere = local ? null : sweepEngine(engine);
     if (!local) {
       output = output == null ? null : sharedOutput(output);
-      dataDir = dataDir == null ? null : dataDir.toAbsolutePath().normalize();
       includes = includes.stream().map(p -> p.toAbsolutePath().normalize()).toList();
       decontam = decontam == null ? null : decontam.toAbsolutePath().normalize();
     }
@@ -311,7 +310,7 @@ public final class RunCommand implements Callable<Integer> {
             eo,
             out0,
             logSamples,
-            dataRoot(),
+            local ? dataRoot() : absolute(dataRoot()),
             includes,
             style(),
             decontam,
@@ -375,6 +374,11 @@ public final class RunCommand implements Callable<Integer> {
       return Path.of(java.net.URI.create(s.replaceFirst("^[Ff][Ii][Ll][Ee]:/+", "file:///")));
     }
     return given.toAbsolutePath().normalize();
+  }
+
+  /** The data folder as every executor must find it (the bundled sample data: in its own jar). */
+  private static DataRoot absolute(DataRoot d) {
+    return d.sample() ? d : DataRoot.of(d.path().toAbsolutePath().normalize());
   }
 
   private DataRoot dataRoot() {

@@ -2,6 +2,7 @@ package evalh.scoring.spark;
 
 import evalh.harness.run.SweepEngine;
 import evalh.harness.run.SweepUnits;
+import evalh.spark.SparkMaster;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -10,6 +11,10 @@ import java.util.List;
  * bundle Spark); {@link #run} then says how to get it.
  */
 public final class SparkSweepEngine implements SweepEngine {
+  /** The command for Spark's messages (in this class: SweepJob needs Spark to load). */
+  static final SparkMaster.Command RUN =
+      new SparkMaster.Command("run --engine spark", "Scoring on a Spark cluster");
+
   @Override
   public String name() {
     return "spark";
@@ -17,16 +22,7 @@ public final class SparkSweepEngine implements SweepEngine {
 
   @Override
   public List<SweepUnits.Outcome> run(String master, SweepUnits.Job job, PrintWriter log) {
-    try {
-      Class.forName("org.apache.spark.sql.SparkSession", false, getClass().getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(
-          "--engine spark needs Apache Spark 4.x on the class path, and this JVM has none: run"
-              + " through ./evalh (it adds Spark's jars from the Maven build), or submit"
-              + " cli/target/evalh-spark-job.jar with spark-submit --class evalh.cli.Main (see"
-              + " README, 'Scoring on a Spark cluster')",
-          e);
-    }
+    SparkMaster.requireSpark(RUN, getClass().getClassLoader());
     return SweepJob.run(master, job, log);
   }
 }

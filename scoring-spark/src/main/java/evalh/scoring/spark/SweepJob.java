@@ -2,7 +2,6 @@ package evalh.scoring.spark;
 
 import evalh.harness.run.SweepUnits;
 import evalh.spark.JavaSerialized;
-import evalh.spark.SparkMaster;
 import evalh.spark.SparkSessions;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.resource.ResourceInformation;
@@ -22,13 +22,11 @@ import org.apache.spark.resource.ResourceInformation;
  * from the checkpoint's request cache.
  */
 final class SweepJob {
-  static final SparkMaster.Command RUN =
-      new SparkMaster.Command("run --engine spark", "Scoring on a Spark cluster");
-
   private SweepJob() {}
 
   static List<SweepUnits.Outcome> run(String master, SweepUnits.Job job, PrintWriter log) {
-    SparkSessions.Started s = SparkSessions.start(master, "evalh run", RUN);
+    SparkSessions.Started s =
+        SparkSessions.start(master, "evalh run", SparkSweepEngine.RUN, gpuPerTask(new SparkConf()));
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(s.session().sparkContext());
       int n = job.units().size();
@@ -67,6 +65,17 @@ final class SweepJob {
         s.session().stop();
       }
     }
+  }
+
+  /**
+   * One GPU per task when the executors have GPUs ({@code spark.executor.resource.gpu.amount}) and
+   * nothing said how many a task takes: a task scores one checkpoint on one GPU.
+   */
+  static Map<String, String> gpuPerTask(SparkConf given) {
+    return given.contains("spark.executor.resource.gpu.amount")
+            && !given.contains("spark.task.resource.gpu.amount")
+        ? Map.of("spark.task.resource.gpu.amount", "1")
+        : Map.of();
   }
 
   /** The GPU addresses Spark assigned the running task ({@code spark.task.resource.gpu.amount}). */

@@ -39,9 +39,10 @@
  *   <li><b>Kryo.</b> Outcomes travel in {@code evalh.spark.JavaSerialized} (Kryo cannot rebuild
  *       records); the job itself is captured by the task closure, which Spark always
  *       Java-serializes.
- *   <li><b>GPUs.</b> With {@code spark.task.resource.gpu.amount=1} each task reads its GPU from
- *       {@code TaskContext.resources()} and runs on {@code cuda:<address>}; results.json's {@code
- *       device} then names that GPU.
+ *   <li><b>GPUs.</b> A task asks for one GPU ({@code spark.task.resource.gpu.amount=1} unless the
+ *       user set it, when the executors have GPUs); it reads its GPU from {@code
+ *       TaskContext.resources()} and runs on {@code cuda:<address>}; results.json's {@code device}
+ *       then names that GPU.
  * </ul>
  */
 package evalh.scoring.spark;

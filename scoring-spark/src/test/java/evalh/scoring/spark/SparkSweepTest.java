@@ -194,7 +194,7 @@ class SparkSweepTest {
   }
 
   @Test
-  void aTaskUsesTheGpuSparkAssignedIt() {
+  void eachTaskAsksForOneGpuAndUsesTheOneSparkAssignedIt() {
     Map<String, String[]> gpu3 = Map.of("gpu", new String[] {"3"});
     assertThat(SweepJob.device("auto", gpu3)).isEqualTo("cuda:3");
     assertThat(SweepJob.device("cuda", gpu3)).isEqualTo("cuda:3");
@@ -202,5 +202,12 @@ class SparkSweepTest {
     assertThat(SweepJob.device("cpu", gpu3)).isNull();
     assertThat(SweepJob.device("auto", Map.of())).isNull();
     assertThat(SweepJob.device("auto", Map.of("gpu", new String[0]))).isNull();
+
+    org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf(false);
+    assertThat(SweepJob.gpuPerTask(conf)).isEmpty();
+    conf.set("spark.executor.resource.gpu.amount", "4");
+    assertThat(SweepJob.gpuPerTask(conf)).containsEntry("spark.task.resource.gpu.amount", "1");
+    conf.set("spark.task.resource.gpu.amount", "0.5");
+    assertThat(SweepJob.gpuPerTask(conf)).isEmpty();
   }
 }
