@@ -258,7 +258,7 @@ public final class ParaphraseChecker {
       Set<String> set = new HashSet<>();
       toks.forEach(t -> set.add(t.term()));
       double[] credits = ParaphraseScore.credits(it, set);
-      double lexical = ParaphraseScore.score(it, credits);
+      double lexical = ParaphraseScore.score(it, credits, set);
       double c = cos == null ? Double.NaN : cos[j];
       double s = cos == null ? lexical : ParaphraseScore.combine(lexical, c);
       best = Math.max(best, s);
