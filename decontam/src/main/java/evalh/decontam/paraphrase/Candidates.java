@@ -53,7 +53,7 @@ public final class Candidates {
 
   /** The lexical score of an item in a window of these distinct analyzed terms. */
   public static double lexical(ItemTerms item, Set<String> windowTerms) {
-    return ParaphraseScore.score(item, ParaphraseScore.credits(item, windowTerms));
+    return ParaphraseScore.score(item, ParaphraseScore.credits(item, windowTerms), windowTerms);
   }
 
   /** The lexical score of an item in a window of these sorted distinct terms. */

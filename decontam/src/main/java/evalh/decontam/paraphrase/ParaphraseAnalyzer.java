@@ -24,13 +24,17 @@ import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 /**
  * The one analyzer of the window index, used to index windows and to analyze items and windows at
  * query and scoring time ({@link #ID} is recorded in the index and checked on open). Chain: math
- * notation mapped to words or ASCII (superscript digits, √, π, ×, ≤ ...), Lucene's
- * StandardTokenizer, English possessives removed, lower case, Lucene's English stop words plus
- * question-template words, number words one to twenty mapped to digits, KStem (a light stemmer).
+ * notation mapped to words or to MMLU's ASCII forms (a run of superscript digits to one number, a
+ * run of subscript digits to {@code _} and the number so that {@code ℤ₁₂} reads {@code Z_12}, ℤ ℚ ℝ
+ * ℂ to the bare letter so that {@code 3ℤ} reads {@code 3Z}, × to {@code x}, √, π, ≤ ... to words),
+ * Lucene's StandardTokenizer, English possessives removed, lower case, {@link IndexedSymbolFilter}
+ * (underscores cut words; an indexed symbol {@code z_12} also kept whole), Lucene's English stop
+ * words plus question-template words, number words one to twenty mapped to digits, KStem (a light
+ * stemmer).
  */
 public final class ParaphraseAnalyzer extends Analyzer {
   /** Changes whenever the chain or its tables change (a window index must be rebuilt). */
-  public static final String ID = "english-kstem/1";
+  public static final String ID = "english-kstem/2";
 
   /** Stop words: Lucene's English set plus words every question template uses. */
   static final CharArraySet STOP;
@@ -142,34 +146,43 @@ public final class ParaphraseAnalyzer extends Analyzer {
     STOP = CharArraySet.unmodifiableSet(s);
   }
 
+  private static final String SUBSCRIPT = "₀₁₂₃₄₅₆₇₈₉";
+  private static final String SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+  /** Every string of 1 to {@code max} ASCII digits. */
+  private static List<String> digitRuns(int max) {
+    List<String> out = new ArrayList<>();
+    List<String> last = List.of("");
+    for (int len = 1; len <= max; len++) {
+      List<String> next = new ArrayList<>();
+      for (String p : last) {
+        for (char d = '0'; d <= '9'; d++) {
+          next.add(p + d);
+        }
+      }
+      out.addAll(next);
+      last = next;
+    }
+    return out;
+  }
+
+  /** {@code digits} written with the ten characters of {@code alphabet} (sub- or superscripts). */
+  private static String shift(String digits, String alphabet) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < digits.length(); i++) {
+      sb.append(alphabet.charAt(digits.charAt(i) - '0'));
+    }
+    return sb.toString();
+  }
+
   private static final NormalizeCharMap NOTATION;
 
   static {
     NormalizeCharMap.Builder b = new NormalizeCharMap.Builder();
     String[][] pairs = {
-      {"⁰", " 0 "},
-      {"¹", " 1 "},
-      {"²", " 2 "},
-      {"³", " 3 "},
-      {"⁴", " 4 "},
-      {"⁵", " 5 "},
-      {"⁶", " 6 "},
-      {"⁷", " 7 "},
-      {"⁸", " 8 "},
-      {"⁹", " 9 "},
-      {"₀", " 0 "},
-      {"₁", " 1 "},
-      {"₂", " 2 "},
-      {"₃", " 3 "},
-      {"₄", " 4 "},
-      {"₅", " 5 "},
-      {"₆", " 6 "},
-      {"₇", " 7 "},
-      {"₈", " 8 "},
-      {"₉", " 9 "},
       {"√", " sqrt "},
       {"π", " pi "},
-      {"×", " times "},
+      {"×", " x "},
       {"÷", " divided "},
       {"≤", " leq "},
       {"≥", " geq "},
@@ -185,15 +198,15 @@ public final class ParaphraseAnalyzer extends Analyzer {
       {"μ", " mu "},
       {"σ", " sigma "},
       {"Δ", " delta "},
-      {"ℤ", " Z "},
-      {"ℚ", " Q "},
-      {"ℝ", " R "},
-      {"ℂ", " C "},
+      {"ℤ", "Z"},
+      {"ℚ", "Q"},
+      {"ℝ", "R"},
+      {"ℂ", "C"},
       {"−", " - "},
       {"½", " 1 2 "},
       {"\\sqrt", " sqrt "},
       {"\\pi", " pi "},
-      {"\\times", " times "},
+      {"\\times", " x "},
       {"\\leq", " leq "},
       {"\\geq", " geq "},
       {"\\frac", " frac "},
@@ -202,11 +215,16 @@ public final class ParaphraseAnalyzer extends Analyzer {
       {"\\cdot", " times "},
       {"%", " percent "},
       {"$", " dollar "},
-      {"_", " "},
       {"^", " "}
     };
     for (String[] p : pairs) {
       b.add(p[0], p[1]);
+    }
+    // runs of up to 3 sub- or superscript digits, as one number: ℤ₁₂ is Z_12 (an indexed symbol,
+    // see IndexedSymbolFilter), x¹² is x 12
+    for (String run : digitRuns(3)) {
+      b.add(shift(run, SUBSCRIPT), "_" + run);
+      b.add(shift(run, SUPERSCRIPT), " " + run + " ");
     }
     NOTATION = b.build();
   }
@@ -262,6 +280,7 @@ public final class ParaphraseAnalyzer extends Analyzer {
     Tokenizer source = new StandardTokenizer();
     TokenStream t = new EnglishPossessiveFilter(source);
     t = new LowerCaseFilter(t);
+    t = new IndexedSymbolFilter(t);
     t = new StopFilter(t, STOP);
     t = new StemmerOverrideFilter(t, NUMBERS);
     t = new KStemFilter(t);

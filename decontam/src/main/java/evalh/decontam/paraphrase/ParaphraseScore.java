@@ -64,7 +64,8 @@ public final class ParaphraseScore {
     double[] w = new double[terms.size()];
     for (int i = 0; i < w.length; i++) {
       double b = templateFactor(benchDf.getOrDefault(terms.get(i), 0), items);
-      w[i] = idf(docFreq[i], docs) / max * b;
+      // a symbol's head and index are terms of their own; the symbol only vetoes (agreement)
+      w[i] = isSymbol(terms.get(i)) ? 0 : idf(docFreq[i], docs) / max * b;
     }
     return new ItemTerms(terms, w);
   }
@@ -108,14 +109,50 @@ public final class ParaphraseScore {
     return c;
   }
 
-  /** {@code Σ w(t)·credit(t) / (Σ w(t) + SHRINK)}. */
-  static double score(ItemTerms item, double[] credits) {
+  /** Whether {@code term} is an indexed symbol ({@code z_12}, see {@link IndexedSymbolFilter}). */
+  static boolean isSymbol(String term) {
+    return term.indexOf('_') > 0 && IndexedSymbolFilter.SYMBOL.matcher(term).matches();
+  }
+
+  /**
+   * The agreement of a window with the item's indexed symbols: {@code 1 − k / K} for an item with
+   * {@code K} symbols of which {@code k} are contradicted by the window, a symbol {@code h_i} being
+   * contradicted when the window lacks it but names another member {@code h_j} of its family (same
+   * head, other index: ℤ₁₁ for an item about ℤ₇). 1 for an item without symbols.
+   */
+  static double agreement(ItemTerms item, Set<String> window) {
+    int symbols = 0;
+    int contradicted = 0;
+    for (String t : item.terms()) {
+      if (!isSymbol(t)) {
+        continue;
+      }
+      symbols++;
+      if (window.contains(t)) {
+        continue;
+      }
+      String head = t.substring(0, t.indexOf('_') + 1);
+      for (String u : window) {
+        if (u.startsWith(head) && isSymbol(u)) {
+          contradicted++;
+          break;
+        }
+      }
+    }
+    return symbols == 0 ? 1 : 1 - (double) contradicted / symbols;
+  }
+
+  /**
+   * {@code A(Q, W) · Σ w(t)·credit(t) / (Σ w(t) + SHRINK)}, with {@code A} the window's {@link
+   * #agreement} with the item's symbols.
+   */
+  static double score(ItemTerms item, double[] credits, Set<String> window) {
     double num = 0;
     double[] w = item.weights();
     for (int i = 0; i < w.length; i++) {
       num += w[i] * credits[i];
     }
-    return num / (item.total() + SHRINK);
+    return agreement(item, window) * num / (item.total() + SHRINK);
   }
 
   /**

@@ -18,10 +18,13 @@
  *       an index with {@code started} files or no windows is refused, and so is one of an older
  *       format ({@code evalh.window-index/1}: rebuild it).
  *   <li><b>Terms</b>: an item's query is the set of analysed terms of its question and its gold
- *       answer (not the wrong choices). The analyzer maps math notation (ℤ₄, x², √, ×, LaTeX
- *       commands, {@code Z_4}) and number words (two, squared) to one form, drops English stop
- *       words and question-template words (which, following, find, called, best ...), and stems
- *       with KStem.
+ *       answer (not the wrong choices). The analyzer maps math notation to MMLU's ASCII forms
+ *       ({@code ℤ₁₂} and {@code Z_12} alike, {@code x¹²} as {@code x 12}, {@code 3ℤ} as {@code 3Z},
+ *       × as {@code x}, √ and LaTeX commands as words) and number words (two, squared) to digits,
+ *       drops English stop words and question-template words (which, following, find, called, best
+ *       ...), and stems with KStem. An <i>indexed symbol</i> ({@code Z_12}, {@code S_7}: letters,
+ *       underscore, digits) gives its head {@code z}, its index {@code 12} and the symbol {@code
+ *       z_12} itself ({@link evalh.decontam.paraphrase.IndexedSymbolFilter}).
  *   <li><b>Candidates</b> ({@link evalh.decontam.paraphrase.Candidates}): a window's overlap with
  *       an item is the sum of {@code round(w(t) · 2^14)} over the item terms it holds exactly; the
  *       item's candidates are its 20 windows of highest overlap, ties broken by provenance. The
@@ -33,14 +36,23 @@
  *   <li><b>Score</b> of an item {@code Q} and a window {@code W}, in [0, 1]:
  *       <pre>
  *   w(t)    = idf(t) / idf(df = 0) · b(t)          idf: BM25's formula, over windows
+ *             (0 for an indexed symbol: its head and index are terms of their own)
  *   b(t)    = 1 if the term is in at most 5% of the checked items, 0 from 50%, linear in
  *             log frequency between (template words of the benchmark); 1 for all with < 20 items
  *   c(t, W) = 1 if t is a term of W; 0.5 if a term of W shares its first 5 letters or one
  *             contains the other (both >= 5 letters); else 0
- *   S(Q, W) = Σ w(t)·c(t, W) / (Σ w(t) + 2)          over the distinct terms t of Q
+ *   A(Q, W) = 1 − k / K     K: the indexed symbols of Q; k: those W contradicts, i.e. W lacks
+ *             h_i but names h_j, same head, other index (ℤ₁₁ for an item about ℤ₇); 1 if K = 0
+ *   S(Q, W) = A(Q, W) · Σ w(t)·c(t, W) / (Σ w(t) + 2)          over the distinct terms t of Q
  * </pre>
  *       The item's score is its best candidate's. The {@code + 2} shrinkage keeps items of few or
- *       common words from scoring high on any same-topic window.
+ *       common words from scoring high on any same-topic window. {@code A} is the one place where a
+ *       window's words count against an item: a rewrite keeps the item's objects (it may spell
+ *       {@code S_7} as "the symmetric group on seven letters", which is no contradiction), while a
+ *       template twin ("the order of ℤ₁₂/⟨4⟩" for "the order of Z_6/&lt;3&gt;") names another
+ *       member of the same family. {@code S} needs only the item's terms with their weights and the
+ *       set of the window's analysed terms (symbols included), so it can be computed from terms
+ *       stored at index time as well as from re-analysed window text.
  *   <li><b>Calibration</b> ({@link evalh.decontam.paraphrase.Calibration}): per task, at least 300
  *       null pseudo-items, each with as many terms as one of the task's items, drawn at random
  *       (seeded) from the terms of the task's other items, are scored exactly like items. They
@@ -65,10 +77,18 @@
  *       Never reuse a threshold across corpora without recalibrating.
  *   <li>The threshold depends on the item set: {@code b(t)} and the null pseudo-items come from the
  *       checked items, so checking one subject alone gives other thresholds than the whole suite.
- *   <li>Template families (two algebra items that differ in one number or symbol, "red blood cells"
- *       versus "platelets") score as high as rephrases: bag-of-words recall cannot tell a rewrite
- *       of the item from a rewrite of its twin. They are the main false positives, which is why
+ *   <li>Template families score as high as rephrases unless they differ in an indexed symbol: two
+ *       algebra items that differ in a polynomial ({@code x^2 + c} versus {@code x³ + x² + c}) or
+ *       in which element is asked for ({@code -i} versus {@code -1}), "red blood cells" versus
+ *       "platelets", "missense" versus "nonsense": bag-of-words recall cannot tell a rewrite of the
+ *       item from a rewrite of its twin. They are the main false positives, which is why
  *       decontam.md lists every suspect beside its window for a person to judge.
+ *   <li>Plain numbers do not contradict (only indexed symbols do): worked solutions and dates put
+ *       other numbers beside a rewrite's own, and a rewrite may say "one quarter" for "1/4". Items
+ *       that differ only in a plain number (the Compromise of 1850 and the Kansas-Nebraska Act of
+ *       1854) are told apart only by the weight of the number that does not match.
+ *   <li>A symbol written without an index ({@code Z_n}, {@code GF(2)}, "the integers modulo 12") is
+ *       no symbol: it neither contradicts nor is contradicted.
  *   <li>Rewrites that swap nearly every content word for a synonym ("solvable" to "resolvable",
  *       "largest" for "maximum") are missed; the half credit for shared prefixes only covers
  *       derived forms.

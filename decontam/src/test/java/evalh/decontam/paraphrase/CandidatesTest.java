@@ -70,7 +70,8 @@ class CandidatesTest {
                 w.position(),
                 w.wordOffset(),
                 overlap,
-                ParaphraseScore.score(q.terms(), ParaphraseScore.credits(q.terms(), w.terms())),
+                ParaphraseScore.score(
+                    q.terms(), ParaphraseScore.credits(q.terms(), w.terms()), w.terms()),
                 -1));
       }
     }

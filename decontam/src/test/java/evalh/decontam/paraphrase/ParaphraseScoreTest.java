@@ -26,7 +26,7 @@ class ParaphraseScoreTest {
     double[] c = ParaphraseScore.credits(it, Set.of("osmosis", "membranous", "salt"));
     assertThat(c).containsExactly(1.0, 0.5, 0.0);
     double want = (w0 + 0.5 * w1) / (w0 + w1 + w2 + ParaphraseScore.SHRINK);
-    assertThat(ParaphraseScore.score(it, c)).isCloseTo(want, within(1e-12));
+    assertThat(ParaphraseScore.score(it, c, Set.of())).isCloseTo(want, within(1e-12));
     // containment (semipermeable / permeable) earns the partial credit too
     ItemTerms p = new ItemTerms(List.of("permeable"), new double[] {1});
     assertThat(ParaphraseScore.credits(p, Set.of("semipermeable"))).containsExactly(0.5);
@@ -83,8 +83,54 @@ class ParaphraseScoreTest {
   @Test
   void analyzerJoinsNotationAndNumberWords() {
     ParaphraseAnalyzer a = new ParaphraseAnalyzer();
-    assertThat(a.terms("Find the order of Z_4 x Z_6")).isEqualTo(a.terms("the order of ℤ₄ x ℤ₆"));
+    assertThat(a.terms("Find the order of Z_4 x Z_6")).isEqualTo(a.terms("the order of ℤ₄ × ℤ₆"));
     assertThat(a.terms("x squared")).containsExactly("x", "2");
     assertThat(a.terms("two groups")).containsExactly("2", "group");
+    // an indexed symbol: head, index, and the symbol stacked on the index's position
+    assertThat(a.terms("ℤ₁₂")).containsExactly("z", "12", "z_12");
+    assertThat(a.terms("Z_12")).isEqualTo(a.terms("ℤ₁₂"));
+    assertThat(a.terms("S_7")).containsExactly("s", "7", "s_7");
+    // a run of sub- or superscript digits is one number; ℤ sticks to a number before it
+    assertThat(a.terms("x¹² + 3ℤ")).containsExactly("x", "12", "3z");
+    assertThat(a.terms("3ℤ")).isEqualTo(a.terms("3Z"));
+    assertThat(a.terms("20 \\times 8")).containsExactly("20", "x", "8");
+    // other underscores separate words, as spaces would; a stop-word head is dropped
+    assertThat(a.terms("snake_case_name")).containsExactly("snake", "case", "name");
+    assertThat(a.terms("A_4")).containsExactly("4", "a_4");
+    List<ParaphraseAnalyzer.Token> t = a.tokens("in ℤ₁₂");
+    assertThat(t).extracting(ParaphraseAnalyzer.Token::start).containsExactly(3, 3, 3);
+    assertThat(t).extracting(ParaphraseAnalyzer.Token::end).containsExactly(6, 6, 6);
+  }
+
+  @Test
+  void symbolsOfAnotherIndexContradictTheItem() {
+    // item about Z_7: the symbol weighs nothing itself, its head and index are ordinary terms
+    List<String> terms = List.of("generator", "field", "z", "7", "z_7");
+    ItemTerms it = ParaphraseScore.weigh(terms, new long[] {0, 0, 0, 0, 0}, 99, Map.of(), 1);
+    assertThat(it.weights()).containsExactly(1, 1, 1, 1, 0);
+    Set<String> twin = Set.of("generator", "field", "z", "11", "z_11", "7");
+    Set<String> rewrite = Set.of("generator", "field", "z", "7", "z_7", "z_11", "11");
+    Set<String> spelled = Set.of("generator", "field", "integers", "modulo", "7");
+    assertThat(ParaphraseScore.agreement(it, twin)).isZero();
+    assertThat(ParaphraseScore.agreement(it, rewrite)).isEqualTo(1.0);
+    assertThat(ParaphraseScore.agreement(it, spelled)).isEqualTo(1.0);
+    // without the veto the twin would have matched 4 of the 4 weighted terms: 4 / (4 + 2)
+    assertThat(ParaphraseScore.score(it, ParaphraseScore.credits(it, twin), twin)).isZero();
+    assertThat(ParaphraseScore.score(it, ParaphraseScore.credits(it, rewrite), rewrite))
+        .isCloseTo(4.0 / 6.0, within(1e-12));
+    assertThat(ParaphraseScore.score(it, ParaphraseScore.credits(it, spelled), spelled))
+        .isCloseTo(3.0 / 6.0, within(1e-12));
+    // two symbols, one contradicted (S_4 named, Z_8 replaced by Z_6): half the score
+    ItemTerms two =
+        new ItemTerms(List.of("order", "s_4", "z_8", "s", "z"), new double[] {1, 0, 0, 1, 1});
+    Set<String> half = Set.of("order", "s_4", "z_6", "s", "z");
+    assertThat(ParaphraseScore.agreement(two, half)).isEqualTo(0.5);
+    assertThat(ParaphraseScore.score(two, ParaphraseScore.credits(two, half), half))
+        .isCloseTo(0.5 * 3 / 5.0, within(1e-12));
+    // a symbol of another head (A_4 for an item about S_4) is no contradiction
+    assertThat(ParaphraseScore.agreement(two, Set.of("a_4", "z_8"))).isEqualTo(1.0);
+    assertThat(ParaphraseScore.isSymbol("z_12")).isTrue();
+    assertThat(ParaphraseScore.isSymbol("z_x")).isFalse();
+    assertThat(ParaphraseScore.isSymbol("2_3")).isFalse();
   }
 }

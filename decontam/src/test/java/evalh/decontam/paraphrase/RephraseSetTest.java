@@ -24,11 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The paraphrase pass on the labelled rephrase set with default settings (chosen on the tuning half
- * only): precision, recall and F1 on the test half, and the 13-gram pass alone misses most of the
- * planted rephrases. The issue's targets are F1 >= 0.85 overall and >= 0.75 per subject; the
- * lexical pass measures 0.831 overall and 0.667 in abstract algebra (hard negatives that differ
- * from an item by one number, short items), so this test guards what it reaches (0.80 overall, 0.65
- * per subject), not the targets.
+ * only): precision, recall and F1 on the test half reach the issue's targets, F1 >= 0.85 overall
+ * and >= 0.75 in every subject (measured: 0.857 overall, abstract algebra 0.769, biology 0.889, US
+ * history 0.941, sociology 0.800), and the 13-gram pass alone misses most of the planted rephrases.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RephraseSetTest {
@@ -128,8 +126,8 @@ class RephraseSetTest {
                 result.estimatedFpr());
     System.out.print(report);
     Map<String, int[]> test = confusion("test");
-    assertThat(f1(test.get("all"))).as(report).isGreaterThanOrEqualTo(0.80);
-    test.forEach((k, c) -> assertThat(f1(c)).as(k + "\n" + report).isGreaterThanOrEqualTo(0.65));
+    assertThat(f1(test.get("all"))).as(report).isGreaterThanOrEqualTo(0.85);
+    test.forEach((k, c) -> assertThat(f1(c)).as(k + "\n" + report).isGreaterThanOrEqualTo(0.75));
     assertThat(test.keySet()).hasSize(5);
   }
 
