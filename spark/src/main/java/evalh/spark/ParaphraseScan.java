@@ -97,18 +97,6 @@ final class ParaphraseScan implements WindowSource {
     }
   }
 
-  /** A window with provenance and text. */
-  @DefaultSerializer(JavaSerializer.class)
-  record Win(
-      String file,
-      long position,
-      boolean parquet,
-      long byteOffset,
-      String id,
-      int wordOffset,
-      String text)
-      implements Serializable {}
-
   /** Receives the windows of a partition's files, each with its file's identity. */
   @FunctionalInterface
   private interface FileWindows {
@@ -338,11 +326,11 @@ final class ParaphraseScan implements WindowSource {
     WindowOptions opts = options;
     SerializableConf c = conf;
     try {
-      List<Win> found =
+      List<JavaSerialized<WindowIndex.WindowDoc>> found =
           jsc.parallelize(groups, groups.size())
               .mapPartitions(
                   it -> {
-                    List<Win> wins = new ArrayList<>();
+                    List<JavaSerialized<WindowIndex.WindowDoc>> wins = new ArrayList<>();
                     Set<String> want = bk.value();
                     eachWindow(
                         it,
@@ -351,24 +339,28 @@ final class ParaphraseScan implements WindowSource {
                         (f, doc, w, text, ts) -> {
                           if (want.contains(key(f, doc.position(), w.wordOffset()))) {
                             wins.add(
-                                new Win(
-                                    f,
-                                    doc.position(),
-                                    CorpusFiles.isParquet(f),
-                                    doc.byteOffset(),
-                                    doc.id(),
-                                    w.wordOffset(),
-                                    text));
+                                new JavaSerialized<>(
+                                    new WindowIndex.WindowDoc(
+                                        f,
+                                        doc.position(),
+                                        CorpusFiles.isParquet(f),
+                                        doc.byteOffset(),
+                                        doc.id(),
+                                        w.wordOffset(),
+                                        text)));
                           }
                         });
                     return wins.iterator();
                   })
               .collect();
-      Map<String, Win> byKey = new HashMap<>();
-      found.forEach(x -> byKey.put(key(x.file(), x.position(), x.wordOffset()), x));
+      Map<String, WindowIndex.WindowDoc> byKey = new HashMap<>();
+      for (JavaSerialized<WindowIndex.WindowDoc> j : found) {
+        WindowIndex.WindowDoc x = j.value();
+        byKey.put(key(x.file(), x.position(), x.wordOffset()), x);
+      }
       List<WindowIndex.WindowDoc> out = new ArrayList<>(candidates.size());
       for (Candidates.Candidate x : candidates) {
-        Win w = byKey.get(key(x.file(), x.position(), x.wordOffset()));
+        WindowIndex.WindowDoc w = byKey.get(key(x.file(), x.position(), x.wordOffset()));
         if (w == null) {
           throw new IllegalStateException(
               "the corpus changed during the paraphrase scan: window at word "
@@ -379,15 +371,7 @@ final class ParaphraseScan implements WindowSource {
                   + x.position()
                   + " is gone");
         }
-        out.add(
-            new WindowIndex.WindowDoc(
-                w.file(),
-                w.position(),
-                w.parquet(),
-                w.byteOffset(),
-                w.id(),
-                w.wordOffset(),
-                w.text()));
+        out.add(w);
       }
       log.printf(
           Locale.ROOT,

@@ -42,7 +42,7 @@ import org.apache.lucene.util.Bits;
  * call contaminated items clean).
  */
 public final class WindowIndex implements WindowSource, Closeable {
-  /** A window with its provenance. */
+  /** A window with its provenance (serializable: a distributed scan sends it to the driver). */
   public record WindowDoc(
       String file,
       long position,
@@ -50,7 +50,8 @@ public final class WindowIndex implements WindowSource, Closeable {
       long byteOffset,
       String id,
       int wordOffset,
-      String text) {}
+      String text)
+      implements java.io.Serializable {}
 
   private final Path dir;
   private final DirectoryReader reader;
