@@ -2,6 +2,8 @@
 # Runs the JMH microbenchmarks of one module: engine (Java-side planning and BF16 widening, the
 # default) or decontam (the corpus pass: reader, splitter, normaliser, n-gram hasher, item probe,
 # whole scan; scores in corpus bytes per ns next to plain byte loops).
+# The benchmarks live in <module>/src/jmh/java and are compiled only by the Maven profile `jmh`
+# (pom.xml), into <module>/target/jmh/: the default build and its tests never see them.
 # Usage: scripts/jmh.sh [--module engine|decontam] [JMH options, e.g. CorpusPassBenchmark.scan -f 1]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,15 +19,19 @@ case "$MODULE" in
   decontam) DEFAULT=evalh.decontam.corpus.CorpusPassBenchmark ;;
   *) echo "jmh.sh: unknown module '$MODULE' (engine or decontam)" >&2; exit 2 ;;
 esac
-mvn -B -q -pl "$MODULE" -am test-compile dependency:build-classpath -Dmdep.outputFile=target/jmh.cp -Dmdep.includeScope=test
+OUT="$MODULE/target/jmh"
+mvn -B -q -P jmh -pl "$MODULE" -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/jmh/jmh.cp -Dmdep.includeScope=test
 # the forks load classes for minutes: run from a snapshot, so that a build meanwhile cannot break them
 SNAP="$(mktemp -d)"
 trap 'rm -rf "$SNAP"' EXIT
-cp -r "$MODULE/target/classes" "$SNAP/classes"
-cp -r "$MODULE/target/test-classes" "$SNAP/test-classes"
+cp -r "$OUT/classes" "$SNAP/classes"
+cp -r "$OUT/test-classes" "$SNAP/test-classes"
 CP="$SNAP/test-classes:$SNAP/classes"
-for d in $(tr ':' '\n' < "$MODULE/target/jmh.cp" | grep '/target/classes$' || true); do
+# the upstream modules of the reactor, as the profile built them
+for d in $(tr ':' '\n' < "$OUT/jmh.cp" | grep '/target/jmh/\(test-\)\?classes$' || true); do
   n="$(echo "$d" | md5sum | cut -c1-8)"
   cp -r "$d" "$SNAP/$n" && CP="$CP:$SNAP/$n"
 done
-"$JAVA_HOME/bin/java" -cp "$CP:$(cat "$MODULE/target/jmh.cp")" org.openjdk.jmh.Main "${@:-$DEFAULT}"
+"$JAVA_HOME/bin/java" -cp "$CP:$(tr ':' '\n' < "$OUT/jmh.cp" | grep -v '/target/jmh/' | paste -sd:)" \
+  org.openjdk.jmh.Main "${@:-$DEFAULT}"

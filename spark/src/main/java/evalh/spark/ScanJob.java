@@ -7,6 +7,7 @@ import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.FileStats;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.scan.NgramScan;
+import evalh.decontam.scan.ScanPosting;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -34,40 +35,6 @@ final class ScanJob {
   @DefaultSerializer(JavaSerializer.class)
   record DocRef(String file, long position, long byteOffset, String id) implements Serializable {}
 
-  /**
-   * Documents containing one n-gram: their number, and themselves while that number is at most the
-   * boilerplate cap (beyond it only the count matters, as with an index lookup).
-   */
-  @DefaultSerializer(JavaSerializer.class)
-  static final class Postings implements Serializable {
-    private static final long serialVersionUID = 1L;
-    long count;
-    ArrayList<DocRef> docs = new ArrayList<>(1);
-
-    void add(DocRef d, int cap) {
-      count++;
-      if (docs != null) {
-        if (count <= cap) {
-          docs.add(d);
-        } else {
-          docs = null;
-        }
-      }
-    }
-
-    static Postings merge(Postings a, Postings b, int cap) {
-      Postings m = new Postings();
-      m.count = a.count + b.count;
-      if (m.count <= cap && a.docs != null && b.docs != null) {
-        m.docs.addAll(a.docs);
-        m.docs.addAll(b.docs);
-      } else {
-        m.docs = null;
-      }
-      return m;
-    }
-  }
-
   /** What one file contributed. */
   @DefaultSerializer(JavaSerializer.class)
   record FileReport(String uri, long bytes, FileStats stats) implements Serializable {}
@@ -76,7 +43,7 @@ final class ScanJob {
   @DefaultSerializer(JavaSerializer.class)
   static final class PartitionResult implements Serializable {
     private static final long serialVersionUID = 1L;
-    final HashMap<Long, Postings> postings = new HashMap<>();
+    final HashMap<Long, ScanPosting<DocRef>> postings = new HashMap<>();
     final List<FileReport> files = new ArrayList<>();
     ShortItemScan shortItems;
 
@@ -91,7 +58,9 @@ final class ScanJob {
 
   /** The reduced result on the driver. */
   record Result(
-      Map<Long, Postings> postings, List<ShortItemScan> shortItems, List<FileReport> files) {}
+      Map<Long, ScanPosting<DocRef>> postings,
+      List<ShortItemScan> shortItems,
+      List<FileReport> files) {}
 
   static Result run(
       JavaSparkContext jsc,
@@ -112,7 +81,7 @@ final class ScanJob {
                         it, hashes.value(), shortTemplate.value().value(), options, cap, conf))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Map<Long, Postings> postings =
+      Map<Long, ScanPosting<DocRef>> postings =
           new HashMap<>(
               results
                   .flatMapToPair(
@@ -120,7 +89,7 @@ final class ScanJob {
                           r.postings.entrySet().stream()
                               .map(e -> new Tuple2<>(e.getKey(), e.getValue()))
                               .iterator())
-                  .reduceByKey((a, b) -> Postings.merge(a, b, cap))
+                  .reduceByKey((a, b) -> ScanPosting.merge(a, b, cap))
                   .collectAsMap());
       List<ShortItemScan> shorts = new ArrayList<>();
       List<FileReport> files = new ArrayList<>();
@@ -161,7 +130,7 @@ final class ScanJob {
                 (doc, hashes, count) -> {
                   DocRef ref = new DocRef(identity, doc.position(), doc.byteOffset(), doc.id());
                   for (int i = 0; i < count; i++) {
-                    out.postings.computeIfAbsent(hashes[i], k -> new Postings()).add(ref, cap);
+                    out.postings.computeIfAbsent(hashes[i], k -> new ScanPosting<>()).add(ref, cap);
                   }
                 });
         out.files.add(new FileReport(e.uri(), e.size(), stats));

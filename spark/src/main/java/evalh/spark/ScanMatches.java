@@ -6,8 +6,8 @@ import evalh.decontam.check.CorpusMatches;
 import evalh.decontam.check.DocumentTexts;
 import evalh.decontam.check.ShortItemScan;
 import evalh.decontam.index.BuildOptions;
-import evalh.decontam.index.NgramIndex;
 import evalh.decontam.index.Provenance;
+import evalh.decontam.scan.ScanPosting;
 import evalh.decontam.text.NgramScheme;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +27,7 @@ import scala.Tuple2;
  */
 final class ScanMatches implements CorpusMatches {
   private final NgramScheme scheme;
-  private final Map<Long, ScanJob.Postings> postings;
+  private final Map<Long, ScanPosting<ScanJob.DocRef>> postings;
   private final int cap;
   private final List<ShortItemScan> shortPartials;
   private final List<ScanJob.DocRef> docs = new ArrayList<>();
@@ -58,9 +58,9 @@ final class ScanMatches implements CorpusMatches {
       fileOrds.put(id, fileOrds.size());
     }
     // document numbers in any order: the checker ranks equal votes by provenance
-    for (ScanJob.Postings p : postings.values()) {
-      if (p.docs != null) {
-        for (ScanJob.DocRef d : p.docs) {
+    for (ScanPosting<ScanJob.DocRef> p : postings.values()) {
+      if (p.docs() != null) {
+        for (ScanJob.DocRef d : p.docs()) {
           if (!numbers.containsKey(d)) {
             numbers.put(d, docs.size());
             docs.add(d);
@@ -83,41 +83,13 @@ final class ScanMatches implements CorpusMatches {
 
   @Override
   public Postings postings() {
-    return new Postings() {
-      @Override
-      public int docFreq(long hash, int collectLimit, NgramIndex.IntList out) {
-        if (collectLimit > cap) {
-          throw new IllegalStateException(
-              "the scan kept documents of n-grams in at most "
-                  + cap
-                  + " documents; asked for "
-                  + collectLimit);
-        }
-        out.clear();
-        ScanJob.Postings p = postings.get(hash);
-        if (p == null) {
-          return 0;
-        }
-        if (p.count <= collectLimit) {
-          for (ScanJob.DocRef d : p.docs) {
-            out.add(numbers.get(d));
-          }
-        }
-        return (int) Math.min(Integer.MAX_VALUE, p.count);
-      }
+    return ScanPosting.postings(postings, cap, numbers::get, this::provenance);
+  }
 
-      @Override
-      public Provenance provenance(int doc) {
-        ScanJob.DocRef d = docs.get(doc);
-        return new Provenance(
-            doc,
-            fileOrds.getOrDefault(d.file(), -1),
-            d.file(),
-            d.position(),
-            d.byteOffset(),
-            d.id());
-      }
-    };
+  private Provenance provenance(int doc) {
+    ScanJob.DocRef d = docs.get(doc);
+    return new Provenance(
+        doc, fileOrds.getOrDefault(d.file(), -1), d.file(), d.position(), d.byteOffset(), d.id());
   }
 
   /** A document text, or a file that could not be read (text null, reason set). */

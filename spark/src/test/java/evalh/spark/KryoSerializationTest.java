@@ -8,6 +8,7 @@ import evalh.decontam.check.CheckSettings;
 import evalh.decontam.check.ItemChecker;
 import evalh.decontam.check.ShortItemScan;
 import evalh.decontam.corpus.FileStats;
+import evalh.decontam.scan.ScanPosting;
 import evalh.decontam.text.NgramScheme;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -57,12 +58,17 @@ class KryoSerializationTest {
     IndexJob.Shard s = new IndexJob.Shard("shard-00001", 2, 10, 200, 1.5, "log", "/tmp/x");
     assertThat(roundTrip(s)).isEqualTo(s);
 
-    ScanJob.Postings p = new ScanJob.Postings();
+    ScanPosting<ScanJob.DocRef> p = new ScanPosting<>();
     p.add(ref, 3);
     p.add(new ScanJob.DocRef("/c/b.jsonl", 1, 0, null), 3);
-    ScanJob.Postings q = roundTrip(p);
-    assertThat(q.count).isEqualTo(2);
-    assertThat(q.docs).containsExactlyElementsOf(p.docs);
+    ScanPosting<ScanJob.DocRef> q = roundTrip(p);
+    assertThat(q.count()).isEqualTo(2);
+    assertThat(q.docs()).containsExactlyElementsOf(p.docs());
+    // beyond the cap only the count travels
+    p.add(new ScanJob.DocRef("/c/b.jsonl", 2, 10, null), 2);
+    ScanPosting<ScanJob.DocRef> capped = roundTrip(p);
+    assertThat(capped.count()).isEqualTo(3);
+    assertThat(capped.docs()).isNull();
 
     FileStats st = new FileStats();
     st.docs = 5;
@@ -85,7 +91,7 @@ class KryoSerializationTest {
 
     ScanJob.PartitionResult r = new ScanJob.PartitionResult();
     r.shortItems = scan.emptyCopy();
-    r.postings.put(42L, new ScanJob.Postings());
+    r.postings.put(42L, new ScanPosting<>());
     ScanJob.PartitionResult r2 = roundTrip(r);
     assertThat(r2.postings).containsKey(42L);
     assertThat(r2.shortItems).isNotNull();

@@ -1,5 +1,6 @@
 package evalh.decontam.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -85,9 +86,19 @@ public final class BenchDecontamCommand implements Callable<Integer> {
   @Option(
       names = "--threads",
       paramLabel = "N",
+      split = ",",
       defaultValue = "1",
-      description = "Indexing and checking threads (default: ${DEFAULT-VALUE}).")
-  int threads;
+      description =
+          "Indexing and checking threads (default: ${DEFAULT-VALUE}). A list (1,2) builds each"
+              + " index once per count, in the same run, and reports the build's scaling from the"
+              + " first count to the others; the checks use the largest.")
+  List<Integer> threadCounts;
+
+  /** Every {@code --threads} count, ascending: each index is built once per count. */
+  private List<Integer> buildThreads;
+
+  /** The largest of {@code --threads}: what the checks and the paraphrase pass run with. */
+  private int threads;
 
   @Option(
       names = "--strides",
@@ -180,6 +191,12 @@ public final class BenchDecontamCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (threadCounts.isEmpty() || threadCounts.stream().anyMatch(t -> t < 1)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--threads: counts must be at least 1, got " + threadCounts);
+    }
+    buildThreads = threadCounts.stream().distinct().sorted().toList();
+    threads = buildThreads.getLast();
     PrintWriter out = spec.commandLine().getOut();
     ObjectNode res = JsonNodeFactory.instance.objectNode();
     res.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -220,15 +237,27 @@ public final class BenchDecontamCommand implements Callable<Integer> {
     for (NgramScheme scheme : schemes) {
       String name = schemeName(scheme);
       Path dir = work.resolve("index-" + name.replace(' ', '-'));
-      IOUtils.rm(dir);
-      BuildOptions opts = new BuildOptions(scheme, List.of("text"), "id", threads, 256);
-      long cpu0 = processCpuNanos();
-      BuildReport br =
-          new CorpusIndexer(dir, opts, new PrintWriter(new StringWriter())).build(corpus.shards());
-      double cpuSecs = (processCpuNanos() - cpu0) / 1e9;
+      ObjectNode b = builds.addObject();
+      ArrayNode scaling = JsonNodeFactory.instance.arrayNode();
+      BuildReport br = null;
+      double cpuSecs = 0;
+      for (int t : buildThreads) {
+        IOUtils.rm(dir);
+        BuildOptions opts = new BuildOptions(scheme, List.of("text"), "id", t, 256);
+        long cpu0 = processCpuNanos();
+        br =
+            new CorpusIndexer(dir, opts, new PrintWriter(new StringWriter()))
+                .build(corpus.shards());
+        cpuSecs = (processCpuNanos() - cpu0) / 1e9;
+        if (buildThreads.size() > 1) {
+          scaling.add(threadRun(name, t, br.seconds(), cpuSecs, corpus.bytes(), scaling, out));
+        }
+      }
+      if (!scaling.isEmpty()) {
+        b.set("thread_scaling", scaling);
+      }
       long bytes = IndexCommand.directorySize(dir);
       double gbPerHourPerThread = corpus.bytes() / 1e9 / (br.seconds() / 3600) / threads;
-      ObjectNode b = builds.addObject();
       b.put("scheme", name);
       b.put("stride", scheme.stride());
       b.put("window", scheme.window());
@@ -570,6 +599,57 @@ public final class BenchDecontamCommand implements Callable<Integer> {
             : same ? "identical to the stride-1 index" : "DIFFERENT from the stride-1 index");
     out.flush();
     return same == null || same;
+  }
+
+  /**
+   * One build of a {@code --threads} list: its rates, and its speed-up over the first count's build
+   * (wall clock) with the CPU it took per GB relative to that build (1 = no extra work per byte).
+   */
+  private static ObjectNode threadRun(
+      String scheme,
+      int threads,
+      double secs,
+      double cpuSecs,
+      long corpusBytes,
+      ArrayNode earlier,
+      PrintWriter out) {
+    double gb = corpusBytes / 1e9;
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("threads", threads);
+    o.put("build_seconds", secs);
+    o.put("gb_per_hour", gb / (secs / 3600));
+    o.put("gb_per_hour_per_thread", gb / (secs / 3600) / threads);
+    o.put("process_cpu_seconds", cpuSecs);
+    o.put("gb_per_cpu_hour", gb / (cpuSecs / 3600));
+    String vs = "";
+    if (!earlier.isEmpty()) {
+      JsonNode first = earlier.get(0);
+      double speedup = first.get("build_seconds").asDouble() / secs;
+      double cpuRatio = cpuSecs / first.get("process_cpu_seconds").asDouble();
+      o.put("speedup_vs_" + first.get("threads").asInt() + "_threads", speedup);
+      o.put("cpu_vs_" + first.get("threads").asInt() + "_threads", cpuRatio);
+      vs =
+          String.format(
+              Locale.ROOT,
+              "; %.2fx the %d-thread build by wall clock, %.2fx its CPU",
+              speedup,
+              first.get("threads").asInt(),
+              cpuRatio);
+    }
+    out.printf(
+        Locale.ROOT,
+        "%s, %d thread(s): build %.1f s = %.2f GB/h (%.2f GB/h/thread; process CPU %.1f s = %.2f"
+            + " GB/CPU-hour)%s%n",
+        scheme,
+        threads,
+        secs,
+        gb / (secs / 3600),
+        gb / (secs / 3600) / threads,
+        cpuSecs,
+        gb / (cpuSecs / 3600),
+        vs);
+    out.flush();
+    return o;
   }
 
   /** Wall and CPU (user + system) seconds of one {@code wc -w} over files; empty without wc. */

@@ -7,7 +7,6 @@ import evalh.decontam.check.ShortItemScan;
 import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.FileStats;
 import evalh.decontam.index.BuildOptions;
-import evalh.decontam.index.NgramIndex;
 import evalh.decontam.index.Provenance;
 import evalh.decontam.text.NgramScheme;
 import java.io.IOException;
@@ -26,16 +25,10 @@ import java.util.TreeMap;
  * texts of matched documents are re-read through their provenance, as for an index.
  */
 public final class LocalScan implements CorpusMatches {
-  /** Documents holding one item n-gram: their number, and themselves while at most the cap. */
-  private static final class Posting {
-    long count;
-    List<Integer> docs = new ArrayList<>(1);
-  }
-
   private final NgramScheme scheme;
   private final BuildOptions options;
   private final int cap;
-  private final Map<Long, Posting> postings = new HashMap<>();
+  private final Map<Long, ScanPosting<Integer>> postings = new HashMap<>();
   private final List<Provenance> docs = new ArrayList<>();
   private final ShortItemScan shortItems;
   private final List<FileStats> stats = new ArrayList<>();
@@ -72,15 +65,9 @@ public final class LocalScan implements CorpusMatches {
                     new Provenance(
                         number, fileOrd, file.path(), doc.position(), doc.byteOffset(), doc.id()));
                 for (int i = 0; i < count; i++) {
-                  Posting p = s.postings.computeIfAbsent(hashes[i], h -> new Posting());
-                  p.count++;
-                  if (p.docs != null) {
-                    if (p.count <= s.cap) {
-                      p.docs.add(number);
-                    } else {
-                      p.docs = null;
-                    }
-                  }
+                  s.postings
+                      .computeIfAbsent(hashes[i], h -> new ScanPosting<>())
+                      .add(number, s.cap);
                 }
               }));
     }
@@ -105,34 +92,7 @@ public final class LocalScan implements CorpusMatches {
 
   @Override
   public Postings postings() {
-    return new Postings() {
-      @Override
-      public int docFreq(long hash, int collectLimit, NgramIndex.IntList out) {
-        if (collectLimit > cap) {
-          throw new IllegalStateException(
-              "the scan kept documents of n-grams in at most "
-                  + cap
-                  + " documents; asked for "
-                  + collectLimit);
-        }
-        out.clear();
-        Posting p = postings.get(hash);
-        if (p == null) {
-          return 0;
-        }
-        if (p.count <= collectLimit) {
-          for (int d : p.docs) {
-            out.add(d);
-          }
-        }
-        return (int) Math.min(Integer.MAX_VALUE, p.count);
-      }
-
-      @Override
-      public Provenance provenance(int doc) {
-        return docs.get(doc);
-      }
-    };
+    return ScanPosting.postings(postings, cap, Integer::intValue, docs::get);
   }
 
   @Override

@@ -10,10 +10,11 @@
  *       pass ({@link evalh.decontam.corpus.CorpusReader#readTokens}: for JSONL the text field is
  *       found and tokenised straight from the line's UTF-8 bytes), hashes each document's n-grams
  *       at the scheme's stride and probes them in a primitive set with a Bloom prefilter.
- *   <li>Documents with matches are kept as provenance per matched n-gram ({@link
- *       evalh.decontam.scan.LocalScan} here; the Spark job reduces the same output across its
- *       partitions), and {@link evalh.decontam.check.ItemChecker} checks the items against it as
- *       against an index.
+ *   <li>Documents with matches are kept per matched n-gram in a {@link
+ *       evalh.decontam.scan.ScanPosting} ({@link evalh.decontam.scan.LocalScan} here, with document
+ *       numbers; the Spark job keeps provenance records and merges the same postings across its
+ *       partitions), and {@link evalh.decontam.check.ItemChecker} checks the items against them,
+ *       through {@link evalh.decontam.scan.ScanPosting#postings}, as against an index.
  * </ol>
  *
  * <h2>Traps</h2>
