@@ -11,6 +11,8 @@
 #   and items; a scan with spark.serializer=KryoSerializer; then an index run (also Kryo) during
 #   which one executor JVM is killed (SIGKILL, by its PID): the retried result must still be
 #   identical.
+# - ./evalh decontam --paraphrase --engine spark (scan mode, KryoSerializer): the paraphrase results
+#   of every item and task byte-identical to the local window index's.
 # - A local --shards-out with the cluster master must be refused (exit 1, nothing written).
 # - Every listening socket of the master, worker, executor and driver JVMs (checked while a job
 #   runs) must be on 127.0.0.1.
@@ -185,6 +187,21 @@ grep -h "spark index: [0-9]* executor" "$W/logs/index.log" | sed 's/^/  /'
 KRYO="-Dspark.serializer=org.apache.spark.serializer.KryoSerializer"
 run_cluster scan-kryo "$KRYO" --mode scan --out "$W/out/scan-kryo"
 same_as_local "scan with KryoSerializer" "$W/out/scan-kryo"
+
+# The paraphrase pass in scan mode (issue 20): no window index, the corpus's windows streamed past
+# the items on the executors (with KryoSerializer); every item's paraphrase result and every task's
+# threshold must be byte-identical to the local window index's.
+./evalh decontam --items "$ITEMS" --corpus "$W/corpus" --index-root "$W/indexes" --paraphrase \
+  --out "$W/out/para-local" >"$W/logs/para-local.log" 2>&1 || fail "local paraphrase pass (logs/para-local.log)"
+suspects=$(jq '[.tasks[].items[].paraphrase.suspect | select(.)] | length' "$W/out/para-local/decontam.json")
+[ "$suspects" -gt 0 ] || fail "the local paraphrase pass found no suspect: the check would prove nothing"
+tasks_of "$W/out/para-local" >"$W/para-local.tasks"
+t=$(date +%s)
+run_cluster para-scan "$KRYO" --mode scan --paraphrase --out "$W/out/para-scan"
+tasks_of "$W/out/para-scan" >"$W/out/para-scan.tasks"
+cmp -s "$W/para-local.tasks" "$W/out/para-scan.tasks" \
+  || fail "paraphrase scan: per-item results differ from the local window index's ($W/out/para-scan.tasks)"
+say "paraphrase scan on $MASTER ($(($(date +%s) - t)) s): $suspects suspects; per-item results byte-identical to the local window index's"
 
 # A local --shards-out with a cluster master: refused before anything runs.
 set +e

@@ -3,6 +3,8 @@ package evalh.spark;
 import evalh.decontam.check.ItemChecker;
 import evalh.decontam.engine.DistributedEngine;
 import evalh.decontam.index.BuildOptions;
+import evalh.decontam.paraphrase.WindowOptions;
+import evalh.decontam.paraphrase.WindowSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -13,8 +15,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * evalh's decontamination on Apache Spark: {@link ScanJob} for {@code scan}, {@link IndexJob} for
- * {@code index}. Corpus files are the unit of work (a compressed JSONL stream cannot be split); by
- * default each file is one partition.
+ * {@code index}, {@link ParaphraseScan} for the paraphrase pass. Corpus files are the unit of work
+ * (a compressed JSONL stream cannot be split); by default each file is one partition.
  */
 public final class SparkEngine implements DistributedEngine {
   private final SparkSession session;
@@ -156,6 +158,25 @@ public final class SparkEngine implements DistributedEngine {
         r.manifest());
     log.flush();
     return r.manifest();
+  }
+
+  @Override
+  public WindowSource paraphrase(List<String> corpus, WindowOptions options, PrintWriter log)
+      throws IOException {
+    SerializableConf conf = new SerializableConf(jsc.hadoopConfiguration());
+    List<CorpusListing.Entry> files = CorpusListing.expand(corpus, conf.get());
+    List<List<CorpusListing.Entry>> groups = groups(files, files.size());
+    log.printf(
+        Locale.ROOT,
+        "spark paraphrase scan: %d corpus file(s) in %d partition(s), windows of %d words every"
+            + " %d%n",
+        files.size(),
+        groups.size(),
+        options.window(),
+        options.step());
+    log.flush();
+    return new ParaphraseScan(
+        jsc, groups, options, conf, log, describe() + " paraphrase scan of " + corpus);
   }
 
   /** The executors' task slots (the cores tasks run on), once they have registered. */
