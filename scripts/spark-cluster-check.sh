@@ -11,10 +11,19 @@
 #   and items; a scan with spark.serializer=KryoSerializer; then an index run (also Kryo) during
 #   which one executor JVM is killed (SIGKILL, by its PID): the retried result must still be
 #   identical.
+# - ./evalh decontam --paraphrase --engine spark (scan mode, KryoSerializer): the paraphrase results
+#   of every item and task byte-identical to the local window index's.
 # - A local --shards-out with the cluster master must be refused (exit 1, nothing written).
 # - Every listening socket of the master, worker, executor and driver JVMs (checked while a job
 #   runs) must be on 127.0.0.1.
 # - No shard scratch folder may be left in the executors' local dirs once the application ended.
+# - ./evalh run --engine spark --master spark://...: a sweep of three fixture-sized checkpoints
+#   (engine's tiny-llama, tiny-qwen2, tiny-olmo2 as step-1, step-2, step-3) x mmlu-science and
+#   wikitext-2 on the bundled sample data, during which the executor JVM is killed (SIGKILL) once
+#   the units have started scoring: every file of every step folder must be the local sweep's
+#   bytes (results.json less its timing fields: evalh.wall_seconds, evalh.tokens_per_second,
+#   evalh.this_run), and a retried unit must have resumed from its request cache.
+#   SPARK_CHECK_ONLY=run runs only this part (and the cluster).
 # - Optional: SPARK_CHECK_BENCH_GB=0.5 also runs bench-decontam at local[2] and at the cluster on
 #   a generated corpus of that size (throughput per executor core, same per-item results).
 # Everything it starts it stops, by PID, also on failure. Work dir: target/spark-cluster-check.
@@ -117,6 +126,7 @@ say "worker registered (pid $WORKER_PID): 2 cores, 1536 MB"
 # defaults otherwise: one executor with all the worker's cores and a 1 GB heap.
 DRIVER_OPTS="-Xmx1g -Dspark.ui.enabled=false -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1"
 
+if [ "${SPARK_CHECK_ONLY:-}" != run ]; then
 # A corpus of several files (several partitions) and items, some taken from it (dirty).
 say "generating the corpus"
 EVALH_JAVA_OPTS="-Xmx1g" ./evalh bench-decontam --work "$W/gen" --size-gb 0.04 --items 50 \
@@ -178,6 +188,21 @@ KRYO="-Dspark.serializer=org.apache.spark.serializer.KryoSerializer"
 run_cluster scan-kryo "$KRYO" --mode scan --out "$W/out/scan-kryo"
 same_as_local "scan with KryoSerializer" "$W/out/scan-kryo"
 
+# The paraphrase pass in scan mode (issue 20): no window index, the corpus's windows streamed past
+# the items on the executors (with KryoSerializer); every item's paraphrase result and every task's
+# threshold must be byte-identical to the local window index's.
+./evalh decontam --items "$ITEMS" --corpus "$W/corpus" --index-root "$W/indexes" --paraphrase \
+  --out "$W/out/para-local" >"$W/logs/para-local.log" 2>&1 || fail "local paraphrase pass (logs/para-local.log)"
+suspects=$(jq '[.tasks[].items[].paraphrase.suspect | select(.)] | length' "$W/out/para-local/decontam.json")
+[ "$suspects" -gt 0 ] || fail "the local paraphrase pass found no suspect: the check would prove nothing"
+tasks_of "$W/out/para-local" >"$W/para-local.tasks"
+t=$(date +%s)
+run_cluster para-scan "$KRYO" --mode scan --paraphrase --out "$W/out/para-scan"
+tasks_of "$W/out/para-scan" >"$W/out/para-scan.tasks"
+cmp -s "$W/para-local.tasks" "$W/out/para-scan.tasks" \
+  || fail "paraphrase scan: per-item results differ from the local window index's ($W/out/para-scan.tasks)"
+say "paraphrase scan on $MASTER ($(($(date +%s) - t)) s): $suspects suspects; per-item results byte-identical to the local window index's"
+
 # A local --shards-out with a cluster master: refused before anything runs.
 set +e
 EVALH_JAVA_OPTS="$DRIVER_OPTS" ./evalh decontam --engine spark --master "$MASTER" --items "$ITEMS" \
@@ -236,6 +261,64 @@ wait "$DRIVER_PID" || fail "the run with a killed executor failed (logs/kill.log
 grep -q "Executor app-.* finished with state\|Removing executor" "$W/logs/master.log" \
   || fail "the master never saw the executor die"
 same_as_local "index with KryoSerializer and executor $EXEC_PID killed ($(($(date +%s) - t)) s)" "$W/out/kill"
+fi
+
+# evalh run --engine spark: a checkpoint sweep, one Spark task per checkpoint, against the local
+# sweep of the same checkpoints; the executor JVM is killed while the units score.
+CK="$W/ckpts/mix"
+for m in 1:tiny-llama 2:tiny-qwen2 3:tiny-olmo2; do
+  mkdir -p "$CK/step-${m%%:*}"
+  cp engine/src/test/resources/fixtures/models/"${m#*:}"/* "$CK/step-${m%%:*}/"
+done
+SWEEP=(run --task mmlu-science,wikitext-2 --sample-data --ckpt "$CK" --device cpu
+  --batch-tokens 2048 --cache-batch 16 --no-progress)
+t=$(date +%s)
+./evalh "${SWEEP[@]}" -o "$W/runs/local" >"$W/logs/run-local.log" 2>&1 || fail "local sweep (logs/run-local.log)"
+LOCAL_S=$(($(date +%s) - t))
+say "local sweep: 3 checkpoints x mmlu-science,wikitext-2 in $LOCAL_S s"
+t=$(date +%s)
+EVALH_JAVA_OPTS="$DRIVER_OPTS" ./evalh "${SWEEP[@]}" --engine spark --master "$MASTER" \
+  -o "$W/runs/spark" >"$W/logs/run-spark.log" 2>&1 &
+DRIVER_PID=$!
+PIDS+=("$DRIVER_PID")
+EXEC_PID=""
+# kill once a unit has appended scores to its request cache (mid-unit), up to 3 minutes
+for _ in $(seq 1800); do
+  if [ -n "$(find "$W/runs/spark" -name requests.jsonl -size +0 -print -quit 2>/dev/null)" ]; then
+    EXEC_PID="$(ps -o pid=,args= --ppid "$WORKER_PID" | awk '/CoarseGrainedExecutorBackend/ {print $1; exit}')"
+    [ -n "$EXEC_PID" ] && break
+  fi
+  kill -0 "$DRIVER_PID" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$EXEC_PID" ] || fail "no unit started scoring on an executor (logs/run-spark.log)"
+kill -9 "$EXEC_PID"
+say "killed executor JVM $EXEC_PID while the units scored ($(($(date +%s) - t)) s in)"
+wait "$DRIVER_PID" || fail "the sweep with a killed executor failed (logs/run-spark.log)"
+SPARK_S=$(($(date +%s) - t))
+grep -q "3 checkpoint(s): 3 scored, 0 skipped (done already), 0 failed" "$W/logs/run-spark.log" \
+  || fail "the spark sweep did not score all three checkpoints (logs/run-spark.log)"
+grep -q "ExecutorLostFailure\|Lost task" "$W/logs/run-spark.log" \
+  || fail "the driver never saw a task lost with the executor (logs/run-spark.log)"
+( cd "$W/runs/local" && find . -type f ! -path '*/cache/*' ! -name '.evalh-run.lock' | sort ) >"$W/run-local.files"
+( cd "$W/runs/spark" && find . -type f ! -path '*/cache/*' ! -name '.evalh-run.lock' | sort ) >"$W/run-spark.files"
+cmp -s "$W/run-local.files" "$W/run-spark.files" || fail "the spark sweep wrote other files than the local one ($W/run-*.files)"
+[ "$(grep -c results.json "$W/run-local.files")" = 3 ] || fail "the local sweep did not write 3 results.json"
+while read -r f; do
+  case "$f" in
+    */results.json)
+      jq -S 'del(.evalh.wall_seconds, .evalh.tokens_per_second, .evalh.this_run)' "$W/runs/local/$f" >"$W/a.json"
+      jq -S 'del(.evalh.wall_seconds, .evalh.tokens_per_second, .evalh.this_run)' "$W/runs/spark/$f" >"$W/b.json"
+      cmp -s "$W/a.json" "$W/b.json" || fail "$f differs from the local sweep's (beyond timing fields)" ;;
+    *) cmp -s "$W/runs/local/$f" "$W/runs/spark/$f" || fail "$f differs from the local sweep's" ;;
+  esac
+done <"$W/run-local.files"
+resumed=0
+for f in "$W"/runs/spark/mix/*/results.json; do
+  [ "$(jq '.evalh.this_run.cache_hits' "$f")" -gt 0 ] && resumed=$((resumed + 1))
+done
+[ "$resumed" -gt 0 ] || fail "no unit resumed from its request cache after the kill"
+say "spark sweep ($SPARK_S s, executor $EXEC_PID killed; $resumed unit(s) resumed from their cache): $(wc -l <"$W/run-local.files") files identical to the local sweep's (results.json less timing fields)"
 
 if [ -n "${SPARK_CHECK_BENCH_GB:-}" ]; then
   t=$(date +%s)

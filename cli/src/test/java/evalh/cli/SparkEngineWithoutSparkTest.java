@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The evalh jar does not bundle Spark (scope provided): {@code --engine spark} on a class path
- * without it fails with exit 1 and says how to get it, and an unknown engine is named.
+ * The evalh jar does not bundle Spark (scope provided): {@code decontam --engine spark} and {@code
+ * run --engine spark} on a class path without it fail with exit 1 and say how to get it, and an
+ * unknown engine is named.
  */
 class SparkEngineWithoutSparkTest {
   @TempDir Path tmp;
@@ -51,6 +52,31 @@ class SparkEngineWithoutSparkTest {
     assertThat(run(err2, concat(common, "flink"))).isEqualTo(1);
     assertThat(err2.toString()).contains("no decontamination engine 'flink'", "local, spark");
     assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void runOnSparkWithoutSparkExplainsHowToGetIt() throws Exception {
+    Files.createDirectories(tmp.resolve("ckpts/mix/step-1"));
+    Path out = tmp.resolve("runs");
+    StringWriter err = new StringWriter();
+    int rc =
+        run(
+            err,
+            "run",
+            "--task",
+            "mmlu-anatomy",
+            "--sample-data",
+            "--ckpt",
+            tmp.resolve("ckpts/mix").toString(),
+            "--engine",
+            "spark",
+            "-o",
+            out.toString());
+    assertThat(rc).as(err.toString()).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("--engine spark needs Apache Spark 4.x on the class path")
+        .contains("'Scoring on a Spark cluster'");
+    assertThat(out).doesNotExist();
   }
 
   private static String[] concat(String[] a, String b) {

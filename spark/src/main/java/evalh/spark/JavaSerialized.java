@@ -14,4 +14,4 @@ import java.io.Serializable;
  * in cluster defaults) the job used to fail.
  */
 @DefaultSerializer(JavaSerializer.class)
-record JavaSerialized<T extends Serializable>(T value) implements Serializable {}
+public record JavaSerialized<T extends Serializable>(T value) implements Serializable {}

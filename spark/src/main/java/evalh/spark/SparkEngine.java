@@ -3,18 +3,20 @@ package evalh.spark;
 import evalh.decontam.check.ItemChecker;
 import evalh.decontam.engine.DistributedEngine;
 import evalh.decontam.index.BuildOptions;
+import evalh.decontam.paraphrase.WindowOptions;
+import evalh.decontam.paraphrase.WindowSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.SparkConf;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * evalh's decontamination on Apache Spark: {@link ScanJob} for {@code scan}, {@link IndexJob} for
- * {@code index}. Corpus files are the unit of work (a compressed JSONL stream cannot be split); by
- * default each file is one partition.
+ * {@code index}, {@link ParaphraseScan} for the paraphrase pass. Corpus files are the unit of work
+ * (a compressed JSONL stream cannot be split); by default each file is one partition.
  */
 public final class SparkEngine implements DistributedEngine {
   private final SparkSession session;
@@ -45,34 +47,9 @@ public final class SparkEngine implements DistributedEngine {
    * unless configured otherwise, and has no web UI.
    */
   static SparkEngine start(String master, int partitions) {
-    if (master != null) {
-      SparkMaster.requireReachable(master);
-    }
-    scala.Option<SparkSession> running = SparkSession.getDefaultSession();
-    if (running.isDefined()) {
-      // inside an application that already has a session (a notebook, a test): join it
-      return new SparkEngine(running.get(), false, partitions);
-    }
-    SparkConf given = new SparkConf();
-    String m = master != null ? master : given.get("spark.master", "local[*]");
-    SparkMaster.requireClusterManager(m, SparkEngine.class.getClassLoader());
-    SparkSession.Builder b = SparkSession.builder().appName("evalh decontam").master(m);
-    if (SparkMaster.isLocal(m)) {
-      for (String[] kv :
-          new String[][] {
-            {"spark.driver.bindAddress", "127.0.0.1"},
-            {"spark.driver.host", "127.0.0.1"},
-            {"spark.ui.enabled", "false"}
-          }) {
-        if (!given.contains(kv[0])) {
-          b.config(kv[0], kv[1]);
-        }
-      }
-    } else if (!given.contains("spark.jars")) {
-      // spark-submit sets spark.jars to the application jar; ./evalh (java -cp) does not
-      b.config("spark.jars", SparkMaster.jarsToShip(m, SparkMaster.ownJar()));
-    }
-    return new SparkEngine(b.getOrCreate(), true, partitions);
+    SparkSessions.Started s =
+        SparkSessions.start(master, "evalh decontam", SparkMaster.Command.DECONTAM, Map.of());
+    return new SparkEngine(s.session(), s.owned(), partitions);
   }
 
   /** Waits for the executors (once) and measures them. */
@@ -181,6 +158,25 @@ public final class SparkEngine implements DistributedEngine {
         r.manifest());
     log.flush();
     return r.manifest();
+  }
+
+  @Override
+  public WindowSource paraphrase(List<String> corpus, WindowOptions options, PrintWriter log)
+      throws IOException {
+    SerializableConf conf = new SerializableConf(jsc.hadoopConfiguration());
+    List<CorpusListing.Entry> files = CorpusListing.expand(corpus, conf.get());
+    List<List<CorpusListing.Entry>> groups = groups(files, files.size());
+    log.printf(
+        Locale.ROOT,
+        "spark paraphrase scan: %d corpus file(s) in %d partition(s), windows of %d words every"
+            + " %d%n",
+        files.size(),
+        groups.size(),
+        options.window(),
+        options.step());
+    log.flush();
+    return new ParaphraseScan(
+        jsc, groups, options, conf, log, describe() + " paraphrase scan of " + corpus);
   }
 
   /** The executors' task slots (the cores tasks run on), once they have registered. */

@@ -16,16 +16,7 @@ public final class SparkEngineFactory implements DistributedEngineFactory {
 
   @Override
   public DistributedEngine start(String master, int partitions, PrintWriter log) {
-    try {
-      Class.forName("org.apache.spark.sql.SparkSession", false, getClass().getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(
-          "--engine spark needs Apache Spark 4.x on the class path, and this JVM has none: run"
-              + " through ./evalh (it adds Spark's jars from the Maven build), or submit"
-              + " cli/target/evalh-spark-job.jar with spark-submit --class evalh.cli.Main (see"
-              + " README, 'Decontamination on a Spark cluster')",
-          e);
-    }
+    SparkMaster.requireSpark(SparkMaster.Command.DECONTAM, getClass().getClassLoader());
     return SparkEngine.start(master, partitions);
   }
 }

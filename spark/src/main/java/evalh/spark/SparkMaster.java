@@ -20,7 +20,7 @@ import java.util.Locale;
  * distribution's spark-submit has. Issue 16: without {@code spark.jars} every executor failed with
  * {@code ClassNotFoundException}, and yarn/k8s failed with "Could not parse Master URL".
  */
-final class SparkMaster {
+public final class SparkMaster {
   private SparkMaster() {}
 
   /** The kinds of master URL Spark 4.2 knows. */
@@ -110,6 +110,40 @@ final class SparkMaster {
    * hold neither spark-yarn nor spark-kubernetes).
    */
   static void requireClusterManager(String master, ClassLoader loader) {
+    requireClusterManager(master, loader, Command.DECONTAM);
+  }
+
+  /**
+   * The evalh command a Spark application runs, for the spark-submit line of {@link #submitHint}.
+   *
+   * @param arguments how the command line starts ({@code decontam --engine spark})
+   * @param section the README section that documents it
+   */
+  public record Command(String arguments, String section) {
+    public static final Command DECONTAM =
+        new Command("decontam --engine spark", "Decontamination on a Spark cluster");
+  }
+
+  /**
+   * Fails with how to get Spark when this JVM has none ({@code ./evalh} or spark-submit): the evalh
+   * jar does not bundle it. Needs no Spark class itself, so a command's engine can call it first.
+   */
+  public static void requireSpark(Command command, ClassLoader loader) {
+    try {
+      Class.forName("org.apache.spark.sql.SparkSession", false, loader);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(
+          "--engine spark needs Apache Spark 4.x on the class path, and this JVM has none: run"
+              + " through ./evalh (it adds Spark's jars from the Maven build), or submit"
+              + " cli/target/evalh-spark-job.jar with spark-submit --class evalh.cli.Main (see"
+              + " README, '"
+              + command.section()
+              + "')",
+          e);
+    }
+  }
+
+  static void requireClusterManager(String master, ClassLoader loader, Command command) {
     Kind k = kind(master);
     String cls = clusterManagerClass(k);
     if (cls == null) {
@@ -118,11 +152,11 @@ final class SparkMaster {
     try {
       Class.forName(cls, false, loader);
     } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException(submitHint(master, k), e);
+      throw new IllegalArgumentException(submitHint(master, k, command), e);
     }
   }
 
-  static String submitHint(String master, Kind k) {
+  static String submitHint(String master, Kind k, Command command) {
     String module = k == Kind.YARN ? "spark-yarn" : "spark-kubernetes";
     String extra =
         k == Kind.YARN
@@ -135,14 +169,16 @@ final class SparkMaster {
             + " runs on the Spark jars Maven resolved, which have no YARN or Kubernetes support)."
             + " Submit the job jar from a Spark 4.2 distribution instead, in client mode:%n"
             + "  $SPARK_HOME/bin/spark-submit --master %s --deploy-mode client --class"
-            + " evalh.cli.Main %s decontam --engine spark ...%n%s"
-            + "(README, 'Decontamination on a Spark cluster')",
+            + " evalh.cli.Main %s %s ...%n%s"
+            + "(README, '%s')",
         master,
         k == Kind.YARN ? "YARN" : "Kubernetes",
         module,
         master,
         jobJarOrPlaceholder(),
-        extra);
+        command.arguments(),
+        extra,
+        command.section());
   }
 
   private static String jobJarOrPlaceholder() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import evalh.core.embed.SentenceEncoder;
 import evalh.decontam.bench.BenchCorpus;
 import evalh.decontam.bench.RepresentationBench;
 import evalh.decontam.check.CheckSettings;
@@ -18,8 +19,10 @@ import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.BuildReport;
 import evalh.decontam.index.CorpusIndexer;
 import evalh.decontam.index.NgramIndex;
+import evalh.decontam.paraphrase.Encoders;
 import evalh.decontam.paraphrase.ParaphraseChecker;
 import evalh.decontam.paraphrase.ParaphraseItem;
+import evalh.decontam.paraphrase.ParaphraseMatch;
 import evalh.decontam.paraphrase.WindowIndex;
 import evalh.decontam.paraphrase.WindowIndexer;
 import evalh.decontam.paraphrase.WindowOptions;
@@ -147,11 +150,33 @@ public final class BenchDecontamCommand implements Callable<Integer> {
   @Option(
       names = "--paraphrase",
       description =
-          "Also build the paraphrase pass's window index (1 thread per --threads) and check all"
-              + " items against it (each item's question and choices as its query text, since the"
+          "Also build the paraphrase pass's window index (--threads threads) and check all items"
+              + " against it (each item's question and choices as its query text, since the"
               + " generated items keep no separate question): build GB/h per thread, bytes per"
-              + " corpus word, check seconds with the null calibration.")
+              + " corpus token (whitespace word), check seconds with the null calibration; with"
+              + " --spark-masters also the spark engine's paraphrase scan, compared with the"
+              + " local window index item by item.")
   boolean paraphrase;
+
+  @Option(
+      names = "--encoder",
+      paramLabel = "DIR",
+      description =
+          "With --paraphrase: also time this sentence-transformers checkpoint (BERT family) on"
+              + " CPU embedding candidate windows (windows/s).")
+  Path encoder;
+
+  @Option(
+      names = "--encoder-windows",
+      paramLabel = "N",
+      defaultValue = "128",
+      description =
+          "With --encoder: candidate windows to embed, in batches of 32 after an untimed batch"
+              + " (default: ${DEFAULT-VALUE}).")
+  int encoderWindows;
+
+  /** The local index's paraphrase verdicts, to compare the spark engine's with. */
+  private List<ParaphraseMatch> localParaphrase;
 
   @Option(
       names = "--no-scan",
@@ -313,6 +338,7 @@ public final class BenchDecontamCommand implements Callable<Integer> {
         ObjectNode o = sparkRun(master, corpus, localItems, localGbPerHourPerThread, out);
         enginesAgree &= o.path("identical_to_local_index").asBoolean(false);
         enginesAgree &= o.path("index_identical_to_local_index").asBoolean(true);
+        enginesAgree &= o.path("paraphrase_identical_to_local_index").asBoolean(true);
         sp.add(o);
       }
     }
@@ -390,50 +416,110 @@ public final class BenchDecontamCommand implements Callable<Integer> {
     long bytes = IndexCommand.directorySize(dir);
     double gbh = corpus.bytes() / 1e9 / (r.seconds() / 3600) / threads;
     ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("threads", threads);
     o.put("build_seconds", r.seconds());
     o.put("gb_per_hour_per_thread", gbh);
     o.put("process_cpu_seconds", cpuSecs);
+    o.put("gb_per_cpu_hour", corpus.bytes() / 1e9 / (cpuSecs / 3600));
     o.put("windows", r.windows());
-    o.put("words", r.words());
+    o.put("tokens", r.words());
     o.put("index_bytes", bytes);
-    o.put("bytes_per_word", (double) bytes / r.words());
+    o.put("bytes_per_token", (double) bytes / r.words());
     out.printf(
         Locale.ROOT,
-        "paraphrase: window index build %.1f s = %.2f GB/h/thread; %d windows over %d words;"
-            + " index %s = %.2f bytes/word%n",
+        "paraphrase: window index build %.1f s = %.2f GB/h/thread (process CPU %.1f s = %.2f"
+            + " GB/CPU-hour); %d windows over %d tokens (whitespace words); index %s = %.2f"
+            + " bytes/token%n",
         r.seconds(),
         gbh,
+        cpuSecs,
+        corpus.bytes() / 1e9 / (cpuSecs / 3600),
         r.windows(),
         r.words(),
         IndexCommand.humanBytes(bytes),
         (double) bytes / r.words());
     out.flush();
-    List<ParaphraseItem> items =
-        corpus.items().stream()
-            .map(i -> new ParaphraseItem(i.task(), i.docId(), i.text(), i.answer()))
-            .toList();
+    List<ParaphraseItem> items = paraphraseItems(corpus);
     try (WindowIndex index = WindowIndex.open(dir)) {
+      long ccpu0 = processCpuNanos();
       ParaphraseChecker.Result res =
           new ParaphraseChecker(index, ParaphraseChecker.Settings.defaults().withThreads(threads))
               .check(items);
+      double ccpu = (processCpuNanos() - ccpu0) / 1e9;
+      localParaphrase = res.matches();
       long planted = corpus.planted().stream().filter(i -> res.matches().get(i).suspect()).count();
       int nulls = res.calibrations().values().stream().mapToInt(c -> c.nullItems()).sum();
+      o.put("items", items.size());
       o.put("check_seconds", res.seconds());
+      o.put("check_process_cpu_seconds", ccpu);
       o.put("null_items", nulls);
       o.put("suspects", res.suspects());
       o.put("planted_suspects", planted);
       o.put("estimated_fpr", res.estimatedFpr());
       out.printf(
           Locale.ROOT,
-          "paraphrase: checked %d items (+ %d null items) in %.2f s; %d suspects, %d/%d planted;"
-              + " estimated FPR %.4f%n",
+          "paraphrase: checked %d items (+ %d null items) in %.2f s on %d thread(s) (process CPU"
+              + " %.1f s); %d suspects, %d/%d planted; estimated FPR %.4f%n",
           items.size(),
           nulls,
           res.seconds(),
+          threads,
+          ccpu,
           res.suspects(),
           planted,
           corpus.planted().size(),
           res.estimatedFpr());
+      out.flush();
+      if (encoder != null) {
+        o.set("encoder", encoderBench(index, res, out));
+      }
+    }
+    return o;
+  }
+
+  /** The bench's items as the paraphrase pass sees them (no separate question: the item text). */
+  private static List<ParaphraseItem> paraphraseItems(BenchCorpus corpus) {
+    return corpus.items().stream()
+        .map(i -> new ParaphraseItem(i.task(), i.docId(), i.text(), i.answer()))
+        .toList();
+  }
+
+  /**
+   * Encoder throughput on CPU: the shown windows of the first items (up to {@code
+   * --encoder-windows}) embedded in batches of 32, after one untimed batch.
+   */
+  private ObjectNode encoderBench(WindowIndex index, ParaphraseChecker.Result res, PrintWriter out)
+      throws IOException {
+    List<String> texts = new ArrayList<>();
+    for (ParaphraseMatch m : res.matches()) {
+      for (ParaphraseMatch.WindowHit h : m.windows()) {
+        if (texts.size() < encoderWindows) {
+          texts.add(h.window().text());
+        }
+      }
+    }
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    try (SentenceEncoder enc = Encoders.open(encoder, "cpu")) {
+      int batch = 32;
+      enc.embed(texts.subList(0, Math.min(batch, texts.size())));
+      long t0 = System.nanoTime();
+      for (int i = 0; i < texts.size(); i += batch) {
+        enc.embed(texts.subList(i, Math.min(texts.size(), i + batch)));
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      o.put("encoder", enc.describe());
+      o.put("windows", texts.size());
+      o.put("batch", batch);
+      o.put("seconds", secs);
+      o.put("windows_per_second", texts.size() / secs);
+      out.printf(
+          Locale.ROOT,
+          "paraphrase encoder (%s, CPU): %d windows in %.2f s = %.1f windows/s (batches of %d)%n",
+          enc.describe(),
+          texts.size(),
+          secs,
+          texts.size() / secs,
+          batch);
       out.flush();
     }
     return o;
@@ -676,6 +762,28 @@ public final class BenchDecontamCommand implements Callable<Integer> {
           checkSecs,
           same ? "identical to" : "DIFFERENT from");
       out.flush();
+      if (localParaphrase != null) {
+        long p0 = System.nanoTime();
+        ParaphraseChecker.Result pr =
+            new ParaphraseChecker(
+                    eng.paraphrase(paths, WindowOptions.of(List.of("text"), "id", threads), quiet),
+                    ParaphraseChecker.Settings.defaults().withThreads(threads))
+                .check(paraphraseItems(corpus));
+        double psecs = (System.nanoTime() - p0) / 1e9;
+        boolean psame = pr.matches().equals(localParaphrase);
+        o.put("paraphrase_seconds", psecs);
+        o.put("paraphrase_identical_to_local_index", psame);
+        out.printf(
+            Locale.ROOT,
+            "spark %s paraphrase scan: %d items in %.1f s (%.2f GB/h/core per pass); per-item"
+                + " paraphrase results %s the local window index%n",
+            master,
+            pr.matches().size(),
+            psecs,
+            corpus.bytes() / 1e9 / (psecs / 3 / 3600) / cores,
+            psame ? "identical to" : "DIFFERENT from");
+        out.flush();
+      }
       if (sparkIndex) {
         Path shards = work.resolve("spark-shards-" + master.replaceAll("[^A-Za-z0-9]", ""));
         IOUtils.rm(shards);

@@ -187,10 +187,12 @@ public final class DecontamCommand implements Callable<Integer> {
   @Option(
       names = "--paraphrase",
       description =
-          "Also run the paraphrase pass: a Lucene window index of the corpus (English analysis,"
-              + " BM25; built once beside the n-gram index, in <index>/paraphrase) gives each item's"
-              + " best windows, scored by a rephrase-robust similarity in [0, 1]; an item above its"
-              + " task's calibrated threshold is a suspect (not clean for run --decontam).")
+          "Also run the paraphrase pass: a Lucene window index of the corpus (English analysis;"
+              + " built once beside the n-gram index, in <index>/paraphrase; with --engine spark"
+              + " the corpus's windows are streamed instead, with the same results) gives each"
+              + " item's candidate windows, scored by a rephrase-robust similarity in [0, 1]; an"
+              + " item above its task's calibrated threshold is a suspect (not clean for run"
+              + " --decontam).")
   boolean paraphrase;
 
   @Option(
@@ -271,13 +273,6 @@ public final class DecontamCommand implements Callable<Integer> {
     }
     DecontamRunner.Paraphrase para = null;
     if (paraphrase) {
-      if (!engine.equals("local")) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--paraphrase runs on the local engine only (a Lucene window index); --engine "
-                + engine
-                + " does not run it yet");
-      }
       try {
         ParaphraseChecker.Settings ps =
             ParaphraseChecker.Settings.defaults()

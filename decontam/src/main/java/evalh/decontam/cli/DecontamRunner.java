@@ -23,6 +23,7 @@ import evalh.decontam.paraphrase.ParaphraseItem;
 import evalh.decontam.paraphrase.WindowIndex;
 import evalh.decontam.paraphrase.WindowIndexer;
 import evalh.decontam.paraphrase.WindowOptions;
+import evalh.decontam.paraphrase.WindowSource;
 import evalh.decontam.report.CorpusSource;
 import evalh.decontam.report.DecontamReport;
 import evalh.decontam.schema.DecontamJson;
@@ -199,6 +200,14 @@ final class DecontamRunner {
     log.println("window index " + windows + " over " + files.size() + " corpus file(s)");
     WindowIndexer.Report built = new WindowIndexer(windows, opts, log).build(files);
     IndexCommand.printWindows(log, windows, built);
+    try (WindowIndex wi = WindowIndex.open(windows)) {
+      return paraphrase(wi);
+    }
+  }
+
+  /** The paraphrase pass over a window source, with the encoder if one is given. */
+  private ParaphraseChecker.Result paraphrase(WindowSource source) throws IOException {
+    PrintWriter log = job.log();
     Path encDir = job.paraphrase().encoder();
     SentenceEncoder enc;
     try {
@@ -206,22 +215,23 @@ final class DecontamRunner {
     } catch (IllegalArgumentException e) {
       throw new BadOption(e.getMessage(), e);
     }
-    try (enc;
-        WindowIndex wi = WindowIndex.open(windows)) {
+    try (enc) {
       if (enc != null) {
         log.println("encoder: " + enc.describe());
       }
       log.printf(
           Locale.ROOT,
-          "paraphrase pass: %d items against %d windows%n",
+          "paraphrase pass: %d items against the %s%n",
           job.paraphrase().items().size(),
-          wi.windows());
+          source.describe());
       ParaphraseChecker.Result r =
-          new ParaphraseChecker(wi, job.paraphrase().settings(), enc)
+          new ParaphraseChecker(source, job.paraphrase().settings(), enc)
               .check(job.paraphrase().items());
       log.printf(
           Locale.ROOT,
-          "paraphrase pass: %d suspect(s), estimated false-positive rate %.4f per item; %.1f s%n",
+          "paraphrase pass: %d windows; %d suspect(s), estimated false-positive rate %.4f per item;"
+              + " %.1f s%n",
+          r.windows(),
           r.suspects(),
           r.estimatedFpr(),
           r.seconds());
@@ -353,7 +363,14 @@ final class DecontamRunner {
               scan.bytes(),
               scan.seconds(),
               opts.scheme());
-      writeReport(source, List.of(), truncated, scan.fileStats(), checker.skipped(), matches, null);
+      ParaphraseChecker.Result para = null;
+      if (job.paraphrase() != null) {
+        WindowOptions wo =
+            WindowOptions.of(
+                opts.textFields(), opts.idField(), job.paraphrase().settings().threads());
+        para = paraphrase(eng.paraphrase(corpus.corpus(), wo, log));
+      }
+      writeReport(source, List.of(), truncated, scan.fileStats(), checker.skipped(), matches, para);
       return 0;
     }
   }

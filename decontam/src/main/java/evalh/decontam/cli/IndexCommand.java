@@ -60,7 +60,7 @@ public final class IndexCommand implements Callable<Integer> {
       description =
           "Also build (or extend) the paraphrase pass's window index in <out>/paraphrase: the"
               + " documents cut into overlapping windows of 96 words (step 24), English analysis,"
-              + " BM25 (see evalh decontam --paraphrase).")
+              + " each window's distinct terms indexed (see evalh decontam --paraphrase).")
   boolean paraphrase;
 
   @Option(

@@ -4,6 +4,8 @@ import evalh.decontam.check.CorpusMatches;
 import evalh.decontam.check.ItemChecker;
 import evalh.decontam.corpus.FileStats;
 import evalh.decontam.index.BuildOptions;
+import evalh.decontam.paraphrase.WindowOptions;
+import evalh.decontam.paraphrase.WindowSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -42,6 +44,18 @@ public interface DistributedEngine extends AutoCloseable {
    * @return the manifest's location
    */
   String index(List<String> corpus, BuildOptions options, String out, PrintWriter log)
+      throws IOException;
+
+  /**
+   * <b>paraphrase scan</b>: the paraphrase pass's {@link WindowSource} over the corpus's windows,
+   * without a window index. Each of its questions is one pass over the corpus: every window is cut
+   * and analyzed by {@link evalh.decontam.paraphrase.Windows#read} as the window index build does,
+   * and the items' terms are broadcast with an inverted term table, so it answers exactly as the
+   * local window index would ({@link evalh.decontam.paraphrase.Candidates}).
+   *
+   * @param corpus file, directory or glob paths or URIs on any Hadoop file system
+   */
+  WindowSource paraphrase(List<String> corpus, WindowOptions options, PrintWriter log)
       throws IOException;
 
   /**

@@ -2,6 +2,8 @@ package evalh.decontam.paraphrase;
 
 import evalh.core.embed.SentenceEncoder;
 import evalh.decontam.check.DocHit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -10,20 +12,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
- * The paraphrase pass: per item, BM25 candidates from the window index re-scored by {@link
- * ParaphraseScore}; per null pseudo-item the same; the threshold from the null scores ({@link
- * Calibration}); the verdicts.
+ * The paraphrase pass: per item, its candidate windows ({@link Candidates}) from a {@link
+ * WindowSource} (the local window index or a distributed scan) scored by {@link ParaphraseScore};
+ * per null pseudo-item the same; the threshold from the null scores ({@link Calibration}); the
+ * verdicts.
  */
 public final class ParaphraseChecker {
   /**
    * How to check.
    *
-   * @param topK BM25 candidate windows re-scored per item
+   * @param topK candidate windows scored per item ({@link Candidates})
    * @param shown best windows reported per item
    * @param targetFpr target false-positive rate per item for the calibrated threshold
    * @param threshold {@code --paraphrase-threshold}, or NaN to calibrate
@@ -94,13 +95,13 @@ public final class ParaphraseChecker {
     }
   }
 
-  private final WindowIndex index;
+  private final WindowSource source;
   private final Settings settings;
   private final SentenceEncoder encoder;
   private final ParaphraseAnalyzer analyzer = new ParaphraseAnalyzer();
 
-  public ParaphraseChecker(WindowIndex index, Settings settings) {
-    this(index, settings, null);
+  public ParaphraseChecker(WindowSource source, Settings settings) {
+    this(source, settings, null);
   }
 
   /**
@@ -108,30 +109,46 @@ public final class ParaphraseChecker {
    * ParaphraseScore#combine} of its lexical score and the cosine similarity of the item's and the
    * window's embeddings; calibration then runs on the combined scores.
    */
-  public ParaphraseChecker(WindowIndex index, Settings settings, SentenceEncoder encoder) {
-    this.index = index;
+  public ParaphraseChecker(WindowSource source, Settings settings, SentenceEncoder encoder) {
+    this.source = source;
     this.settings = settings;
     this.encoder = encoder;
   }
 
   /** Checks {@code items}; their scores do not depend on the thread count. */
-  public Result check(List<ParaphraseItem> items) {
+  public Result check(List<ParaphraseItem> items) throws IOException {
     long t0 = System.nanoTime();
     List<List<String>> terms = items.stream().map(i -> ItemTerms.distinct(analyzer, i)).toList();
     Map<String, Integer> benchDf = ItemTerms.benchmarkDf(terms);
     int n = items.size();
-    List<Scored> real =
-        parallel(n, i -> best(terms.get(i), queryText(items.get(i)), benchDf, n, settings.shown()));
     List<NullItem> nulls = nullItems(items, terms);
     if (nulls.isEmpty() && Double.isNaN(settings.threshold())) {
       throw new IllegalArgumentException(
           "the paraphrase threshold is calibrated on null items drawn from the other items' words;"
               + " with one item there are none: give --paraphrase-threshold");
     }
-    List<Scored> nullScored =
-        parallel(
-            nulls.size(),
-            i -> best(nulls.get(i).terms(), String.join(" ", nulls.get(i).terms()), benchDf, n, 0));
+    List<List<String>> queryTerms = new ArrayList<>(terms);
+    nulls.forEach(x -> queryTerms.add(x.terms()));
+    Set<String> vocabulary = new HashSet<>();
+    queryTerms.forEach(vocabulary::addAll);
+    WindowSource.Stats stats = source.stats(vocabulary);
+    List<WindowSource.Query> queries = new ArrayList<>(queryTerms.size());
+    for (List<String> ts : queryTerms) {
+      long[] df = new long[ts.size()];
+      for (int i = 0; i < df.length; i++) {
+        df[i] = stats.docFreqs().get(ts.get(i));
+      }
+      ItemTerms it = ParaphraseScore.weigh(ts, df, stats.windows(), benchDf, n);
+      queries.add(new WindowSource.Query(it, Candidates.units(it)));
+    }
+    List<List<Candidates.Candidate>> cands =
+        source.candidates(queries, settings.topK(), settings.threads());
+    List<String> texts = new ArrayList<>(queries.size());
+    items.forEach(i -> texts.add(queryText(i)));
+    nulls.forEach(x -> texts.add(String.join(" ", x.terms())));
+    List<Scored> scored = score(queries, cands, texts, n);
+    List<Scored> real = scored.subList(0, n);
+    List<Scored> nullScored = scored.subList(n, scored.size());
     Map<String, List<Double>> byTask = new LinkedHashMap<>();
     items.forEach(it -> byTask.putIfAbsent(it.task(), new ArrayList<>()));
     for (int i = 0; i < nulls.size(); i++) {
@@ -170,40 +187,94 @@ public final class ParaphraseChecker {
         cals,
         fpr,
         settings,
-        index.windows(),
+        stats.windows(),
         (System.nanoTime() - t0) / 1e9,
         encoder == null ? null : encoder.describe());
   }
 
   private record Scored(double score, List<ParaphraseMatch.WindowHit> windows) {}
 
-  private interface Job {
-    Scored run(int i);
-  }
+  /** A candidate and its score for the item (lexical, or combined with the encoder's cosine). */
+  private record Hit(Candidates.Candidate candidate, double score, double cosine) {}
 
-  private List<Scored> parallel(int count, Job job) {
-    if (settings.threads() == 1) {
-      List<Scored> out = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        out.add(job.run(i));
+  /** Best first; ties by provenance. */
+  private static final Comparator<Hit> HIT_ORDER =
+      Comparator.comparingDouble(Hit::score)
+          .reversed()
+          .thenComparing(h -> h.candidate().file())
+          .thenComparingLong(h -> h.candidate().position())
+          .thenComparingInt(h -> h.candidate().wordOffset());
+
+  /**
+   * Every query's best score over its candidates, and for the first {@code real} queries (the
+   * items) their best {@link Settings#shown} windows with text and highlights.
+   */
+  private List<Scored> score(
+      List<WindowSource.Query> queries,
+      List<List<Candidates.Candidate>> cands,
+      List<String> texts,
+      int real)
+      throws IOException {
+    List<List<Hit>> hits = new ArrayList<>(queries.size());
+    if (encoder == null) {
+      for (List<Candidates.Candidate> cs : cands) {
+        hits.add(cs.stream().map(c -> new Hit(c, c.lexical(), Double.NaN)).toList());
       }
-      return out;
-    }
-    ForkJoinPool pool = new ForkJoinPool(settings.threads());
-    try {
-      return pool.submit(() -> IntStream.range(0, count).parallel().mapToObj(job::run).toList())
-          .get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
+    } else {
+      List<Candidates.Candidate> flat = new ArrayList<>();
+      cands.forEach(flat::addAll);
+      List<WindowIndex.WindowDoc> docs = source.windows(flat);
+      int[] start = new int[cands.size() + 1];
+      for (int i = 0; i < cands.size(); i++) {
+        start[i + 1] = start[i] + cands.get(i).size();
       }
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
+      hits =
+          Parallel.map(
+              cands.size(),
+              settings.threads(),
+              i -> {
+                List<Candidates.Candidate> cs = cands.get(i);
+                double[] cos = cosines(texts.get(i), docs.subList(start[i], start[i + 1]));
+                List<Hit> hs = new ArrayList<>(cs.size());
+                for (int j = 0; j < cs.size(); j++) {
+                  double c = cos[j];
+                  hs.add(new Hit(cs.get(j), ParaphraseScore.combine(cs.get(j).lexical(), c), c));
+                }
+                return hs;
+              });
     }
+    List<Hit> shownHits = new ArrayList<>();
+    List<List<Hit>> shownPer = new ArrayList<>(real);
+    for (int i = 0; i < real; i++) {
+      List<Hit> top = hits.get(i).stream().sorted(HIT_ORDER).limit(settings.shown()).toList();
+      shownPer.add(top);
+      shownHits.addAll(top);
+    }
+    List<WindowIndex.WindowDoc> shownDocs =
+        source.windows(shownHits.stream().map(Hit::candidate).toList());
+    List<Scored> out = new ArrayList<>(queries.size());
+    int at = 0;
+    for (int i = 0; i < queries.size(); i++) {
+      double best = hits.get(i).stream().mapToDouble(Hit::score).max().orElse(0);
+      if (i >= real) {
+        out.add(new Scored(best, List.of()));
+        continue;
+      }
+      ItemTerms it = queries.get(i).terms();
+      List<ParaphraseMatch.WindowHit> shown = new ArrayList<>();
+      for (Hit h : shownPer.get(i)) {
+        WindowIndex.WindowDoc w = shownDocs.get(at++);
+        List<ParaphraseAnalyzer.Token> toks = analyzer.tokens(w.text());
+        Set<String> set = new HashSet<>();
+        toks.forEach(t -> set.add(t.term()));
+        double[] credits = ParaphraseScore.credits(it, set);
+        shown.add(
+            new ParaphraseMatch.WindowHit(
+                w, h.score(), h.candidate().lexical(), h.cosine(), highlights(it, credits, toks)));
+      }
+      out.add(new Scored(best, List.copyOf(shown)));
+    }
+    return out;
   }
 
   /** What the encoder embeds of an item: its question and gold answer. */
@@ -211,71 +282,22 @@ public final class ParaphraseChecker {
     return item.answer().isEmpty() ? item.question() : item.question() + "\n" + item.answer();
   }
 
-  /** The cosine similarity of {@code text} with each window, or null without an encoder. */
+  /** The cosine similarity of {@code text} with each window. */
   private double[] cosines(String text, List<WindowIndex.WindowDoc> windows) {
-    if (encoder == null) {
-      return null;
-    }
     List<String> texts = new ArrayList<>();
     texts.add(text);
     windows.forEach(w -> texts.add(w.text()));
     List<float[]> e;
     try {
       e = encoder.embed(texts);
-    } catch (java.io.IOException ex) {
-      throw new java.io.UncheckedIOException(ex);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
     }
     double[] out = new double[windows.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = ParaphraseScore.cosine(e.get(0), e.get(i + 1));
     }
     return out;
-  }
-
-  /** The best score of an item's terms over its BM25 candidates, and its best {@code keep}. */
-  private Scored best(
-      List<String> terms, String text, Map<String, Integer> benchDf, int items, int keep) {
-    if (terms.isEmpty()) {
-      return new Scored(0, List.of());
-    }
-    ItemTerms it =
-        ParaphraseScore.weigh(terms, index.docFreqs(terms), index.windows(), benchDf, items);
-    double[] boosts = new double[terms.size()];
-    for (int i = 0; i < boosts.length; i++) {
-      boosts[i] = ParaphraseScore.templateFactor(benchDf.getOrDefault(terms.get(i), 0), items);
-    }
-    int[] cands = index.candidates(it, boosts, settings.topK());
-    List<WindowIndex.WindowDoc> windows = new ArrayList<>();
-    for (int doc : cands) {
-      windows.add(index.window(doc));
-    }
-    double[] cos = cosines(text, windows);
-    List<ParaphraseMatch.WindowHit> hits = new ArrayList<>();
-    double best = 0;
-    for (int j = 0; j < windows.size(); j++) {
-      WindowIndex.WindowDoc w = windows.get(j);
-      List<ParaphraseAnalyzer.Token> toks = analyzer.tokens(w.text());
-      Set<String> set = new HashSet<>();
-      toks.forEach(t -> set.add(t.term()));
-      double[] credits = ParaphraseScore.credits(it, set);
-      double lexical = ParaphraseScore.score(it, credits, set);
-      double c = cos == null ? Double.NaN : cos[j];
-      double s = cos == null ? lexical : ParaphraseScore.combine(lexical, c);
-      best = Math.max(best, s);
-      if (keep > 0) {
-        hits.add(new ParaphraseMatch.WindowHit(w, s, lexical, c, highlights(it, credits, toks)));
-      }
-    }
-    if (keep == 0) {
-      return new Scored(best, List.of());
-    }
-    hits.sort(
-        Comparator.comparingDouble(ParaphraseMatch.WindowHit::score)
-            .reversed()
-            .thenComparing(h -> h.window().file())
-            .thenComparingLong(h -> h.window().position())
-            .thenComparingInt(h -> h.window().wordOffset()));
-    return new Scored(best, List.copyOf(hits.subList(0, Math.min(keep, hits.size()))));
   }
 
   /** The window characters whose terms earned credit, merged when adjacent. */

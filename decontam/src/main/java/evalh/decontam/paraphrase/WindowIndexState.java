@@ -22,7 +22,12 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public final class WindowIndexState {
-  public static final String SCHEMA = "evalh.window-index/1";
+  /**
+   * Version 2 stores each window's distinct analyzed terms and indexes them without frequencies or
+   * norms; version 1 indexes (BM25 over re-analyzed text) are refused.
+   */
+  public static final String SCHEMA = "evalh.window-index/2";
+
   public static final String COMMIT_KEY = "evalh.window-index";
   public static final String MIRROR_FILE = "evalh-window-index.json";
   private static final ObjectMapper JSON =
@@ -90,7 +95,14 @@ public final class WindowIndexState {
     WindowIndexState s = JSON.readValue(json, WindowIndexState.class);
     if (!SCHEMA.equals(s.schema)) {
       throw new IOException(
-          dir + ": unsupported window index schema " + s.schema + " (want " + SCHEMA + ")");
+          dir
+              + ": window index format "
+              + s.schema
+              + ", this evalh reads "
+              + SCHEMA
+              + " (it stores each window's analyzed terms); delete "
+              + dir
+              + " and rebuild it (evalh index --paraphrase, or evalh decontam --paraphrase)");
     }
     if (!ParaphraseAnalyzer.ID.equals(s.analyzer)) {
       throw new IOException(

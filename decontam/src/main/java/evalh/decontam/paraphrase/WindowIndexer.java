@@ -2,10 +2,8 @@ package evalh.decontam.paraphrase;
 
 import evalh.decontam.corpus.CorpusDoc;
 import evalh.decontam.corpus.CorpusFile;
-import evalh.decontam.corpus.CorpusReader;
 import evalh.decontam.corpus.FileStats;
 import evalh.decontam.index.CorpusIndexer;
-import evalh.decontam.index.CorpusReaders;
 import evalh.decontam.index.IndexState;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,9 +19,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
@@ -34,24 +36,31 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 
 /**
- * Builds or extends a window index: one Lucene document per window, field {@value #TEXT} analyzed
- * by {@link ParaphraseAnalyzer} (term frequencies and norms for BM25; the raw window text stored
- * for re-scoring and snippets) and the provenance stored: file ordinal ({@value #FILE}, also
- * indexed), line or row ({@value #POS}), the document's byte offset ({@value #OFF}), id ({@value
- * #ID}) and the window's word offset in the document ({@value #WORD}). The n-gram index's rules:
- * files are the unit of work and of commit (a file becomes {@code done} in the commit that makes
- * its last window durable), re-running skips unchanged done files, re-indexes changed ones and
- * first deletes the windows of a file an interrupted run left {@code started}; an empty result is
- * an error.
+ * Builds or extends a window index: one Lucene document per window ({@link Windows#read}), its
+ * distinct terms by {@link ParaphraseAnalyzer} in field {@value #TERMS} (postings for candidates,
+ * binary doc values for scoring without analyzing the window again), its raw text stored for
+ * snippets and the encoder ({@value #TEXT}), and its provenance: file ordinal ({@value #FILE}
+ * indexed, to delete a file's windows; {@value #FILE_ORD} doc values), line or row ({@value #POS})
+ * and word offset in the document ({@value #WORD}) as doc values (candidate ties are broken by
+ * provenance), the document's byte offset ({@value #OFF}) and id ({@value #ID}) stored. The n-gram
+ * index's rules: files are the unit of work and of commit (a file becomes {@code done} in the
+ * commit that makes its last window durable), re-running skips unchanged done files, re-indexes
+ * changed ones and first deletes the windows of a file an interrupted run left {@code started}; an
+ * empty result is an error.
  */
 public final class WindowIndexer {
   /** The window index's directory inside an n-gram index directory. */
   public static final String DIR = "paraphrase";
 
-  static final String TEXT = "w";
+  /** Distinct analyzed terms: indexed (postings) and as binary doc values (space-separated). */
+  static final String TERMS = "t";
+
+  static final String TEXT = "text";
   static final String FILE = "file";
+  static final String FILE_ORD = "file_ord";
   static final String POS = "pos";
   static final String OFF = "off";
   static final String ID = "id";
@@ -61,11 +70,13 @@ public final class WindowIndexer {
 
   static {
     WINDOW_FIELD.setTokenized(true);
-    WINDOW_FIELD.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
-    WINDOW_FIELD.setOmitNorms(false);
-    WINDOW_FIELD.setStored(true);
+    WINDOW_FIELD.setIndexOptions(IndexOptions.DOCS);
+    WINDOW_FIELD.setOmitNorms(true);
+    WINDOW_FIELD.setStored(false);
     WINDOW_FIELD.freeze();
   }
+
+  private final ParaphraseAnalyzer analyzer = new ParaphraseAnalyzer();
 
   /** What a build did. */
   public record Report(
@@ -265,38 +276,66 @@ public final class WindowIndexer {
   private FileStats indexFile(
       IndexWriter writer, IndexState.FileEntry e, CorpusFile file, long[] counts)
       throws IOException {
-    CorpusReader reader =
-        CorpusReaders.forName(file.name(), options.textFields(), options.idField());
     FileStats stats = new FileStats();
     String ord = Integer.toString(e.ord);
-    reader.read(
-        file,
-        (CorpusDoc doc) -> {
-          String text = doc.text();
-          Windows.Cut cut = Windows.cut(text, options.window(), options.step());
-          for (Windows.Window w : cut.windows()) {
-            writer.addDocument(document(ord, doc, w, text.substring(w.start(), w.end())));
-          }
-          counts[0] += cut.windows().size();
-          counts[1] += cut.words();
-          return true;
-        },
-        stats);
-    stats.tokens = counts[1];
+    counts[0] =
+        Windows.read(
+            file,
+            options,
+            analyzer,
+            (doc, w, text, terms) -> writer.addDocument(document(ord, e.ord, doc, w, text, terms)),
+            stats);
+    counts[1] = stats.tokens;
     return stats;
   }
 
-  static Document document(String ord, CorpusDoc d, Windows.Window w, String text) {
+  /**
+   * One window's document: its distinct analyzed terms indexed (postings only: candidates count
+   * exact terms, with no frequencies or norms) and stored as doc values, so that no window is
+   * analyzed again when it is scored; its text and provenance stored.
+   */
+  static Document document(
+      String ord, int fileOrd, CorpusDoc d, Windows.Window w, String text, String[] terms) {
     Document doc = new Document();
-    doc.add(new Field(TEXT, text, WINDOW_FIELD));
-    doc.add(new StringField(FILE, ord, Field.Store.YES));
-    doc.add(new StoredField(POS, d.position()));
+    doc.add(new Field(TERMS, new TermsStream(terms), WINDOW_FIELD));
+    doc.add(new BinaryDocValuesField(TERMS, new BytesRef(String.join(" ", terms))));
+    doc.add(new StoredField(TEXT, text));
+    doc.add(new StringField(FILE, ord, Field.Store.NO));
+    doc.add(new NumericDocValuesField(FILE_ORD, fileOrd));
+    doc.add(new NumericDocValuesField(POS, d.position()));
+    doc.add(new NumericDocValuesField(WORD, w.wordOffset()));
     doc.add(new StoredField(OFF, d.byteOffset()));
     if (d.id() != null) {
       doc.add(new StoredField(ID, d.id()));
     }
-    doc.add(new StoredField(WORD, w.wordOffset()));
     return doc;
+  }
+
+  /** The distinct terms of a window as a token stream (they come analyzed already). */
+  private static final class TermsStream extends TokenStream {
+    private final String[] terms;
+    private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
+    private int next;
+
+    TermsStream(String[] terms) {
+      this.terms = terms;
+    }
+
+    @Override
+    public boolean incrementToken() {
+      if (next == terms.length) {
+        return false;
+      }
+      clearAttributes();
+      term.setEmpty().append(terms[next++]);
+      return true;
+    }
+
+    @Override
+    public void reset() throws IOException {
+      super.reset();
+      next = 0;
+    }
   }
 
   private void commit(IndexWriter writer, WindowIndexState state) throws IOException {

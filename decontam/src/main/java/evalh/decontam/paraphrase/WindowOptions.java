@@ -3,7 +3,8 @@ package evalh.decontam.paraphrase;
 import java.util.List;
 
 /**
- * How corpus documents are cut into windows.
+ * How corpus documents are cut into windows (serializable: a distributed scan ships it to its
+ * workers).
  *
  * @param window words per window (whitespace-separated words of the raw text)
  * @param step words between window starts ({@code step <= window}: windows overlap by {@code window
@@ -14,12 +15,8 @@ import java.util.List;
  * @param ramBufferMb Lucene's buffer before a segment is flushed
  */
 public record WindowOptions(
-    int window,
-    int step,
-    List<String> textFields,
-    String idField,
-    int threads,
-    double ramBufferMb) {
+    int window, int step, List<String> textFields, String idField, int threads, double ramBufferMb)
+    implements java.io.Serializable {
   public static final int DEFAULT_WINDOW = 96;
   public static final int DEFAULT_STEP = 24;
 

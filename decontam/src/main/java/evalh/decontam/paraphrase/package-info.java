@@ -8,12 +8,15 @@
  *   <li><b>Window index</b> ({@link evalh.decontam.paraphrase.WindowIndexer}, in {@code <n-gram
  *       index>/paraphrase}): each corpus document (read by the n-gram index's own readers) is cut
  *       into windows of 96 whitespace words starting every 24 words, so any passage of up to 73
- *       words lies whole in one window. One Lucene document per window: the text analysed by {@link
- *       evalh.decontam.paraphrase.ParaphraseAnalyzer} (BM25 statistics, raw text stored) and its
- *       provenance (file, line or row, the document's byte offset, id, the window's word offset).
- *       Files are committed one by one with their status in the commit data, exactly as in the
- *       n-gram index: re-runs skip unchanged files and resume interrupted ones; an index with
- *       {@code started} files or no windows is refused.
+ *       words lies whole in one window ({@link evalh.decontam.paraphrase.Windows#read}, the one
+ *       definition of a window). One Lucene document per window: its distinct terms by {@link
+ *       evalh.decontam.paraphrase.ParaphraseAnalyzer}, analysed once, indexed (postings only) and
+ *       kept as binary doc values so that scoring never analyses a window again; its raw text
+ *       stored; its provenance (file, line or row, word offset as doc values; the document's byte
+ *       offset and id stored). Files are committed one by one with their status in the commit data,
+ *       exactly as in the n-gram index: re-runs skip unchanged files and resume interrupted ones;
+ *       an index with {@code started} files or no windows is refused, and so is one of an older
+ *       format ({@code evalh.window-index/1}: rebuild it).
  *   <li><b>Terms</b>: an item's query is the set of analysed terms of its question and its gold
  *       answer (not the wrong choices). The analyzer maps math notation to MMLU's ASCII forms
  *       ({@code ℤ₁₂} and {@code Z_12} alike, {@code x¹²} as {@code x 12}, {@code 3ℤ} as {@code 3Z},
@@ -22,11 +25,17 @@
  *       ...), and stems with KStem. An <i>indexed symbol</i> ({@code Z_12}, {@code S_7}: letters,
  *       underscore, digits) gives its head {@code z}, its index {@code 12} and the symbol {@code
  *       z_12} itself ({@link evalh.decontam.paraphrase.IndexedSymbolFilter}).
- *   <li><b>Candidates</b>: a BM25 query of the item's terms, each boosted by its template factor
- *       {@code b(t)}, gives the top 20 windows.
+ *   <li><b>Candidates</b> ({@link evalh.decontam.paraphrase.Candidates}): a window's overlap with
+ *       an item is the sum of {@code round(w(t) · 2^14)} over the item terms it holds exactly; the
+ *       item's candidates are its 20 windows of highest overlap, ties broken by provenance. The
+ *       window index finds them with one Lucene query per item (boosted constant-score term
+ *       clauses, whose block-max pruning skips windows that cannot reach the 20th overlap, all ties
+ *       of the 20th kept); a distributed engine (Spark scan mode) by streaming every window past an
+ *       inverted table of the items' terms and keeping a bounded heap per item. Both compute the
+ *       same integers over the same term sets, so they find the same windows.
  *   <li><b>Score</b> of an item {@code Q} and a window {@code W}, in [0, 1]:
  *       <pre>
- *   w(t)    = idf(t) / idf(df = 0) · b(t)          idf: BM25's, over windows
+ *   w(t)    = idf(t) / idf(df = 0) · b(t)          idf: BM25's formula, over windows
  *             (0 for an indexed symbol: its head and index are terms of their own)
  *   b(t)    = 1 if the term is in at most 5% of the checked items, 0 from 50%, linear in
  *             log frequency between (template words of the benchmark); 1 for all with < 20 items
@@ -84,10 +93,15 @@
  *       "largest" for "maximum") are missed; the half credit for shared prefixes only covers
  *       derived forms.
  *   <li>A rephrase longer than 73 words may be split over two windows and score lower.
- *   <li>With an encoder only the BM25 candidates are embedded: a rephrase that shares too few words
- *       to be among the top 20 windows is not found by the encoder either. A null item's text is a
- *       bag of terms, not a sentence, so its cosines may run lower than a real item's on unrelated
+ *   <li>With an encoder only the 20 candidates are embedded: a rephrase that shares too few exact
+ *       terms to be among them is not found by the encoder either. A null item's text is a bag of
+ *       terms, not a sentence, so its cosines may run lower than a real item's on unrelated
  *       windows.
+ *   <li>Candidates count exact terms only, the score also prefix credits: a window of many
+ *       half-credit terms can score higher than some candidate yet not be one.
+ *   <li>Equal overlaps are common (duplicated boilerplate): Lucene's own top-k breaks ties by doc
+ *       id, which depends on indexing order and threads; {@code TopWithTies} keeps every tie of the
+ *       20th so that provenance decides, as in a scan.
  *   <li>The analyzer id is stored in the index; changing the chain or its tables must change {@link
  *       evalh.decontam.paraphrase.ParaphraseAnalyzer#ID}, or old indexes would be queried with
  *       other terms than they hold.

@@ -287,19 +287,5 @@ class ParaphraseCommandTest {
                 tmp.resolve("y").toString()))
         .isEqualTo(2);
     assertThat(err.toString()).contains("[0, 1]");
-    assertThat(
-            run(
-                new DecontamCommand(),
-                "--corpus",
-                corpus.toString(),
-                "--items",
-                items.toString(),
-                "--paraphrase",
-                "--engine",
-                "spark",
-                "--out",
-                tmp.resolve("z").toString()))
-        .isEqualTo(2);
-    assertThat(err.toString()).contains("local engine only");
   }
 }

@@ -32,7 +32,10 @@ public record EngineOptions(
     int batchTokens,
     int batchSequences,
     RollingPrefix rollingPrefix,
-    boolean sharePrefixes) {
+    boolean sharePrefixes)
+    implements java.io.Serializable {
+  /** Serializable: a distributed sweep ships the options to its workers. */
+  private static final long serialVersionUID = 1L;
 
   /** Which special token conditions the first window of a rolling log-likelihood. */
   public enum RollingPrefix {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +38,11 @@ import picocli.CommandLine.Option;
       "Sweeps: --ckpt 'ckpts/anneal-*/step-*' (a quoted glob), --ckpt RUN_DIR (its step"
           + " folders) or --ckpt-list FILE score every checkpoint in step order in one JVM into"
           + " <output>/<run>/<step>/, with \"step\" and \"tokens\" in each results.json.",
+      "",
+      "Sweeps on a cluster: --engine spark --master URL scores one checkpoint (with all its"
+          + " tasks) per Spark task, into the same <output>/<run>/<step>/ as a local sweep, with"
+          + " the same bytes (timing fields aside); checkpoints, data and --output must be on"
+          + " storage every executor mounts at the same path.",
       "",
       "Example: evalh run --task mmlu-science --ckpt demo"
     })
@@ -165,6 +171,29 @@ public final class RunCommand implements Callable<Integer> {
   @CommandLine.Mixin SweepOptions sweep = new SweepOptions();
 
   @Option(
+      names = "--engine",
+      paramLabel = "local|spark",
+      defaultValue = "local",
+      description =
+          "Where a sweep's checkpoints are scored: local (default: one after the other in this"
+              + " JVM) or spark (one Spark task per checkpoint, each loading its checkpoint once"
+              + " and scoring all the tasks with the same engine; a task whose executor died is"
+              + " retried and resumes from the checkpoint's request cache). Needs Spark on the"
+              + " class path: ./evalh adds it, or spark-submit cli/target/evalh-spark-job.jar."
+              + " Relative paths are resolved here; --output may be file:///... (a shared mount).")
+  String engine;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description =
+          "With --engine spark: local[N], spark://host:7077, yarn or k8s://https://host:port"
+              + " (default: spark-submit's, else local[*]). On GPU executors each task uses the GPU"
+              + " Spark assigns it (spark.task.resource.gpu.amount=1; README, 'Scoring on a Spark"
+              + " cluster').")
+  String master;
+
+  @Option(
       names = "--list-tasks",
       description = "List the tasks and groups of the registry and exit.")
   boolean listTasks;
@@ -207,6 +236,23 @@ public final class RunCommand implements Callable<Integer> {
       throw usage("--tokens-per-step must be >= 1, got " + sweep.tokensPerStep);
     }
     boolean sweeping = sweep.ckptList != null || Sweep.isSweep(ckpt);
+    boolean local = "local".equals(engine);
+    if (local && master != null) {
+      throw usage("--master applies to --engine spark");
+    }
+    if (!local && !sweeping) {
+      throw usage(
+          "--engine "
+              + engine
+              + " spreads the checkpoints of a sweep (a glob, a run directory or --ckpt-list);"
+              + " score a single checkpoint with the local engine");
+    }
+    SweepEngine elsewhere = local ? null : sweepEngine(engine);
+    if (!local) {
+      output = output == null ? null : sharedOutput(output);
+      includes = includes.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+      decontam = decontam == null ? null : decontam.toAbsolutePath().normalize();
+    }
     if (sweeping && cache != null) {
       throw usage("--cache names one file; a sweep keeps a cache per checkpoint (drop --cache)");
     }
@@ -236,6 +282,9 @@ public final class RunCommand implements Callable<Integer> {
             .withBatchSequences(batchSequences())
             .withRollingPrefix(rollingPrefix());
     Path out0 = output != null ? output : Path.of("reports", defaultName());
+    if (!local) {
+      out0 = out0.toAbsolutePath().normalize();
+    }
     if (java.nio.file.Files.exists(out0) && !java.nio.file.Files.isDirectory(out0)) {
       throw usage(
           "--output "
@@ -261,7 +310,7 @@ public final class RunCommand implements Callable<Integer> {
             eo,
             out0,
             logSamples,
-            dataRoot(),
+            local ? dataRoot() : absolute(dataRoot()),
             includes,
             style(),
             decontam,
@@ -270,6 +319,10 @@ public final class RunCommand implements Callable<Integer> {
             Math.max(1, cacheBatch / 16),
             progress,
             cl);
+    if (!local) {
+      SweepRun.Summary s = SweepRun.runOn(elsewhere, master, o, points, out, err);
+      return s.failed().isEmpty() ? 0 : 1;
+    }
     try (SharedTokenizers tokenizers = new SharedTokenizers()) {
       EvaluationRun.EvaluatorFactory f =
           factory != null ? factory : (c, opts) -> LoglikelihoodEngine.open(c, opts, tokenizers);
@@ -280,6 +333,52 @@ public final class RunCommand implements Callable<Integer> {
       SweepRun.Summary s = SweepRun.run(o, points, f, fingerprints, out, err);
       return s.failed().isEmpty() ? 0 : 1;
     }
+  }
+
+  /**
+   * {@code --engine NAME}'s implementation, found with {@link ServiceLoader}; none: a usage error
+   * naming those there are.
+   */
+  private SweepEngine sweepEngine(String name) {
+    List<String> known = new ArrayList<>();
+    for (SweepEngine e : ServiceLoader.load(SweepEngine.class)) {
+      if (e.name().equals(name)) {
+        return e;
+      }
+      known.add(e.name());
+    }
+    throw usage(
+        "--engine "
+            + name
+            + ": no such engine in this build (available: local"
+            + (known.isEmpty() ? "" : ", " + String.join(", ", known))
+            + ")");
+  }
+
+  /**
+   * {@code --output} for a cluster: a {@code file:} URI as the path it names, absolute; another
+   * scheme is refused (results are written with atomic renames and OS file locks, which need a
+   * POSIX file system mounted on every executor).
+   */
+  private Path sharedOutput(Path given) {
+    String s = given.toString();
+    if (s.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+      if (!s.regionMatches(true, 0, "file:", 0, 5)) {
+        throw usage(
+            "--output "
+                + s
+                + ": results are written with atomic renames and file locks on a POSIX file"
+                + " system; give a directory every executor mounts at the same path (a plain"
+                + " path, or file:///...)");
+      }
+      return Path.of(java.net.URI.create(s.replaceFirst("^[Ff][Ii][Ll][Ee]:/+", "file:///")));
+    }
+    return given.toAbsolutePath().normalize();
+  }
+
+  /** The data folder as every executor must find it (the bundled sample data: in its own jar). */
+  private static DataRoot absolute(DataRoot d) {
+    return d.sample() ? d : DataRoot.of(d.path().toAbsolutePath().normalize());
   }
 
   private DataRoot dataRoot() {

@@ -70,9 +70,7 @@ final class SweepRun {
     EvaluationRun.Prepared prepared = EvaluationRun.prepare(base, err);
     String settings = settings(base);
     long perPoint = EvaluationRun.uniqueRequests(prepared);
-    int scored = 0;
-    int skipped = 0;
-    List<String> failed = new ArrayList<>();
+    List<Point> results = new ArrayList<>();
     err.printf(
         Locale.ROOT,
         "evalh: sweep of %d checkpoint(s) x %d request(s) into %s%n",
@@ -87,59 +85,106 @@ final class SweepRun {
                 base.progressBar())) {
       for (int i = 0; i < points.size(); i++) {
         Sweep.Point p = points.get(i);
-        Path dir = p.folder(base.output());
-        String head =
-            String.format(
-                Locale.ROOT, "[%d/%d] %s (%s)", i + 1, points.size(), p.label(), p.checkpoint());
-        try {
-          String fp = fingerprints.of(p.checkpoint());
-          if (finished(dir, fp, settings)) {
-            err.println("evalh: " + head + ": done already (same fingerprint), skipped");
-            bar.step(perPoint);
-            skipped++;
-            continue;
-          }
-          out.println(head);
-          EvaluationRun.Options o =
-              new EvaluationRun.Options(
-                  base.taskSpec(),
-                  p.checkpoint().toString(),
-                  base.numFewshot(),
-                  base.limit(),
-                  base.engine(),
-                  dir,
-                  base.logSamples(),
-                  base.dataRoot(),
-                  base.includes(),
-                  base.descriptionStyle(),
-                  base.decontam(),
-                  base.cacheFile() == null ? null : dir.resolve("cache/requests.jsonl"),
-                  base.llBatch(),
-                  base.rollingBatch(),
-                  base.progressBar(),
-                  base.commandLine());
-          EvaluationRun.runOne(
-              o,
-              prepared.selection(),
-              prepared,
-              factory,
-              new EvaluationRun.SweepPlace(p, settings),
-              bar,
-              out,
-              err);
-          scored++;
-        } catch (RuntimeException e) {
-          String why = head + ": " + e.getMessage();
-          err.println("evalh: error: " + why + " (skipped; the sweep goes on)");
-          failed.add(why);
-        }
+        results.add(
+            runPoint(
+                base,
+                prepared,
+                settings,
+                p,
+                head(i, points.size(), p),
+                factory,
+                fingerprints,
+                bar,
+                perPoint,
+                out,
+                err));
+      }
+    }
+    return summarize(base.output(), results, out);
+  }
+
+  /**
+   * The sweep on a cluster ({@code evalh run --engine NAME}): the tasks and their data are checked
+   * here first (a bad task or data file fails before the cluster starts), the output directory is
+   * locked as by a local sweep, then {@code engine} scores one unit per checkpoint ({@link
+   * SweepUnits#score}: the local sweep's {@link #runPoint} on an executor) and each unit's console
+   * output is printed here in step order.
+   */
+  static Summary runOn(
+      SweepEngine engine,
+      String master,
+      EvaluationRun.Options base,
+      List<Sweep.Point> points,
+      PrintWriter out,
+      PrintWriter err) {
+    EvaluationRun.Prepared prepared = EvaluationRun.prepare(base, err);
+    String settings = settings(base);
+    long perPoint = EvaluationRun.uniqueRequests(prepared);
+    err.printf(
+        Locale.ROOT,
+        "evalh: sweep of %d checkpoint(s) x %d request(s) into %s, one %s task per checkpoint%n",
+        points.size(),
+        perPoint,
+        base.output(),
+        engine.name());
+    err.flush();
+    List<Point> results = new ArrayList<>();
+    OutputLock lock = OutputLock.acquireDirectory(base.output());
+    boolean done = false;
+    try {
+      SweepUnits.Job job = SweepUnits.job(base, settings, perPoint, points);
+      List<SweepUnits.Outcome> outcomes = engine.run(master, job, err);
+      if (outcomes.size() != points.size()) {
+        throw new IllegalStateException(
+            "the "
+                + engine.name()
+                + " engine returned "
+                + outcomes.size()
+                + " outcomes for "
+                + points.size()
+                + " checkpoints");
+      }
+      for (SweepUnits.Outcome o : outcomes) {
+        out.print(o.out());
+        err.print(o.err());
+        results.add(new Point(o.status(), o.message()));
+      }
+      done = true;
+    } finally {
+      lock.close();
+      if (!done && onlyLockFiles(base.output())) {
+        lock.removeCreated(); // the engine could not start: a fresh output goes again
+      }
+    }
+    return summarize(base.output(), results, out);
+  }
+
+  /** Whether {@code dir} holds no file but lock files (no unit wrote anything). */
+  private static boolean onlyLockFiles(Path dir) {
+    try (var s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile)
+          .allMatch(p -> p.getFileName().toString().equals(OutputLock.FILE));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  private static Summary summarize(Path output, List<Point> results, PrintWriter out) {
+    int scored = 0;
+    int skipped = 0;
+    List<String> failed = new ArrayList<>();
+    for (Point r : results) {
+      switch (r.status()) {
+        case SCORED -> scored++;
+        case SKIPPED -> skipped++;
+        case FAILED -> failed.add(r.message());
       }
     }
     out.printf(
         Locale.ROOT,
         "sweep %s: %d checkpoint(s): %d scored, %d skipped (done already), %d failed%n",
-        base.output(),
-        points.size(),
+        output,
+        results.size(),
         scored,
         skipped,
         failed.size());
@@ -148,6 +193,81 @@ final class SweepRun {
     }
     out.flush();
     return new Summary(scored, skipped, List.copyOf(failed));
+  }
+
+  /**
+   * One checkpoint's outcome.
+   *
+   * @param message for {@link SweepUnits.Status#FAILED}: the checkpoint and why
+   */
+  record Point(SweepUnits.Status status, String message) {}
+
+  /** {@code [i/n] run@step (dir)}: how a sweep names its i-th checkpoint (0-based). */
+  static String head(int i, int n, Sweep.Point p) {
+    return String.format(Locale.ROOT, "[%d/%d] %s (%s)", i + 1, n, p.label(), p.checkpoint());
+  }
+
+  /**
+   * Scores one checkpoint of a sweep into {@code <output>/<run>/<step>/}, or skips it when its
+   * results.json has its fingerprint and {@code settings}: what the local sweep does for each
+   * checkpoint, and what a distributed sweep's task does for its one ({@link SweepUnits}). A
+   * checkpoint that fails with a {@link RuntimeException} (cannot be loaded, non-finite scores) is
+   * reported on {@code err} and returned as {@link SweepUnits.Status#FAILED}; errors propagate.
+   */
+  static Point runPoint(
+      EvaluationRun.Options base,
+      EvaluationRun.Prepared prepared,
+      String settings,
+      Sweep.Point p,
+      String head,
+      EvaluationRun.EvaluatorFactory factory,
+      Fingerprints fingerprints,
+      ScoringProgress bar,
+      long perPoint,
+      PrintWriter out,
+      PrintWriter err) {
+    Path dir = p.folder(base.output());
+    try {
+      String fp = fingerprints.of(p.checkpoint());
+      if (finished(dir, fp, settings)) {
+        err.println("evalh: " + head + ": done already (same fingerprint), skipped");
+        bar.step(perPoint);
+        return new Point(SweepUnits.Status.SKIPPED, null);
+      }
+      out.println(head);
+      EvaluationRun.Options o =
+          new EvaluationRun.Options(
+              base.taskSpec(),
+              p.checkpoint().toString(),
+              base.numFewshot(),
+              base.limit(),
+              base.engine(),
+              dir,
+              base.logSamples(),
+              base.dataRoot(),
+              base.includes(),
+              base.descriptionStyle(),
+              base.decontam(),
+              base.cacheFile() == null ? null : dir.resolve("cache/requests.jsonl"),
+              base.llBatch(),
+              base.rollingBatch(),
+              base.progressBar(),
+              base.commandLine());
+      EvaluationRun.runOne(
+          o,
+          prepared.selection(),
+          prepared,
+          factory,
+          new EvaluationRun.SweepPlace(p, settings),
+          bar,
+          out,
+          err);
+      return new Point(SweepUnits.Status.SCORED, null);
+    } catch (RuntimeException e) {
+      String why = head + ": " + e.getMessage();
+      err.println("evalh: error: " + why + " (skipped; the sweep goes on)");
+      return new Point(SweepUnits.Status.FAILED, why);
+    }
   }
 
   /** Whether {@code dir}'s results.json is this checkpoint's, under the same settings. */

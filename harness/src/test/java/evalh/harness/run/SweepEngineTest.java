@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import evalh.engine.scoring.DemoCheckpoint;
+import evalh.engine.scoring.DemoCopies;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,29 +24,6 @@ class SweepEngineTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;
 
-  /**
-   * A copy of the demo model whose first shard has the lowest mantissa bit of every 16th 32-bit
-   * word flipped from word {@code seed} on (a different model per seed, all weights finite).
-   */
-  static Path perturbedDemo(Path dir, int seed) throws Exception {
-    Files.createDirectories(dir);
-    Path demo = DemoCheckpoint.resolve("demo");
-    try (Stream<Path> s = Files.list(demo)) {
-      for (Path f : s.toList()) {
-        Files.copy(f, dir.resolve(f.getFileName()));
-      }
-    }
-    Path shard = dir.resolve("model-00001-of-00002.safetensors");
-    byte[] b = Files.readAllBytes(shard);
-    long header = ByteBuffer.wrap(b, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    int data = Math.toIntExact(8 + header);
-    for (int i = data + 4 * seed; i + 4 <= b.length; i += 64) {
-      b[i] ^= 1;
-    }
-    Files.write(shard, b);
-    return dir;
-  }
-
   private static int run(StringWriter out, StringWriter err, String... args) {
     CommandLine cl = new CommandLine(new RunCommand());
     cl.setOut(new PrintWriter(out, true));
@@ -63,9 +38,9 @@ class SweepEngineTest {
   @Test
   void sweepOfPerturbedDemoCopiesWithACorruptMiddleOne() throws Exception {
     Path run = tmp.resolve("ckpts/demo-mix");
-    perturbedDemo(run.resolve("step-1"), 1);
-    Path bad = perturbedDemo(run.resolve("checkpoint-20"), 2);
-    perturbedDemo(run.resolve("global_step_300"), 3);
+    DemoCopies.perturbed(run.resolve("step-1"), 1);
+    Path bad = DemoCopies.perturbed(run.resolve("checkpoint-20"), 2);
+    DemoCopies.perturbed(run.resolve("global_step_300"), 3);
     Path shard = bad.resolve("model-00002-of-00002.safetensors");
     byte[] b = Files.readAllBytes(shard);
     Files.write(shard, java.util.Arrays.copyOf(b, b.length / 2)); // truncated upload

@@ -1,0 +1,89 @@
+package evalh.decontam.paraphrase;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which windows an item's score is taken over: its candidates, defined so that the window index and
+ * a distributed scan find exactly the same ones.
+ *
+ * <p>A window's <b>overlap</b> with an item is the sum of the item's <b>units</b> over the item
+ * terms the window holds exactly: {@code units(t) = round(w(t) · 2^14)}, {@code w} the term's
+ * weight ({@link ParaphraseScore#weigh}), and 0 beyond the first {@value #MAX_TERMS} terms with
+ * units. The candidates are the {@code k} windows of highest overlap (at least 1), ties broken by
+ * provenance (file, line or row, word offset: every window has its own); the item's score is the
+ * best {@link ParaphraseScore} over them. Overlaps are integers below 2^24, so the float sums a
+ * Lucene query adds up in any order are exact: the index's top-k and a scan's bounded heaps agree
+ * window for window.
+ */
+public final class Candidates {
+  /** Item terms with units that count (Lucene's default limit of clauses in one query). */
+  public static final int MAX_TERMS = 1024;
+
+  /** Units of weight 1. */
+  static final double UNIT = 1 << 14;
+
+  private Candidates() {}
+
+  /** The units of each of the item's terms (see the class comment). */
+  public static long[] units(ItemTerms item) {
+    double[] w = item.weights();
+    long[] u = new long[w.length];
+    int used = 0;
+    for (int i = 0; i < w.length && used < MAX_TERMS; i++) {
+      u[i] = Math.round(w[i] * UNIT);
+      used += u[i] > 0 ? 1 : 0;
+    }
+    return u;
+  }
+
+  /** A window's overlap with an item: its units over the item terms among {@code windowTerms}. */
+  public static long overlap(ItemTerms item, long[] units, Set<String> windowTerms) {
+    long s = 0;
+    for (int i = 0; i < units.length; i++) {
+      if (units[i] > 0 && windowTerms.contains(item.terms().get(i))) {
+        s += units[i];
+      }
+    }
+    return s;
+  }
+
+  /** The lexical score of an item in a window of these distinct analyzed terms. */
+  public static double lexical(ItemTerms item, Set<String> windowTerms) {
+    return ParaphraseScore.score(item, ParaphraseScore.credits(item, windowTerms), windowTerms);
+  }
+
+  /** The lexical score of an item in a window of these sorted distinct terms. */
+  public static double lexical(ItemTerms item, String[] windowTerms) {
+    return lexical(item, new HashSet<>(Arrays.asList(windowTerms)));
+  }
+
+  /**
+   * One candidate window of an item.
+   *
+   * @param file corpus file (path or URI identity)
+   * @param position line or row of its document
+   * @param wordOffset its first word in the document
+   * @param overlap see the class comment
+   * @param lexical its {@link ParaphraseScore} for the item
+   * @param ref where its source finds it again (a Lucene doc id; -1 for a scan)
+   */
+  public record Candidate(
+      String file, long position, int wordOffset, long overlap, double lexical, long ref) {}
+
+  /** Best first: overlap descending, then file, position and word offset ascending. */
+  public static final Comparator<Candidate> ORDER =
+      Comparator.comparingLong(Candidate::overlap)
+          .reversed()
+          .thenComparing(Candidate::file)
+          .thenComparingLong(Candidate::position)
+          .thenComparingInt(Candidate::wordOffset);
+
+  /** The first {@code k} of {@code cs} in {@link #ORDER}. */
+  public static List<Candidate> best(List<Candidate> cs, int k) {
+    return cs.stream().sorted(ORDER).limit(k).toList();
+  }
+}

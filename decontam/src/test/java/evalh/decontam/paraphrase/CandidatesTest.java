@@ -1,0 +1,237 @@
+package evalh.decontam.paraphrase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import evalh.decontam.corpus.CorpusFile;
+import evalh.decontam.corpus.CorpusFiles;
+import evalh.decontam.corpus.FileStats;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The window index's candidates against a naive oracle: every window of the corpus read again and
+ * its overlap with every query summed by a plain loop; the index's statistics, top-k (ties of the
+ * k-th broken by provenance, not by Lucene's doc ids) and lexical scores must equal it.
+ */
+class CandidatesTest {
+  @TempDir Path tmp;
+
+  /** A window as the oracle sees it. */
+  record Seen(String file, long position, int wordOffset, Set<String> terms) {}
+
+  static List<Seen> allWindows(List<CorpusFile> files) throws Exception {
+    List<Seen> out = new ArrayList<>();
+    ParaphraseAnalyzer a = new ParaphraseAnalyzer();
+    WindowOptions o = WindowOptions.of(List.of("text"), "id", 1);
+    for (CorpusFile f : files) {
+      Windows.read(
+          f,
+          o,
+          a,
+          (doc, w, text, terms) ->
+              out.add(
+                  new Seen(f.path(), doc.position(), w.wordOffset(), new HashSet<>(a.terms(text)))),
+          new FileStats());
+    }
+    return out;
+  }
+
+  /** The oracle's candidates of one query: overlaps by a loop over all windows, sorted. */
+  static List<Candidates.Candidate> naive(WindowSource.Query q, List<Seen> windows, int k) {
+    List<Candidates.Candidate> all = new ArrayList<>();
+    for (Seen w : windows) {
+      long overlap = 0;
+      for (int i = 0; i < q.units().length; i++) {
+        if (w.terms().contains(q.terms().terms().get(i))) {
+          overlap += q.units()[i];
+        }
+      }
+      if (overlap > 0) {
+        all.add(
+            new Candidates.Candidate(
+                w.file(),
+                w.position(),
+                w.wordOffset(),
+                overlap,
+                ParaphraseScore.score(
+                    q.terms(), ParaphraseScore.credits(q.terms(), w.terms()), w.terms()),
+                -1));
+      }
+    }
+    all.sort(
+        (x, y) -> {
+          int c = Long.compare(y.overlap(), x.overlap());
+          if (c != 0) {
+            return c;
+          }
+          c = x.file().compareTo(y.file());
+          if (c != 0) {
+            return c;
+          }
+          c = Long.compare(x.position(), y.position());
+          return c != 0 ? c : Integer.compare(x.wordOffset(), y.wordOffset());
+        });
+    return all.subList(0, Math.min(k, all.size()));
+  }
+
+  static List<WindowSource.Query> queries(List<ParaphraseItem> items, WindowSource source)
+      throws Exception {
+    ParaphraseAnalyzer a = new ParaphraseAnalyzer();
+    List<List<String>> terms = items.stream().map(i -> ItemTerms.distinct(a, i)).toList();
+    Map<String, Integer> benchDf = ItemTerms.benchmarkDf(terms);
+    Set<String> vocab = new HashSet<>();
+    terms.forEach(vocab::addAll);
+    WindowSource.Stats st = source.stats(vocab);
+    List<WindowSource.Query> out = new ArrayList<>();
+    for (List<String> ts : terms) {
+      long[] df = ts.stream().mapToLong(t -> st.docFreqs().get(t)).toArray();
+      ItemTerms it = ParaphraseScore.weigh(ts, df, st.windows(), benchDf, items.size());
+      out.add(new WindowSource.Query(it, Candidates.units(it)));
+    }
+    return out;
+  }
+
+  static void assertSame(List<Candidates.Candidate> got, List<Candidates.Candidate> want) {
+    assertThat(got).hasSameSizeAs(want);
+    for (int j = 0; j < want.size(); j++) {
+      Candidates.Candidate g = got.get(j);
+      Candidates.Candidate w = want.get(j);
+      assertThat(List.of(g.file(), g.position(), g.wordOffset(), g.overlap()))
+          .isEqualTo(List.of(w.file(), w.position(), w.wordOffset(), w.overlap()));
+      assertThat(g.lexical()).isEqualTo(w.lexical());
+    }
+  }
+
+  @Test
+  void rephraseSetCandidatesEqualTheNaiveOracle() throws Exception {
+    RephraseSet set = RephraseSet.load();
+    Path corpus = set.writeCorpus(tmp.resolve("corpus"));
+    List<CorpusFile> files =
+        CorpusFiles.expand(List.of(corpus.toString())).stream().map(CorpusFile::local).toList();
+    new WindowIndexer(
+            tmp.resolve("w"),
+            WindowOptions.of(List.of("text"), "id", 2),
+            new PrintWriter(new StringWriter()))
+        .build(files);
+    List<Seen> windows = allWindows(files);
+    try (WindowIndex index = WindowIndex.open(tmp.resolve("w"))) {
+      List<WindowSource.Query> qs = queries(set.paraphraseItems(), index);
+      // the statistics: windows, and document frequencies counted by the oracle
+      Map<String, Long> df = new HashMap<>();
+      windows.forEach(w -> w.terms().forEach(t -> df.merge(t, 1L, Long::sum)));
+      Set<String> vocab = new HashSet<>();
+      qs.forEach(q -> vocab.addAll(q.terms().terms()));
+      WindowSource.Stats st = index.stats(vocab);
+      assertThat(st.windows()).isEqualTo(windows.size());
+      for (String t : vocab) {
+        assertThat(st.docFreqs().get(t)).as(t).isEqualTo(df.getOrDefault(t, 0L));
+      }
+      List<List<Candidates.Candidate>> got = index.candidates(qs, 20, 2);
+      int full = 0;
+      for (int i = 0; i < qs.size(); i++) {
+        List<Candidates.Candidate> want = naive(qs.get(i), windows, 20);
+        full += want.size() == 20 ? 1 : 0;
+        assertSame(got.get(i), want);
+      }
+      assertThat(full).isGreaterThan(qs.size() / 2); // most queries fill their k
+    }
+  }
+
+  /**
+   * 30 windows tie for an item; k = 20 takes the first 20 by provenance. The larger file is indexed
+   * first (the indexer takes files largest first), so its windows have the lower doc ids: a top-k
+   * by doc id would take them instead.
+   */
+  @Test
+  void tiesAtTheKthAreBrokenByProvenance() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    String same = "osmosis moves water across a semipermeable membrane";
+    StringBuilder a = new StringBuilder();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      a.append(json.writeValueAsString(Map.of("id", "a" + i, "text", same))).append('\n');
+    }
+    for (int i = 0; i < 20; i++) {
+      b.append(json.writeValueAsString(Map.of("id", "b" + i, "text", same))).append('\n');
+    }
+    StringBuilder other = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      other
+          .append(json.writeValueAsString(Map.of("id", "c" + i, "text", "granite basalt " + i)))
+          .append('\n');
+    }
+    Files.writeString(tmp.resolve("a.jsonl"), a, StandardCharsets.UTF_8);
+    Files.writeString(tmp.resolve("b.jsonl"), b.append(other), StandardCharsets.UTF_8);
+    List<CorpusFile> files =
+        List.of(CorpusFile.local(tmp.resolve("a.jsonl")), CorpusFile.local(tmp.resolve("b.jsonl")));
+    new WindowIndexer(
+            tmp.resolve("t"),
+            WindowOptions.of(List.of("text"), "id", 1),
+            new PrintWriter(new StringWriter()))
+        .build(files);
+    List<Seen> windows = allWindows(files);
+    List<ParaphraseItem> items =
+        List.of(
+            new ParaphraseItem("t", 0, "Which process moves water across a membrane?", "osmosis"),
+            new ParaphraseItem("t", 1, "What rock is granite?", "basalt"));
+    try (WindowIndex index = WindowIndex.open(tmp.resolve("t"))) {
+      List<WindowSource.Query> qs = queries(items, index);
+      List<List<Candidates.Candidate>> got = index.candidates(qs, 20, 1);
+      assertSame(got.get(0), naive(qs.get(0), windows, 20));
+      assertThat(got.get(0).stream().filter(c -> c.file().endsWith("a.jsonl")).count())
+          .isEqualTo(10);
+      assertSame(got.get(1), naive(qs.get(1), windows, 20));
+    }
+  }
+
+  @Test
+  void anIndexOfTheOldFormatIsRefusedWithARebuildMessage() throws Exception {
+    Path dir = tmp.resolve("old");
+    WindowIndexState st = WindowIndexState.create(WindowOptions.of(List.of("text"), "id", 1));
+    st.schema = "evalh.window-index/1";
+    Files.createDirectories(dir);
+    try (FSDirectory d = FSDirectory.open(dir);
+        IndexWriter w = new IndexWriter(d, new IndexWriterConfig(new ParaphraseAnalyzer()))) {
+      w.setLiveCommitData(Map.of(WindowIndexState.COMMIT_KEY, st.toJson()).entrySet());
+      w.commit();
+    }
+    assertThatThrownBy(() -> WindowIndex.open(dir))
+        .hasMessageContaining("evalh.window-index/1")
+        .hasMessageContaining("rebuild");
+  }
+
+  @Test
+  void unitsAreWeightsIn2ToThe14thAndStopAfterMaxTerms() {
+    assertThat(
+            Candidates.units(
+                new ItemTerms(List.of("a", "b", "c"), new double[] {1, 0.5, 1.0 / (1 << 16)})))
+        .containsExactly(16384, 8192, 0);
+    List<String> many = new ArrayList<>();
+    double[] w = new double[Candidates.MAX_TERMS + 6];
+    for (int i = 0; i < w.length; i++) {
+      many.add("t" + i);
+      w[i] = i == 3 ? 0 : 1;
+    }
+    long[] u = Candidates.units(new ItemTerms(many, w));
+    assertThat(Arrays.stream(u).filter(x -> x > 0).count()).isEqualTo(Candidates.MAX_TERMS);
+    assertThat(u[Candidates.MAX_TERMS]).isEqualTo(16384); // the zero-weight term took no slot
+    assertThat(u[Candidates.MAX_TERMS + 1]).isZero();
+  }
+}

@@ -1,0 +1,213 @@
+package evalh.scoring.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import evalh.engine.scoring.DemoCopies;
+import evalh.harness.run.RunCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code evalh run --engine spark --master local[2]} against the local sweep of the same
+ * checkpoints (the oracle: one checkpoint after the other in this JVM, no Spark): two perturbed
+ * copies of the demo model and a truncated third one, two tasks. Every file of every step folder
+ * must be the local sweep's bytes, except results.json's timing and this-process fields.
+ */
+class SparkSweepTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+
+  private static int run(StringWriter out, StringWriter err, List<String> args) {
+    CommandLine cl = new CommandLine(new RunCommand());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args.toArray(String[]::new));
+  }
+
+  private static List<String> args(List<String> common, String... more) {
+    return Stream.concat(common.stream(), Stream.of(more)).toList();
+  }
+
+  /** results.json less what the issue calls timing fields: wall time, throughput, this_run. */
+  private static JsonNode stable(Path results) throws IOException {
+    ObjectNode n = (ObjectNode) JSON.readTree(results.toFile());
+    ObjectNode e = (ObjectNode) n.get("evalh");
+    e.remove(List.of("wall_seconds", "tokens_per_second", "this_run"));
+    return n;
+  }
+
+  /** Relative paths of the regular files under {@code dir}, the request cache aside. */
+  private static List<String> files(Path dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+        String rel = dir.relativize(p).toString();
+        if (!rel.startsWith("cache/") && !rel.contains("/cache/")) {
+          out.add(rel);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void assertSameAsLocal(Path local, Path spark) throws IOException {
+    List<String> names = files(local);
+    assertThat(files(spark)).isEqualTo(names);
+    assertThat(names).contains("mix/1/results.json", "mix/20/results.json");
+    for (String f : names) {
+      if (f.endsWith("results.json")) {
+        assertThat(stable(spark.resolve(f))).as(f).isEqualTo(stable(local.resolve(f)));
+      } else if (!f.endsWith(".lock")) {
+        assertThat(Files.readAllBytes(spark.resolve(f)))
+            .as(f)
+            .isEqualTo(Files.readAllBytes(local.resolve(f)));
+      }
+    }
+  }
+
+  @Test
+  void sparkSweepWritesTheLocalSweepsBytesAndARetriedUnitToo() throws Exception {
+    Path ckpts = tmp.resolve("ckpts/mix");
+    DemoCopies.perturbed(ckpts.resolve("step-1"), 1);
+    DemoCopies.perturbed(ckpts.resolve("step-20"), 2);
+    Path bad = DemoCopies.perturbed(ckpts.resolve("step-300"), 3);
+    Path shard = bad.resolve("model-00002-of-00002.safetensors");
+    byte[] b = Files.readAllBytes(shard);
+    Files.write(shard, java.util.Arrays.copyOf(b, b.length / 2)); // a truncated upload
+    List<String> common =
+        List.of(
+            "--task",
+            "mmlu-anatomy,wikitext-2",
+            "--sample-data",
+            "--limit",
+            "2",
+            "--device",
+            "cpu",
+            "--batch-tokens",
+            "4096",
+            "--ckpt",
+            ckpts.toString());
+    Path local = tmp.resolve("local");
+    StringWriter lerr = new StringWriter();
+    assertThat(run(new StringWriter(), lerr, args(common, "-o", local.toString())))
+        .as(lerr.toString())
+        .isEqualTo(1);
+
+    Path spark = tmp.resolve("spark");
+    List<String> onSpark =
+        args(common, "--engine", "spark", "--master", "local[2]", "-o", spark.toString());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertThat(run(out, err, onSpark)).as(err.toString()).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("spark run: 3 checkpoint(s) as 3 task(s) on local[2]")
+        .contains("mix@300")
+        .contains("model-00002-of-00002");
+    assertThat(out.toString())
+        .contains("[1/3] mix@1", "[2/3] mix@20")
+        .contains("3 checkpoint(s): 2 scored, 0 skipped (done already), 1 failed");
+    assertThat(out.toString().indexOf("[1/3] mix@1")).isLessThan(out.toString().indexOf("[2/3]"));
+    assertThat(spark.resolve("mix/300")).doesNotExist();
+    assertSameAsLocal(local, spark);
+    JsonNode r20 = JSON.readTree(spark.resolve("mix/20/results.json").toFile());
+    assertThat(r20.get("step").asLong()).isEqualTo(20);
+    assertThat(r20.at("/results/wikitext-2/bits_per_byte,none").asDouble())
+        .isNotEqualTo(
+            JSON.readTree(spark.resolve("mix/1/results.json").toFile())
+                .at("/results/wikitext-2/bits_per_byte,none")
+                .asDouble());
+
+    // What a task killed mid-unit leaves: no results.json, a request cache with a torn last line.
+    // The retry (here: the same command again) resumes and writes the same bytes; the finished
+    // checkpoint is skipped by its fingerprint.
+    Files.delete(spark.resolve("mix/20/results.json"));
+    Path cache = spark.resolve("mix/20/cache/requests.jsonl");
+    byte[] c = Files.readAllBytes(cache);
+    Files.write(cache, java.util.Arrays.copyOf(c, c.length / 2 + 3));
+    StringWriter out2 = new StringWriter();
+    StringWriter err2 = new StringWriter();
+    assertThat(run(out2, err2, onSpark)).as(err2.toString()).isEqualTo(1);
+    assertThat(err2.toString())
+        .contains("[1/3] mix@1 (" + ckpts.resolve("step-1") + "): done already")
+        .contains("resuming: dropped 1 incomplete line(s)");
+    assertThat(out2.toString()).contains("1 scored, 1 skipped (done already), 1 failed");
+    assertSameAsLocal(local, spark);
+    JsonNode resumed = JSON.readTree(spark.resolve("mix/20/results.json").toFile());
+    assertThat(resumed.at("/evalh/this_run/cache_hits").asInt()).isPositive();
+  }
+
+  @Test
+  void usageErrorsOfTheEngineOptions() throws Exception {
+    Path ckpts = tmp.resolve("ckpts/mix");
+    DemoCopies.perturbed(ckpts.resolve("step-1"), 1);
+    List<String> common = List.of("--task", "mmlu-anatomy", "--sample-data");
+    StringWriter err = new StringWriter();
+    assertThat(
+            run(
+                new StringWriter(),
+                err,
+                args(common, "--ckpt", ckpts.resolve("step-1").toString(), "--engine", "spark")))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--engine spark spreads the checkpoints of a sweep");
+    err = new StringWriter();
+    assertThat(run(new StringWriter(), err, args(common, "--ckpt", "demo", "--master", "local[2]")))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--master applies to --engine spark");
+    err = new StringWriter();
+    assertThat(
+            run(
+                new StringWriter(),
+                err,
+                args(
+                    common,
+                    "--ckpt",
+                    ckpts.toString(),
+                    "--engine",
+                    "spark",
+                    "-o",
+                    "hdfs://nn/evals")))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--output hdfs:/nn/evals: results are written with atomic");
+    err = new StringWriter();
+    assertThat(
+            run(
+                new StringWriter(),
+                err,
+                args(common, "--ckpt", ckpts.toString(), "--engine", "flink")))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--engine flink: no such engine in this build")
+        .contains("available: local, spark");
+  }
+
+  @Test
+  void eachTaskAsksForOneGpuAndUsesTheOneSparkAssignedIt() {
+    Map<String, String[]> gpu3 = Map.of("gpu", new String[] {"3"});
+    assertThat(SweepJob.device("auto", gpu3)).isEqualTo("cuda:3");
+    assertThat(SweepJob.device("cuda", gpu3)).isEqualTo("cuda:3");
+    assertThat(SweepJob.device("cuda:0", gpu3)).isEqualTo("cuda:3");
+    assertThat(SweepJob.device("cpu", gpu3)).isNull();
+    assertThat(SweepJob.device("auto", Map.of())).isNull();
+    assertThat(SweepJob.device("auto", Map.of("gpu", new String[0]))).isNull();
+
+    org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf(false);
+    assertThat(SweepJob.gpuPerTask(conf)).isEmpty();
+    conf.set("spark.executor.resource.gpu.amount", "4");
+    assertThat(SweepJob.gpuPerTask(conf)).containsEntry("spark.task.resource.gpu.amount", "1");
+    conf.set("spark.task.resource.gpu.amount", "0.5");
+    assertThat(SweepJob.gpuPerTask(conf)).isEmpty();
+  }
+}
