@@ -12,8 +12,8 @@ public final class Runtimes {
    * {@code --runtime auto}: {@code torch} when it is the only runtime that can do what was asked
    * (bfloat16; a CUDA device with the PyTorch the machine has, DJL's CUDA build being a download)
    * or a libtorch was named ({@code --torch}, {@code EVALH_TORCH}); {@code djl} otherwise (float32
-   * on the CPU). On the quiet machine TorchRuntime's float32 throughput is now x1.06-1.23 of DJL's
-   * on every bench workload (one run, README, Tensor runtimes); DJL stays the float32 CPU default
+   * on the CPU). On the quiet machine TorchRuntime's float32 throughput is now x1.06-1.36 of DJL's
+   * on every bench workload (two runs, README, Tensor runtimes); DJL stays the float32 CPU default
    * until that is confirmed and DJL's runtime is removed.
    */
   static String auto(String torch, String dtype, String envTorch, String device) {
