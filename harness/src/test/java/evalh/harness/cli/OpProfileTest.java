@@ -21,37 +21,22 @@ class OpProfileTest {
     cl.setErr(new PrintWriter(err));
     int rc =
         cl.execute(
-            "--hidden",
-            "32",
-            "--layers",
-            "2",
-            "--heads",
-            "4",
-            "--kv-heads",
-            "2",
-            "--intermediate",
-            "64",
-            "--vocab",
-            "256",
-            "--runtimes",
-            "torch:float32",
-            "--device",
-            "cpu",
-            "--workload",
-            "mc,fewshot",
-            "--rows",
-            "2",
-            "--seq-len",
-            "16",
-            "--subjects",
-            "1",
-            "--questions",
-            "2",
-            "--shots-tokens",
-            "80",
-            "--question-tokens",
-            "4",
-            "--op-profile");
+            tiny(
+                "--workload",
+                "mc,fewshot",
+                "--rows",
+                "2",
+                "--seq-len",
+                "16",
+                "--subjects",
+                "1",
+                "--questions",
+                "2",
+                "--shots-tokens",
+                "80",
+                "--question-tokens",
+                "4",
+                "--op-profile"));
     assertThat(rc).as(out + "\n" + err).isZero();
     String s = out.toString();
     String[] workloads = {"mc", "fewshot/shared", "fewshot/full"};
@@ -87,32 +72,17 @@ class OpProfileTest {
     cl.setErr(new PrintWriter(new StringWriter()));
     int rc =
         cl.execute(
-            "--hidden",
-            "32",
-            "--layers",
-            "2",
-            "--heads",
-            "4",
-            "--kv-heads",
-            "2",
-            "--intermediate",
-            "64",
-            "--vocab",
-            "256",
-            "--runtimes",
-            "torch:float32",
-            "--device",
-            "cpu",
-            "--workload",
-            "fewshot-shared",
-            "--subjects",
-            "1",
-            "--questions",
-            "2",
-            "--shots-tokens",
-            "80",
-            "--question-tokens",
-            "4");
+            tiny(
+                "--workload",
+                "fewshot-shared",
+                "--subjects",
+                "1",
+                "--questions",
+                "2",
+                "--shots-tokens",
+                "80",
+                "--question-tokens",
+                "4"));
     assertThat(rc).as(out.toString()).isZero();
     assertThat(out.toString())
         .containsPattern("\nfewshot/shared +[0-9.]+ s ")
@@ -125,26 +95,7 @@ class OpProfileTest {
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(new StringWriter()));
     cl.setErr(new PrintWriter(err));
-    int rc =
-        cl.execute(
-            "--hidden",
-            "32",
-            "--layers",
-            "2",
-            "--heads",
-            "4",
-            "--kv-heads",
-            "2",
-            "--intermediate",
-            "64",
-            "--vocab",
-            "256",
-            "--runtimes",
-            "torch:float32",
-            "--device",
-            "cpu",
-            "--workload",
-            "fewshot-sharedx");
+    int rc = cl.execute(tiny("--workload", "fewshot-sharedx"));
     assertThat(rc).isNotZero();
     assertThat(err.toString()).contains("unknown workload fewshot-sharedx");
   }
@@ -160,5 +111,30 @@ class OpProfileTest {
       b.append('\n').append(lines[j]);
     }
     return b.toString();
+  }
+
+  /** A random 2-layer Llama on the CPU in float32, then {@code rest}. */
+  private static String[] tiny(String... rest) {
+    String[] model = {
+      "--hidden",
+      "32",
+      "--layers",
+      "2",
+      "--heads",
+      "4",
+      "--kv-heads",
+      "2",
+      "--intermediate",
+      "64",
+      "--vocab",
+      "256",
+      "--runtimes",
+      "torch:float32",
+      "--device",
+      "cpu"
+    };
+    String[] all = java.util.Arrays.copyOf(model, model.length + rest.length);
+    System.arraycopy(rest, 0, all, model.length, rest.length);
+    return all;
   }
 }
