@@ -1,8 +1,6 @@
 package evalh.decontam.paraphrase;
 
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -53,12 +51,12 @@ public final class Candidates {
 
   /** The lexical score of an item in a window of these distinct analyzed terms. */
   public static double lexical(ItemTerms item, Set<String> windowTerms) {
-    return ParaphraseScore.score(item, ParaphraseScore.credits(item, windowTerms), windowTerms);
+    return lexical(item, WindowTerms.of(windowTerms));
   }
 
-  /** The lexical score of an item in a window of these sorted distinct terms. */
-  public static double lexical(ItemTerms item, String[] windowTerms) {
-    return lexical(item, new HashSet<>(Arrays.asList(windowTerms)));
+  /** The lexical score of an item in a window prepared for scoring many items. */
+  public static double lexical(ItemTerms item, WindowTerms window) {
+    return ParaphraseScore.score(item, ParaphraseScore.credits(item, window), window.set());
   }
 
   /**

@@ -1,6 +1,5 @@
 package evalh.decontam.paraphrase;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,34 +75,18 @@ public final class ParaphraseScore {
    * at least that long: permeable/semipermeable), else 0.
    */
   static double[] credits(ItemTerms item, Set<String> window) {
+    return credits(item, WindowTerms.of(window));
+  }
+
+  /** {@link #credits(ItemTerms, Set)} of a window prepared for many items. */
+  static double[] credits(ItemTerms item, WindowTerms window) {
     double[] c = new double[item.terms().size()];
-    String[] prefixes = null;
     for (int i = 0; i < c.length; i++) {
       String t = item.terms().get(i);
       if (window.contains(t)) {
         c[i] = 1;
-        continue;
-      }
-      if (t.length() < PREFIX) {
-        continue;
-      }
-      if (prefixes == null) {
-        prefixes =
-            window.stream()
-                .filter(u -> u.length() >= PREFIX)
-                .map(u -> u.substring(0, PREFIX))
-                .sorted()
-                .toArray(String[]::new);
-      }
-      if (Arrays.binarySearch(prefixes, t.substring(0, PREFIX)) >= 0) {
+      } else if (t.length() >= PREFIX && (window.sharesPrefix(t) || window.nests(t))) {
         c[i] = PREFIX_CREDIT;
-        continue;
-      }
-      for (String u : window) {
-        if (u.length() >= PREFIX && (u.contains(t) || t.contains(u))) {
-          c[i] = PREFIX_CREDIT;
-          break;
-        }
       }
     }
     return c;

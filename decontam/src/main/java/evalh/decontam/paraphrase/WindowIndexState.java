@@ -23,10 +23,11 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public final class WindowIndexState {
   /**
-   * Version 2 stores each window's distinct analyzed terms and indexes them without frequencies or
-   * norms; version 1 indexes (BM25 over re-analyzed text) are refused.
+   * Version 3 keeps each window's distinct analyzed terms as sorted-set doc values only (term
+   * ordinals per segment, read by the candidate scan); versions 1 (BM25 over re-analyzed text) and
+   * 2 (postings and space-joined binary doc values) are refused.
    */
-  public static final String SCHEMA = "evalh.window-index/2";
+  public static final String SCHEMA = "evalh.window-index/3";
 
   public static final String COMMIT_KEY = "evalh.window-index";
   public static final String MIRROR_FILE = "evalh-window-index.json";

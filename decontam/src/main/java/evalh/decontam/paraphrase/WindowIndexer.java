@@ -19,18 +19,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexCommit;
-import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
@@ -40,9 +36,10 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * Builds or extends a window index: one Lucene document per window ({@link Windows#read}), its
- * distinct terms by {@link ParaphraseAnalyzer} in field {@value #TERMS} (postings for candidates,
- * binary doc values for scoring without analyzing the window again), its raw text stored for
- * snippets and the encoder ({@value #TEXT}), and its provenance: file ordinal ({@value #FILE}
+ * distinct terms by {@link ParaphraseAnalyzer} as sorted-set doc values in field {@value #TERMS}
+ * (per segment a sorted term dictionary and each window's term ordinals: the candidate scan reads
+ * them window after window, the scoring without analyzing the window again), its raw text stored
+ * for snippets and the encoder ({@value #TEXT}), and its provenance: file ordinal ({@value #FILE}
  * indexed, to delete a file's windows; {@value #FILE_ORD} doc values), line or row ({@value #POS})
  * and word offset in the document ({@value #WORD}) as doc values (candidate ties are broken by
  * provenance), the document's byte offset ({@value #OFF}) and id ({@value #ID}) stored. The n-gram
@@ -55,7 +52,7 @@ public final class WindowIndexer {
   /** The window index's directory inside an n-gram index directory. */
   public static final String DIR = "paraphrase";
 
-  /** Distinct analyzed terms: indexed (postings) and as binary doc values (space-separated). */
+  /** Distinct analyzed terms: sorted-set doc values (no postings: nothing queries them). */
   static final String TERMS = "t";
 
   static final String TEXT = "text";
@@ -65,16 +62,6 @@ public final class WindowIndexer {
   static final String OFF = "off";
   static final String ID = "id";
   static final String WORD = "word";
-
-  static final FieldType WINDOW_FIELD = new FieldType();
-
-  static {
-    WINDOW_FIELD.setTokenized(true);
-    WINDOW_FIELD.setIndexOptions(IndexOptions.DOCS);
-    WINDOW_FIELD.setOmitNorms(true);
-    WINDOW_FIELD.setStored(false);
-    WINDOW_FIELD.freeze();
-  }
 
   private final ParaphraseAnalyzer analyzer = new ParaphraseAnalyzer();
 
@@ -290,15 +277,15 @@ public final class WindowIndexer {
   }
 
   /**
-   * One window's document: its distinct analyzed terms indexed (postings only: candidates count
-   * exact terms, with no frequencies or norms) and stored as doc values, so that no window is
-   * analyzed again when it is scored; its text and provenance stored.
+   * One window's document: its distinct analyzed terms as sorted-set doc values (the candidate scan
+   * and the scoring read them; no window is analyzed again), its text and provenance stored.
    */
   static Document document(
       String ord, int fileOrd, CorpusDoc d, Windows.Window w, String text, String[] terms) {
     Document doc = new Document();
-    doc.add(new Field(TERMS, new TermsStream(terms), WINDOW_FIELD));
-    doc.add(new BinaryDocValuesField(TERMS, new BytesRef(String.join(" ", terms))));
+    for (String t : terms) {
+      doc.add(new SortedSetDocValuesField(TERMS, new BytesRef(t)));
+    }
     doc.add(new StoredField(TEXT, text));
     doc.add(new StringField(FILE, ord, Field.Store.NO));
     doc.add(new NumericDocValuesField(FILE_ORD, fileOrd));
@@ -309,33 +296,6 @@ public final class WindowIndexer {
       doc.add(new StoredField(ID, d.id()));
     }
     return doc;
-  }
-
-  /** The distinct terms of a window as a token stream (they come analyzed already). */
-  private static final class TermsStream extends TokenStream {
-    private final String[] terms;
-    private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
-    private int next;
-
-    TermsStream(String[] terms) {
-      this.terms = terms;
-    }
-
-    @Override
-    public boolean incrementToken() {
-      if (next == terms.length) {
-        return false;
-      }
-      clearAttributes();
-      term.setEmpty().append(terms[next++]);
-      return true;
-    }
-
-    @Override
-    public void reset() throws IOException {
-      super.reset();
-      next = 0;
-    }
   }
 
   private void commit(IndexWriter writer, WindowIndexState state) throws IOException {

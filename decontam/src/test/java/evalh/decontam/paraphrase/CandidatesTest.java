@@ -70,8 +70,7 @@ class CandidatesTest {
                 w.position(),
                 w.wordOffset(),
                 overlap,
-                ParaphraseScore.score(
-                    q.terms(), ParaphraseScore.credits(q.terms(), w.terms()), w.terms()),
+                ParaphraseScore.score(q.terms(), naiveCredits(q.terms(), w.terms()), w.terms()),
                 -1));
       }
     }
@@ -89,6 +88,33 @@ class CandidatesTest {
           return c != 0 ? c : Integer.compare(x.wordOffset(), y.wordOffset());
         });
     return all.subList(0, Math.min(k, all.size()));
+  }
+
+  /**
+   * The credits by their definition, a plain loop over the window's terms for each item term: 1
+   * exact; 0.5 when a window term of at least 5 characters shares the item term's first 5 or one
+   * contains the other (the item term at least 5 long); else 0.
+   */
+  static double[] naiveCredits(ItemTerms item, Set<String> window) {
+    double[] c = new double[item.terms().size()];
+    for (int i = 0; i < c.length; i++) {
+      String t = item.terms().get(i);
+      if (window.contains(t)) {
+        c[i] = 1;
+        continue;
+      }
+      if (t.length() < 5) {
+        continue;
+      }
+      for (String u : window) {
+        if (u.length() >= 5
+            && (u.substring(0, 5).equals(t.substring(0, 5)) || u.contains(t) || t.contains(u))) {
+          c[i] = 0.5;
+          break;
+        }
+      }
+    }
+    return c;
   }
 
   static List<WindowSource.Query> queries(List<ParaphraseItem> items, WindowSource source)
@@ -155,6 +181,82 @@ class CandidatesTest {
   }
 
   /**
+   * The scan over many segments (a tiny RAM buffer), many document ranges per segment, 1 and 3
+   * threads, and deleted windows (a changed file re-indexed: its old windows stay in their
+   * segments, deleted) gives the oracle's candidates, statistics and lexical scores.
+   */
+  @Test
+  void scanEqualsTheOracleAcrossSegmentsRangesThreadsAndDeletedWindows() throws Exception {
+    RephraseSet set = RephraseSet.load();
+    Path corpus = set.writeCorpus(tmp.resolve("corpus"));
+    List<CorpusFile> files =
+        CorpusFiles.expand(List.of(corpus.toString())).stream().map(CorpusFile::local).toList();
+    // first one segment of both files; then the changed file in segments of a tiny RAM buffer
+    Path dir = tmp.resolve("w");
+    new WindowIndexer(
+            dir, WindowOptions.of(List.of("text"), "id", 1), new PrintWriter(new StringWriter()))
+        .build(files);
+    WindowOptions small = new WindowOptions(96, 24, List.of("text"), "id", 2, 0.25);
+    // change part-a: its windows are re-indexed, the old ones deleted
+    Path a = corpus.resolve("part-a.jsonl");
+    String changed =
+        Files.readString(a, StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.hashCode() % 3 != 0)
+            .reduce("", (x, y) -> x + y + "\n");
+    Files.writeString(a, changed, StandardCharsets.UTF_8);
+    Files.setLastModifiedTime(
+        a, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+    new WindowIndexer(dir, small, new PrintWriter(new StringWriter())).build(files);
+    // and delete the windows at word 24 of every document, merges off: deletions in every segment
+    try (FSDirectory d = FSDirectory.open(dir);
+        IndexWriter w =
+            new IndexWriter(
+                d,
+                new IndexWriterConfig(new ParaphraseAnalyzer())
+                    .setMergePolicy(org.apache.lucene.index.NoMergePolicy.INSTANCE))) {
+      Map<String, String> data =
+          org.apache.lucene.index.DirectoryReader.listCommits(d).getLast().getUserData();
+      w.deleteDocuments(
+          org.apache.lucene.document.NumericDocValuesField.newSlowExactQuery(
+              WindowIndexer.WORD, 24));
+      w.setLiveCommitData(data.entrySet());
+      w.commit();
+    }
+    List<Seen> windows = new ArrayList<>(allWindows(files));
+    windows.removeIf(w -> w.wordOffset() == 24);
+    try (WindowIndex index = WindowIndex.open(dir);
+        org.apache.lucene.index.DirectoryReader r =
+            org.apache.lucene.index.DirectoryReader.open(FSDirectory.open(dir))) {
+      assertThat(r.leaves().size()).isGreaterThan(2);
+      assertThat(r.hasDeletions()).isTrue();
+      List<WindowSource.Query> qs = queries(set.paraphraseItems(), index);
+      Map<String, Long> df = new HashMap<>();
+      windows.forEach(w -> w.terms().forEach(t -> df.merge(t, 1L, Long::sum)));
+      Set<String> vocab = new HashSet<>();
+      qs.forEach(q -> vocab.addAll(q.terms().terms()));
+      WindowSource.Stats st = index.stats(vocab);
+      assertThat(st.windows()).isEqualTo(windows.size());
+      for (String t : vocab) {
+        assertThat(st.docFreqs().get(t)).as(t).isEqualTo(df.getOrDefault(t, 0L));
+      }
+      List<List<Candidates.Candidate>> want = new ArrayList<>();
+      for (WindowSource.Query q : qs) {
+        want.add(naive(q, windows, 20));
+      }
+      for (int range : new int[] {1 << 14, 37}) {
+        index.scan().range(range);
+        for (int threads : new int[] {1, 3}) {
+          List<List<Candidates.Candidate>> got = index.candidates(qs, 20, threads);
+          for (int i = 0; i < qs.size(); i++) {
+            assertSame(got.get(i), want.get(i));
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * 30 windows tie for an item; k = 20 takes the first 20 by provenance. The larger file is indexed
    * first (the indexer takes files largest first), so its windows have the lower doc ids: a top-k
    * by doc id would take them instead.
@@ -202,19 +304,21 @@ class CandidatesTest {
   }
 
   @Test
-  void anIndexOfTheOldFormatIsRefusedWithARebuildMessage() throws Exception {
-    Path dir = tmp.resolve("old");
-    WindowIndexState st = WindowIndexState.create(WindowOptions.of(List.of("text"), "id", 1));
-    st.schema = "evalh.window-index/1";
-    Files.createDirectories(dir);
-    try (FSDirectory d = FSDirectory.open(dir);
-        IndexWriter w = new IndexWriter(d, new IndexWriterConfig(new ParaphraseAnalyzer()))) {
-      w.setLiveCommitData(Map.of(WindowIndexState.COMMIT_KEY, st.toJson()).entrySet());
-      w.commit();
+  void indexesOfOlderFormatsAreRefusedWithARebuildMessage() throws Exception {
+    for (String old : List.of("evalh.window-index/1", "evalh.window-index/2")) {
+      Path dir = tmp.resolve(old.substring(old.length() - 1));
+      WindowIndexState st = WindowIndexState.create(WindowOptions.of(List.of("text"), "id", 1));
+      st.schema = old;
+      Files.createDirectories(dir);
+      try (FSDirectory d = FSDirectory.open(dir);
+          IndexWriter w = new IndexWriter(d, new IndexWriterConfig(new ParaphraseAnalyzer()))) {
+        w.setLiveCommitData(Map.of(WindowIndexState.COMMIT_KEY, st.toJson()).entrySet());
+        w.commit();
+      }
+      assertThatThrownBy(() -> WindowIndex.open(dir))
+          .hasMessageContaining(old)
+          .hasMessageContaining("rebuild");
     }
-    assertThatThrownBy(() -> WindowIndex.open(dir))
-        .hasMessageContaining("evalh.window-index/1")
-        .hasMessageContaining("rebuild");
   }
 
   @Test

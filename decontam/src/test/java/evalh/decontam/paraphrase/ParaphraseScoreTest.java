@@ -133,4 +133,54 @@ class ParaphraseScoreTest {
     assertThat(ParaphraseScore.isSymbol("z_x")).isFalse();
     assertThat(ParaphraseScore.isSymbol("2_3")).isFalse();
   }
+
+  /**
+   * The credits of a prepared window ({@link WindowTerms}: prefix set, joined terms, terms by
+   * length) equal the plain loop of their definition ({@link CandidatesTest#naiveCredits}) on
+   * random terms over a 3-letter alphabet, where shared prefixes and nested terms are common; terms
+   * with a space take the loop's path.
+   */
+  @Test
+  void preparedWindowCreditsEqualThePlainLoop() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    int nonzeroPartial = 0;
+    for (int trial = 0; trial < 3000; trial++) {
+      java.util.Set<String> window = new java.util.HashSet<>();
+      int nw = r.nextInt(30);
+      for (int i = 0; i < nw; i++) {
+        window.add(randomTerm(r));
+      }
+      java.util.LinkedHashSet<String> item = new java.util.LinkedHashSet<>();
+      int ni = 1 + r.nextInt(12);
+      for (int i = 0; i < ni; i++) {
+        item.add(r.nextInt(4) == 0 && !window.isEmpty() ? mutate(r, window) : randomTerm(r));
+      }
+      ItemTerms it = new ItemTerms(List.copyOf(item), new double[item.size()]);
+      double[] want = CandidatesTest.naiveCredits(it, window);
+      assertThat(ParaphraseScore.credits(it, WindowTerms.of(window))).containsExactly(want);
+      for (double c : want) {
+        nonzeroPartial += c == 0.5 ? 1 : 0;
+      }
+    }
+    assertThat(nonzeroPartial).isGreaterThan(1000);
+  }
+
+  private static String randomTerm(java.util.SplittableRandom r) {
+    StringBuilder b = new StringBuilder();
+    int n = 1 + r.nextInt(10);
+    for (int i = 0; i < n; i++) {
+      b.append(r.nextInt(40) == 0 ? ' ' : (char) ('a' + r.nextInt(3)));
+    }
+    return b.toString();
+  }
+
+  /** A window term cut, extended or with its end changed. */
+  private static String mutate(java.util.SplittableRandom r, java.util.Set<String> window) {
+    String u = window.stream().skip(r.nextInt(window.size())).findFirst().orElseThrow();
+    return switch (r.nextInt(3)) {
+      case 0 -> u.substring(r.nextInt(Math.max(1, u.length() / 2)));
+      case 1 -> "c" + u + "a";
+      default -> u.substring(0, Math.max(1, u.length() - 1)) + "b";
+    };
+  }
 }
