@@ -7,42 +7,25 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexReader;
-import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The window index's passes over its windows' term ordinals (sorted-set doc values, one dictionary
- * per segment): document frequencies, and every query's candidates by one sequential pass over all
- * windows instead of one search per query.
- *
- * <p>The candidate pass inverts the queries: an item-term table maps each term with units to the
- * queries holding it; per segment each table term is looked up once in the segment's dictionary,
- * giving an array from term ordinal to table entry. Then every live window's ordinals are read in
- * doc order, each ordinal's queries get its units added (an int accumulator per query), and every
- * query the window touched offers the window to its bounded heap of the {@code k} best in {@link
- * Candidates#ORDER} (a window below the heap's lowest overlap is rejected without reading its
- * provenance). Threads take ranges of documents, each with its own accumulators and heaps; the
- * heaps are merged in the same order, so the result is the same for any thread count or
- * segmentation. Last, the chosen windows' terms are read back as strings (ordinals resolved in
- * ascending order, windows in chunks) and each (query, window) pair gets its lexical score.
+ * The window index's reads of its windows' terms (sorted-set doc values: per segment a sorted term
+ * dictionary and each window's term ordinals) and provenance: the terms' document frequencies (one
+ * pass over every live window's ordinals), candidate windows with their provenance in {@link
+ * Candidates#ORDER}, and the candidate windows' terms as strings (ordinals resolved in ascending
+ * order, windows in chunks) for their lexical scores.
  */
 final class TermScan {
-  /** Documents per range a thread takes at a time (tests shrink it to split small segments). */
-  private int range = 1 << 14;
-
   /** Chosen windows whose terms are resolved at a time (bounds the memory of the last step). */
   private static final int CHUNK = 1 << 15;
 
@@ -58,11 +41,6 @@ final class TermScan {
     this.reader = reader;
     this.rankOfOrd = rankOfOrd;
     this.pathOfRank = pathOfRank;
-  }
-
-  /** Sets the documents per range a thread takes at a time (tests: many ranges per segment). */
-  void range(int docs) {
-    range = docs;
   }
 
   /** The file path of a hit. */
@@ -144,7 +122,7 @@ final class TermScan {
     return slot;
   }
 
-  /** A window offered to a query: its overlap, provenance (file by rank) and global doc id. */
+  /** A candidate window: its overlap, provenance (file by rank) and global doc id. */
   record Hit(long overlap, int fileRank, long position, int wordOffset, int doc) {}
 
   /** Best first: {@link Candidates#ORDER} with files by rank. */
@@ -154,137 +132,6 @@ final class TermScan {
           .thenComparingInt(Hit::fileRank)
           .thenComparingLong(Hit::position)
           .thenComparingInt(Hit::wordOffset);
-
-  private static final Comparator<Hit> WORST_FIRST = BEST.reversed();
-
-  /** The item-term table: for each term with units, the queries holding it and their units. */
-  private record Table(List<String> terms, int[] start, int[] query, int[] units) {
-    static Table of(List<WindowSource.Query> queries) {
-      Map<String, Integer> index = new HashMap<>();
-      List<String> terms = new ArrayList<>();
-      List<int[]> pairs = new ArrayList<>();
-      for (int q = 0; q < queries.size(); q++) {
-        WindowSource.Query query = queries.get(q);
-        List<String> ts = query.terms().terms();
-        for (int j = 0; j < ts.size(); j++) {
-          long u = query.units()[j];
-          if (u <= 0) {
-            continue;
-          }
-          Integer e = index.get(ts.get(j));
-          if (e == null) {
-            e = terms.size();
-            index.put(ts.get(j), e);
-            terms.add(ts.get(j));
-          }
-          pairs.add(new int[] {e, q, Math.toIntExact(u)});
-        }
-      }
-      int[] start = new int[terms.size() + 1];
-      pairs.forEach(p -> start[p[0] + 1]++);
-      for (int e = 0; e < terms.size(); e++) {
-        start[e + 1] += start[e];
-      }
-      int[] fill = Arrays.copyOf(start, terms.size());
-      int[] query = new int[pairs.size()];
-      int[] units = new int[pairs.size()];
-      for (int[] p : pairs) {
-        int at = fill[p[0]]++;
-        query[at] = p[1];
-        units[at] = p[2];
-      }
-      return new Table(terms, start, query, units);
-    }
-  }
-
-  /** One thread's accumulators and heaps. */
-  private final class Worker {
-    final int k;
-    final int[] acc;
-    final int[] touched;
-    final long[] floor;
-    final PriorityQueue<Hit>[] heaps;
-
-    @SuppressWarnings("unchecked")
-    Worker(int queries, int k) {
-      this.k = k;
-      acc = new int[queries];
-      touched = new int[queries];
-      floor = new long[queries];
-      heaps = new PriorityQueue[queries];
-    }
-
-    /** Windows [from, to) of a segment whose ordinals map to table entries by {@code slot}. */
-    void scan(LeafReaderContext ctx, int[] slot, Table table, int from, int to) throws IOException {
-      LeafReader leaf = ctx.reader();
-      SortedSetDocValues dv = DocValues.getSortedSet(leaf, WindowIndexer.TERMS);
-      NumericDocValues file = DocValues.getNumeric(leaf, WindowIndexer.FILE_ORD);
-      NumericDocValues pos = DocValues.getNumeric(leaf, WindowIndexer.POS);
-      NumericDocValues word = DocValues.getNumeric(leaf, WindowIndexer.WORD);
-      Bits live = leaf.getLiveDocs();
-      int[] start = table.start();
-      int[] query = table.query();
-      int[] units = table.units();
-      for (int d = dv.advance(from); d < to; d = dv.nextDoc()) {
-        if (live != null && !live.get(d)) {
-          continue;
-        }
-        int nt = 0;
-        for (int j = dv.docValueCount(); j > 0; j--) {
-          int e = slot[(int) dv.nextOrd()];
-          if (e < 0) {
-            continue;
-          }
-          for (int p = start[e], end = start[e + 1]; p < end; p++) {
-            int q = query[p];
-            if (acc[q] == 0) {
-              touched[nt++] = q;
-            }
-            acc[q] += units[p];
-          }
-        }
-        Hit window = null;
-        for (int x = 0; x < nt; x++) {
-          int q = touched[x];
-          long overlap = acc[q];
-          acc[q] = 0;
-          if (overlap < floor[q]) {
-            continue;
-          }
-          if (window == null) {
-            window = provenance(ctx, d, file, pos, word);
-          }
-          offer(
-              q,
-              new Hit(
-                  overlap,
-                  window.fileRank(),
-                  window.position(),
-                  window.wordOffset(),
-                  window.doc()));
-        }
-      }
-    }
-
-    private void offer(int q, Hit e) {
-      PriorityQueue<Hit> h = heaps[q];
-      if (h == null) {
-        h = new PriorityQueue<>(k + 1, WORST_FIRST);
-        heaps[q] = h;
-      }
-      if (h.size() < k) {
-        h.add(e);
-      } else if (BEST.compare(e, h.peek()) < 0) {
-        h.poll();
-        h.add(e);
-      } else {
-        return;
-      }
-      if (h.size() == k) {
-        floor[q] = h.peek().overlap();
-      }
-    }
-  }
 
   private Hit provenance(
       LeafReaderContext ctx,
@@ -303,76 +150,28 @@ final class TermScan {
     return new Hit(0, rankOfOrd[ord], pos.longValue(), (int) word.longValue(), ctx.docBase + d);
   }
 
-  /** Every query's best {@code k} windows by overlap (ties by provenance), best first. */
-  List<List<Hit>> top(List<WindowSource.Query> queries, int k, int threads) throws IOException {
-    Table table = Table.of(queries);
-    int nthreads = Math.max(1, threads);
-    List<Worker> workers = new ArrayList<>();
-    for (int t = 0; t < nthreads; t++) {
-      workers.add(new Worker(queries.size(), k));
-    }
-    ExecutorService pool = nthreads > 1 ? Executors.newFixedThreadPool(nthreads) : null;
-    try {
-      for (LeafReaderContext ctx : reader.leaves()) {
-        SortedSetDocValues dv = DocValues.getSortedSet(ctx.reader(), WindowIndexer.TERMS);
-        int[] slot = slots(dv, table.terms());
-        if (slot == null) {
-          continue;
-        }
-        int maxDoc = ctx.reader().maxDoc();
-        int ranges = (maxDoc + range - 1) / range;
-        AtomicInteger next = new AtomicInteger();
-        if (pool == null) {
-          for (int r = 0; r < ranges; r++) {
-            workers.get(0).scan(ctx, slot, table, r * range, Math.min(maxDoc, (r + 1) * range));
-          }
-          continue;
-        }
-        List<Future<?>> fs = new ArrayList<>();
-        for (Worker w : workers) {
-          fs.add(
-              pool.submit(
-                  () -> {
-                    for (int r = next.getAndIncrement(); r < ranges; r = next.getAndIncrement()) {
-                      w.scan(ctx, slot, table, r * range, Math.min(maxDoc, (r + 1) * range));
-                    }
-                    return null;
-                  }));
-        }
-        for (Future<?> f : fs) {
-          try {
-            f.get();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-          } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-              throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-              throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-          }
-        }
+  /**
+   * The windows {@code docs} (global doc ids, ascending) with their overlaps, best first ({@link
+   * Candidates#ORDER}), their provenance read from doc values.
+   */
+  List<Hit> hits(int[] docs, long[] overlaps) throws IOException {
+    List<LeafReaderContext> leaves = reader.leaves();
+    List<Hit> out = new ArrayList<>(docs.length);
+    LeafReaderContext ctx = null;
+    NumericDocValues file = null;
+    NumericDocValues pos = null;
+    NumericDocValues word = null;
+    for (int i = 0; i < docs.length; i++) {
+      if (ctx == null || docs[i] >= ctx.docBase + ctx.reader().maxDoc()) {
+        ctx = leaves.get(ReaderUtil.subIndex(docs[i], leaves));
+        file = DocValues.getNumeric(ctx.reader(), WindowIndexer.FILE_ORD);
+        pos = DocValues.getNumeric(ctx.reader(), WindowIndexer.POS);
+        word = DocValues.getNumeric(ctx.reader(), WindowIndexer.WORD);
       }
-    } finally {
-      if (pool != null) {
-        pool.shutdownNow();
-      }
+      Hit p = provenance(ctx, docs[i] - ctx.docBase, file, pos, word);
+      out.add(new Hit(overlaps[i], p.fileRank(), p.position(), p.wordOffset(), p.doc()));
     }
-    List<List<Hit>> out = new ArrayList<>(queries.size());
-    List<Hit> all = new ArrayList<>();
-    for (int q = 0; q < queries.size(); q++) {
-      all.clear();
-      for (Worker w : workers) {
-        if (w.heaps[q] != null) {
-          all.addAll(w.heaps[q]);
-        }
-      }
-      all.sort(BEST);
-      out.add(List.copyOf(all.subList(0, Math.min(k, all.size()))));
-    }
+    out.sort(BEST);
     return out;
   }
 
@@ -390,8 +189,7 @@ final class TermScan {
     List<LeafReaderContext> leaves = reader.leaves();
     int i = 0;
     while (i < docs.length) {
-      LeafReaderContext ctx =
-          leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(docs[i], leaves));
+      LeafReaderContext ctx = leaves.get(ReaderUtil.subIndex(docs[i], leaves));
       int end = ctx.docBase + ctx.reader().maxDoc();
       int j = i;
       while (j < docs.length && docs[j] < end && j - i < CHUNK) {

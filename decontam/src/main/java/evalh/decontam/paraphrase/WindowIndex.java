@@ -3,9 +3,11 @@ package evalh.decontam.paraphrase;
 import evalh.decontam.corpus.CorpusFiles;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -13,13 +15,20 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.ConstantScoreQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * An open window index: the {@link WindowSource} of the local engine (candidates by one pass over
- * the windows' term ordinals, {@link TermScan}; texts and provenance from stored fields). Opening
- * refuses an index without windows or with files an interrupted build left {@code started} (either
- * would call contaminated items clean).
+ * An open window index: the {@link WindowSource} of the local engine (candidates by a Lucene query
+ * per item; window terms, statistics and provenance from doc values, {@link TermScan}; texts from
+ * stored fields). Opening refuses an index without windows or with files an interrupted build left
+ * {@code started} (either would call contaminated items clean).
  */
 public final class WindowIndex implements WindowSource, Closeable {
   /** A window with its provenance (serializable: a distributed scan sends it to the driver). */
@@ -36,11 +45,14 @@ public final class WindowIndex implements WindowSource, Closeable {
   private final Path dir;
   private final DirectoryReader reader;
   private final WindowIndexState state;
+  private final IndexSearcher searcher;
   private final TermScan scan;
 
   private WindowIndex(Path dir, DirectoryReader reader, WindowIndexState state) {
     this.dir = dir;
     this.reader = reader;
+    this.searcher = new IndexSearcher(reader);
+    this.searcher.setQueryCache(null); // every item asks other terms: caching only costs
     this.state = state;
     String[] paths = new String[state.files.stream().mapToInt(f -> f.ord + 1).max().orElse(0)];
     state.files.forEach(f -> paths[f.ord] = f.path);
@@ -86,11 +98,6 @@ public final class WindowIndex implements WindowSource, Closeable {
     return dir;
   }
 
-  /** The passes over the windows' term ordinals. */
-  TermScan scan() {
-    return scan;
-  }
-
   public WindowIndexState state() {
     return state;
   }
@@ -115,13 +122,14 @@ public final class WindowIndex implements WindowSource, Closeable {
   }
 
   /**
-   * Each query's candidates by one pass over all windows' term ordinals ({@link TermScan}), then
-   * each candidate's lexical score from its stored terms.
+   * Each query's candidates ({@link #top}), then each candidate's lexical score from its stored
+   * terms, every candidate window's terms read once.
    */
   @Override
   public List<List<Candidates.Candidate>> candidates(List<Query> queries, int k, int threads)
       throws IOException {
-    List<List<TermScan.Hit>> top = scan.top(queries, k, threads);
+    List<List<TermScan.Hit>> top =
+        Parallel.map(queries.size(), threads, i -> top(queries.get(i), k));
     int pairs = 0;
     for (List<TermScan.Hit> hs : top) {
       pairs += hs.size();
@@ -179,6 +187,50 @@ public final class WindowIndex implements WindowSource, Closeable {
       out.add(cs);
     }
     return out;
+  }
+
+  /**
+   * One query's candidates: Lucene finds the windows of the {@code k} highest overlaps, all ties of
+   * the k-th included (block-max pruning of constant-score clauses, whose float sums are exact
+   * integers); provenance from doc values orders them and picks {@code k}.
+   */
+  private List<TermScan.Hit> top(Query q, int k) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    int clauses = 0;
+    List<String> terms = q.terms().terms();
+    for (int i = 0; i < terms.size(); i++) {
+      if (q.units()[i] > 0) {
+        b.add(
+            new BoostQuery(
+                new ConstantScoreQuery(new TermQuery(new Term(WindowIndexer.TERMS, terms.get(i)))),
+                q.units()[i]),
+            BooleanClause.Occur.SHOULD);
+        clauses++;
+      }
+    }
+    if (clauses == 0) {
+      return List.of();
+    }
+    try {
+      TopWithTies top = searcher.search(b.build(), TopWithTies.manager(k));
+      int[] docs = top.docs();
+      float[] scores = top.scores();
+      Integer[] byDoc = new Integer[docs.length];
+      for (int i = 0; i < byDoc.length; i++) {
+        byDoc[i] = i;
+      }
+      Arrays.sort(byDoc, Comparator.comparingInt(i -> docs[i]));
+      int[] sortedDocs = new int[docs.length];
+      long[] overlaps = new long[docs.length];
+      for (int i = 0; i < byDoc.length; i++) {
+        sortedDocs[i] = docs[byDoc[i]];
+        overlaps[i] = (long) scores[byDoc[i]];
+      }
+      List<TermScan.Hit> all = scan.hits(sortedDocs, overlaps);
+      return List.copyOf(all.subList(0, Math.min(k, all.size())));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

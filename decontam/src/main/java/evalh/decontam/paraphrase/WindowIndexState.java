@@ -23,9 +23,10 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public final class WindowIndexState {
   /**
-   * Version 3 keeps each window's distinct analyzed terms as sorted-set doc values only (term
-   * ordinals per segment, read by the candidate scan); versions 1 (BM25 over re-analyzed text) and
-   * 2 (postings and space-joined binary doc values) are refused.
+   * Version 3 indexes each window's distinct analyzed terms (postings without frequencies or norms)
+   * and keeps them as sorted-set doc values (per segment a term dictionary and each window's term
+   * ordinals); versions 1 (BM25 over re-analyzed text) and 2 (space-joined binary doc values) are
+   * refused.
    */
   public static final String SCHEMA = "evalh.window-index/3";
 

@@ -19,14 +19,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexCommit;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
@@ -52,7 +56,7 @@ public final class WindowIndexer {
   /** The window index's directory inside an n-gram index directory. */
   public static final String DIR = "paraphrase";
 
-  /** Distinct analyzed terms: sorted-set doc values (no postings: nothing queries them). */
+  /** Distinct analyzed terms: indexed (postings only) and as sorted-set doc values. */
   static final String TERMS = "t";
 
   static final String TEXT = "text";
@@ -62,6 +66,16 @@ public final class WindowIndexer {
   static final String OFF = "off";
   static final String ID = "id";
   static final String WORD = "word";
+
+  static final FieldType WINDOW_FIELD = new FieldType();
+
+  static {
+    WINDOW_FIELD.setTokenized(true);
+    WINDOW_FIELD.setIndexOptions(IndexOptions.DOCS);
+    WINDOW_FIELD.setOmitNorms(true);
+    WINDOW_FIELD.setStored(false);
+    WINDOW_FIELD.freeze();
+  }
 
   private final ParaphraseAnalyzer analyzer = new ParaphraseAnalyzer();
 
@@ -277,12 +291,14 @@ public final class WindowIndexer {
   }
 
   /**
-   * One window's document: its distinct analyzed terms as sorted-set doc values (the candidate scan
-   * and the scoring read them; no window is analyzed again), its text and provenance stored.
+   * One window's document: its distinct analyzed terms indexed (postings only: candidates count
+   * exact terms, with no frequencies or norms) and as sorted-set doc values (statistics and scoring
+   * read them; no window is analyzed again), its text and provenance stored.
    */
   static Document document(
       String ord, int fileOrd, CorpusDoc d, Windows.Window w, String text, String[] terms) {
     Document doc = new Document();
+    doc.add(new Field(TERMS, new TermsStream(terms), WINDOW_FIELD));
     for (String t : terms) {
       doc.add(new SortedSetDocValuesField(TERMS, new BytesRef(t)));
     }
@@ -296,6 +312,33 @@ public final class WindowIndexer {
       doc.add(new StoredField(ID, d.id()));
     }
     return doc;
+  }
+
+  /** The distinct terms of a window as a token stream (they come analyzed already). */
+  private static final class TermsStream extends TokenStream {
+    private final String[] terms;
+    private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
+    private int next;
+
+    TermsStream(String[] terms) {
+      this.terms = terms;
+    }
+
+    @Override
+    public boolean incrementToken() {
+      if (next == terms.length) {
+        return false;
+      }
+      clearAttributes();
+      term.setEmpty().append(terms[next++]);
+      return true;
+    }
+
+    @Override
+    public void reset() throws IOException {
+      super.reset();
+      next = 0;
+    }
   }
 
   private void commit(IndexWriter writer, WindowIndexState state) throws IOException {

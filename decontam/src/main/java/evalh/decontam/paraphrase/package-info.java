@@ -11,12 +11,13 @@
  *       words lies whole in one window ({@link evalh.decontam.paraphrase.Windows#read}, the one
  *       definition of a window). One Lucene document per window: its distinct terms by {@link
  *       evalh.decontam.paraphrase.ParaphraseAnalyzer}, analysed once, indexed (postings only) and
- *       kept as binary doc values so that scoring never analyses a window again; its raw text
+ *       kept as sorted-set doc values (per segment a sorted term dictionary and each window's term
+ *       ordinals), so that statistics and scoring never analyse a window again; its raw text
  *       stored; its provenance (file, line or row, word offset as doc values; the document's byte
  *       offset and id stored). Files are committed one by one with their status in the commit data,
  *       exactly as in the n-gram index: re-runs skip unchanged files and resume interrupted ones;
  *       an index with {@code started} files or no windows is refused, and so is one of an older
- *       format ({@code evalh.window-index/1}: rebuild it).
+ *       format ({@code evalh.window-index/1} or {@code /2}: rebuild it).
  *   <li><b>Terms</b>: an item's query is the set of analysed terms of its question and its gold
  *       answer (not the wrong choices). The analyzer maps math notation to MMLU's ASCII forms
  *       ({@code ℤ₁₂} and {@code Z_12} alike, {@code x¹²} as {@code x 12}, {@code 3ℤ} as {@code 3Z},
@@ -32,7 +33,11 @@
  *       clauses, whose block-max pruning skips windows that cannot reach the 20th overlap, all ties
  *       of the 20th kept); a distributed engine (Spark scan mode) by streaming every window past an
  *       inverted table of the items' terms and keeping a bounded heap per item. Both compute the
- *       same integers over the same term sets, so they find the same windows.
+ *       same integers over the same term sets, so they find the same windows. The window index then
+ *       reads each candidate window's terms once ({@link evalh.decontam.paraphrase.TermScan}:
+ *       ordinals in doc order, resolved to strings in ordinal order) and scores every item it is a
+ *       candidate of against it, prepared once ({@link evalh.decontam.paraphrase.WindowTerms}: term
+ *       set, prefix set, joined terms).
  *   <li><b>Score</b> of an item {@code Q} and a window {@code W}, in [0, 1]:
  *       <pre>
  *   w(t)    = idf(t) / idf(df = 0) · b(t)          idf: BM25's formula, over windows
@@ -99,6 +104,13 @@
  *       windows.
  *   <li>Candidates count exact terms only, the score also prefix credits: a window of many
  *       half-credit terms can score higher than some candidate yet not be one.
+ *   <li>Streaming the window index's term ordinals past an inverted item-term table (the Spark
+ *       scan's method, one pass instead of a query per item) gives the same candidates but was
+ *       measured slower locally, even with MaxScore pruning per item: on bench-decontam's corpus,
+ *       where items and windows share a Zipfian vocabulary, a window shares terms with about 14,000
+ *       of the 31,000 items and null items, and the k-th best overlap stays near 1.5 terms' weight,
+ *       so most (window, item) pairs must be visited; Lucene's per-item pruned disjunction skips
+ *       more. Re-measure before switching.
  *   <li>Equal overlaps are common (duplicated boilerplate): Lucene's own top-k breaks ties by doc
  *       id, which depends on indexing order and threads; {@code TopWithTies} keeps every tie of the
  *       20th so that provenance decides, as in a scan.
