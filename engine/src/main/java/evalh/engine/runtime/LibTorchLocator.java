@@ -3,14 +3,10 @@ package evalh.engine.runtime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,14 +36,6 @@ public final class LibTorchLocator {
 
   private static final String RESOURCE_DIR = "org/bytedeco/pytorch/linux-x86_64/";
   private static final String OPENBLAS_DIR = "org/bytedeco/openblas/linux-x86_64/";
-
-  /**
-   * Renames that let the bundled build live in one process with another libtorch (DJL's): the
-   * dynamic loader reuses an already loaded library whose SONAME matches a DT_NEEDED entry, so the
-   * bundled copies get their own names (same length, patched in the ELF string table).
-   */
-  private static final Map<String, String> RENAMES =
-      Map.of("libc10.so", "evlc10.so", "libtorch_cpu.so", "evltorch_cpu.so");
 
   private static final List<String> TORCH_FILES =
       List.of("libc10.so", "libtorch_cpu.so", "libgomp.so.1");
@@ -311,24 +299,19 @@ public final class LibTorchLocator {
     return p;
   }
 
-  /** Whether {@code l} is the bundled build (renamed, so it can share a process with DJL's). */
-  public static boolean isBundled(LibTorchLocation l) {
-    return l.library().getFileName().toString().equals(RENAMES.get("libtorch_cpu.so"));
-  }
-
   static LibTorchLocation bundled(Path cacheRoot, List<String> notes) {
     Properties v = bundledVersions();
-    // "-v2": the stamp lists every file's size and SHA-256 (an older evalh's folder, whose stamp
-    // does not, is left alone rather than fought over)
+    // "-v3": the libraries under their own names (an older evalh's folder, which holds renamed and
+    // patched copies, is left alone rather than fought over)
     String name =
-        "libtorch-" + v.getProperty("pytorch") + "-openblas-" + v.getProperty("openblas") + "-v2";
+        "libtorch-" + v.getProperty("pytorch") + "-openblas-" + v.getProperty("openblas") + "-v3";
     Path dir = cacheRoot.resolve(name);
     String stamp = stamp(v);
     if (!valid(dir, stamp)) {
       extract(cacheRoot, dir, stamp);
     }
     return new LibTorchLocation(
-        dir.resolve(RENAMES.get("libtorch_cpu.so")),
+        dir.resolve("libtorch_cpu.so"),
         "bundled CPU build org.bytedeco:pytorch:" + v.getProperty("pytorch"),
         notes);
   }
@@ -338,9 +321,7 @@ public final class LibTorchLocator {
         + v.getProperty("pytorch")
         + " org.bytedeco:openblas:"
         + v.getProperty("openblas")
-        + " renames="
-        + new java.util.TreeMap<>(RENAMES)
-        + " unique-symbols=global\n";
+        + "\n";
   }
 
   /**
@@ -407,7 +388,6 @@ public final class LibTorchLocator {
       TORCH_FILES.forEach(f -> files.put(RESOURCE_DIR + f, f));
       OPENBLAS_FILES.forEach(f -> files.put(OPENBLAS_DIR + f, f));
       for (var e : files.entrySet()) {
-        String target = RENAMES.getOrDefault(e.getValue(), e.getValue());
         try (InputStream in =
             LibTorchLocator.class.getClassLoader().getResourceAsStream(e.getKey())) {
           if (in == null) {
@@ -416,14 +396,10 @@ public final class LibTorchLocator {
                     + e.getKey()
                     + " missing); use --torch DIR or EVALH_TORCH");
           }
-          Files.copy(in, tmp.resolve(target));
+          Files.copy(in, tmp.resolve(e.getValue()));
         }
       }
-      patchNames(tmp.resolve(RENAMES.get("libc10.so")));
-      patchNames(tmp.resolve(RENAMES.get("libtorch_cpu.so")));
-      List<String> names = new ArrayList<>();
-      files.values().forEach(f -> names.add(RENAMES.getOrDefault(f, f)));
-      Files.writeString(tmp.resolve("evalh-stamp"), stamp + manifest(tmp, names));
+      Files.writeString(tmp.resolve("evalh-stamp"), stamp + manifest(tmp, files.values()));
       if (Files.exists(dir) && !valid(dir, stamp)) {
         deleteTree(dir); // an older or damaged extraction
       }
@@ -455,79 +431,6 @@ public final class LibTorchLocator {
     } catch (IOException e) {
       // best effort: a leftover temporary folder is harmless
     }
-  }
-
-  /**
-   * Rewrites the SONAME and DT_NEEDED strings of {@link #RENAMES} in an ELF64 file's dynamic string
-   * table, in place (the new names have the same length).
-   */
-  static void patchNames(Path file) throws IOException {
-    try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      ByteBuffer eh = read(ch, 0, 64);
-      if (eh.getInt(0) != 0x464c457f || eh.get(4) != 2) {
-        throw new IOException(file + " is not a 64-bit ELF file");
-      }
-      long shoff = eh.getLong(0x28);
-      int es = eh.getShort(0x3A) & 0xffff;
-      int n = eh.getShort(0x3C) & 0xffff;
-      ByteBuffer sh = read(ch, shoff, (long) es * n);
-      int link = -1;
-      for (int i = 0; i < n; i++) {
-        int type = sh.getInt(i * es + 4);
-        if (type == 6) { // SHT_DYNAMIC: sh_link is its string table
-          link = sh.getInt(i * es + 40);
-        } else if (type == 11) { // SHT_DYNSYM: 24-byte entries, st_info at offset 4
-          long symOff = sh.getLong(i * es + 24);
-          ByteBuffer syms = read(ch, symOff, sh.getLong(i * es + 32));
-          boolean dirty = false;
-          for (int at = 0; at + 24 <= syms.limit(); at += 24) {
-            int info = syms.get(at + 4) & 0xff;
-            if (info >> 4 == 10) { // STB_GNU_UNIQUE -> STB_GLOBAL
-              syms.put(at + 4, (byte) ((1 << 4) | (info & 0xf)));
-              dirty = true;
-            }
-          }
-          if (dirty) {
-            ch.write(syms.position(0), symOff);
-          }
-        }
-      }
-      if (link < 0) {
-        throw new IOException(file + " has no dynamic section");
-      }
-      long off = sh.getLong(link * es + 24);
-      long size = sh.getLong(link * es + 32);
-      ByteBuffer s = read(ch, off, size);
-      byte[] b = new byte[(int) size];
-      s.get(0, b);
-      int changed = 0;
-      for (var r : RENAMES.entrySet()) {
-        byte[] from = (r.getKey() + "\0").getBytes(StandardCharsets.US_ASCII);
-        byte[] to = (r.getValue() + "\0").getBytes(StandardCharsets.US_ASCII);
-        for (int i = 1; i + from.length <= b.length; i++) {
-          if (b[i - 1] == 0
-              && java.util.Arrays.equals(b, i, i + from.length, from, 0, from.length)) {
-            System.arraycopy(to, 0, b, i, to.length);
-            changed++;
-          }
-        }
-      }
-      if (changed == 0) {
-        throw new IOException(file + ": none of " + RENAMES.keySet() + " in its string table");
-      }
-      ch.write(ByteBuffer.wrap(b), off);
-    }
-  }
-
-  private static ByteBuffer read(FileChannel ch, long pos, long len) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(len)).order(ByteOrder.LITTLE_ENDIAN);
-    while (b.hasRemaining()) {
-      if (ch.read(b, pos + b.position()) < 0) {
-        throw new IOException("unexpected end of file");
-      }
-    }
-    return b.flip().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   static String describe(LibTorchLocation l) {
