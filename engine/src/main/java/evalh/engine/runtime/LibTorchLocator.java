@@ -1,7 +1,9 @@
 package evalh.engine.runtime;
 
+import com.github.luben.zstd.ZstdInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,20 +28,20 @@ import java.util.stream.Stream;
  *       2.10 (an older one is skipped with a note; no python3 or no torch package is skipped
  *       silently; a torch package that fails to import is an error);
  *   <li>the CPU build from Maven Central ({@code org.bytedeco:pytorch} and the OpenBLAS it links),
- *       extracted once into {@code ~/.cache/evalh/} with a version stamp.
+ *       carried zstd-compressed in the jar and decompressed once into {@code ~/.cache/evalh/} under
+ *       a stamp of versions, sizes and SHA-256s.
  * </ol>
  */
 public final class LibTorchLocator {
   /** The value of {@code --torch} / {@code EVALH_TORCH} that selects the bundled build. */
   public static final String BUNDLED = "bundled";
 
-  private static final String RESOURCE_DIR = "org/bytedeco/pytorch/linux-x86_64/";
-  private static final String OPENBLAS_DIR = "org/bytedeco/openblas/linux-x86_64/";
-
-  private static final List<String> TORCH_FILES =
-      List.of("libc10.so", "libtorch_cpu.so", "libgomp.so.1");
-  private static final List<String> OPENBLAS_FILES =
-      List.of("libopenblas.so.0", "libgfortran.so.5", "libquadmath.so.0");
+  /**
+   * The bundled build's libraries, zstd-compressed by the build (engine/src/build/java/
+   * PackNatives.java) beside {@code natives.list}: {@code sha256 size name} of each uncompressed
+   * library, lines starting with {@code #} aside.
+   */
+  private static final String NATIVES = "natives/";
 
   private LibTorchLocator() {}
 
@@ -300,6 +301,11 @@ public final class LibTorchLocator {
   }
 
   static LibTorchLocation bundled(Path cacheRoot, List<String> notes) {
+    return bundled(cacheRoot, notes, LibTorchLocator.class);
+  }
+
+  /** {@link #bundled(Path, List)} with the compressed libraries read next to {@code resources}. */
+  static LibTorchLocation bundled(Path cacheRoot, List<String> notes, Class<?> resources) {
     Properties v = bundledVersions();
     // "-v3": the libraries under their own names (an older evalh's folder, which holds renamed and
     // patched copies, is left alone rather than fought over)
@@ -308,7 +314,7 @@ public final class LibTorchLocator {
     Path dir = cacheRoot.resolve(name);
     String stamp = stamp(v);
     if (!valid(dir, stamp)) {
-      extract(cacheRoot, dir, stamp);
+      extract(cacheRoot, dir, stamp, resources);
     }
     return new LibTorchLocation(
         dir.resolve("libtorch_cpu.so"),
@@ -352,16 +358,6 @@ public final class LibTorchLocator {
     }
   }
 
-  /** The stamp's file list: {@code sha256 size name} of every extracted file. */
-  private static String manifest(Path dir, Iterable<String> names) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    for (String n : names) {
-      Path f = dir.resolve(n);
-      sb.append(sha256(f)).append(' ').append(Files.size(f)).append(' ').append(n).append('\n');
-    }
-    return sb.toString();
-  }
-
   private static String sha256(Path f) throws IOException {
     try (InputStream in = Files.newInputStream(f)) {
       java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
@@ -376,30 +372,42 @@ public final class LibTorchLocator {
   }
 
   /**
-   * Extracts into a private temporary folder and renames it into place, so that concurrent JVMs
+   * Decompresses the bundled libraries into a private temporary folder, each checked against the
+   * size and SHA-256 the build recorded, and renames the folder into place, so that concurrent JVMs
    * never see a half-written build: the first rename wins, the others delete their copy.
    */
-  private static void extract(Path cacheRoot, Path dir, String stamp) {
+  private static void extract(Path cacheRoot, Path dir, String stamp, Class<?> resources) {
     Path tmp = null;
     try {
+      List<String> index = nativesIndex(resources);
       Files.createDirectories(cacheRoot);
       tmp = Files.createTempDirectory(cacheRoot, dir.getFileName() + ".tmp-");
-      Map<String, String> files = new LinkedHashMap<>();
-      TORCH_FILES.forEach(f -> files.put(RESOURCE_DIR + f, f));
-      OPENBLAS_FILES.forEach(f -> files.put(OPENBLAS_DIR + f, f));
-      for (var e : files.entrySet()) {
-        try (InputStream in =
-            LibTorchLocator.class.getClassLoader().getResourceAsStream(e.getKey())) {
-          if (in == null) {
-            throw new TorchException(
-                "the bundled libtorch is not on the class path ("
-                    + e.getKey()
-                    + " missing); use --torch DIR or EVALH_TORCH");
-          }
-          Files.copy(in, tmp.resolve(e.getValue()));
+      for (String line : index) {
+        String[] f = line.split(" ", 3); // sha256 size name
+        if (f.length != 3) {
+          throw new TorchException(
+              "the jar's " + NATIVES + "natives.list is damaged (line '" + line + "')");
+        }
+        String got = decompress(resources, f[2], tmp.resolve(f[2]));
+        long size = Files.size(tmp.resolve(f[2]));
+        if (size != Long.parseLong(f[1]) || !got.equals(f[0])) {
+          throw new TorchException(
+              String.format(
+                  Locale.ROOT,
+                  "the bundled %s in the jar is damaged: it decompresses to %,d bytes with"
+                      + " SHA-256 %s, the build recorded %s bytes with %s; rebuild or re-download"
+                      + " evalh, or use --torch DIR / EVALH_TORCH",
+                  f[2],
+                  size,
+                  got,
+                  f[1],
+                  f[0]));
         }
       }
-      Files.writeString(tmp.resolve("evalh-stamp"), stamp + manifest(tmp, files.values()));
+      Files.writeString(
+          tmp.resolve("evalh-stamp"),
+          stamp + String.join("\n", index) + "\n",
+          StandardCharsets.UTF_8);
       if (Files.exists(dir) && !valid(dir, stamp)) {
         deleteTree(dir); // an older or damaged extraction
       }
@@ -422,6 +430,46 @@ public final class LibTorchLocator {
       }
     }
   }
+
+  /** The {@code sha256 size name} lines of the jar's {@code natives.list}. */
+  private static List<String> nativesIndex(Class<?> resources) throws IOException {
+    try (InputStream in = resources.getResourceAsStream(NATIVES + "natives.list")) {
+      if (in == null) {
+        throw new TorchException(
+            "the bundled libtorch is not in this jar ("
+                + NATIVES
+                + "natives.list missing); use --torch DIR or EVALH_TORCH");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> !l.isBlank() && !l.startsWith("#"))
+          .toList();
+    }
+  }
+
+  /** Decompresses {@code name}'s resource into {@code target}; returns the output's SHA-256. */
+  private static String decompress(Class<?> resources, String name, Path target)
+      throws IOException {
+    try (InputStream raw = resources.getResourceAsStream(NATIVES + name + ".zst")) {
+      if (raw == null) {
+        throw new TorchException(
+            "the bundled libtorch is incomplete (" + NATIVES + name + ".zst missing from the jar)");
+      }
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      try (InputStream in =
+              new java.security.DigestInputStream(
+                  new ZstdInputStream(raw).setLongMax(WINDOW_LOG), md);
+          OutputStream out = Files.newOutputStream(target)) {
+        in.transferTo(out);
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The largest window the build's long-distance matching uses (PackNatives.WINDOW_LOG). */
+  private static final int WINDOW_LOG = 27;
 
   private static void deleteTree(Path p) {
     try (Stream<Path> s = Files.walk(p)) {
