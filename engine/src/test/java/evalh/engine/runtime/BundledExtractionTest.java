@@ -89,6 +89,26 @@ class BundledExtractionTest {
   }
 
   /**
+   * A library rewritten in place with its size kept (bytes changed after the extraction) is
+   * extracted again: warm starts check sizes and that nothing changed after the stamp, not hashes.
+   */
+  @Test
+  void aLibraryRewrittenAfterTheExtractionIsExtractedAgain() throws Exception {
+    Path lib = LibTorchLocator.bundled(cache, new ArrayList<>()).library();
+    Path gomp = lib.getParent().resolve("libgomp.so.1");
+    byte[] good = Files.readAllBytes(gomp);
+    var stampTime = Files.getLastModifiedTime(lib.getParent().resolve("evalh-stamp"));
+    byte[] bad = good.clone();
+    java.util.Arrays.fill(bad, 0, 64, (byte) 0);
+    Files.write(gomp, bad);
+    // the write's own mtime may share the stamp's clock tick; a rewrite is later than the stamp
+    Files.setLastModifiedTime(
+        gomp, java.nio.file.attribute.FileTime.fromMillis(stampTime.toMillis() + 1000));
+    LibTorchLocator.bundled(cache, new ArrayList<>());
+    assertThat(Files.readAllBytes(gomp)).isEqualTo(good);
+  }
+
+  /**
    * The decompressed libraries are the org.bytedeco jars' own (on the test class path: the engine
    * depends on them as provided, for the build's pack), read here without the pack.
    */
