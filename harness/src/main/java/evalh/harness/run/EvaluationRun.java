@@ -2,7 +2,6 @@ package evalh.harness.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import evalh.core.io.AtomicFiles;
 import evalh.engine.scoring.EngineFingerprint;
 import evalh.engine.scoring.EngineOptions;
 import evalh.engine.scoring.EngineStats;
@@ -43,6 +42,8 @@ public final class EvaluationRun {
    * Everything a run needs.
    *
    * @param limit items per task, {@code < 0} for all
+   * @param store where {@code output} (and {@code cacheFile}) are: {@link OutputStore#local()} but
+   *     for a cluster's shared storage
    * @param cacheFile request cache ({@code null}: none, scores are kept in memory only)
    * @param llBatch loglikelihood requests per engine call (and per cache append)
    * @param rollingBatch documents per engine call (and per cache append)
@@ -54,6 +55,7 @@ public final class EvaluationRun {
       int limit,
       EngineOptions engine,
       Path output,
+      OutputStore store,
       boolean logSamples,
       DataRoot dataRoot,
       List<Path> includes,
@@ -127,8 +129,10 @@ public final class EvaluationRun {
       PrintWriter err) {
     long t0 = System.nanoTime();
     boolean done = false;
-    OutputLock lock = OutputLock.acquireDirectory(o.output());
+    OutputStore.Lock lock =
+        o.store().lock(o.output().resolve(OutputLock.FILE), "output directory " + describe(o));
     try {
+      removeTemps(o, err);
       Loaded in = loaded != null ? loaded.loaded() : load(o, sel, err);
       noteDemo(o, out, false);
       Scored scored = score(o, factory, in.plans(), bar, err);
@@ -153,6 +157,34 @@ public final class EvaluationRun {
       lock.close();
       if (!done) {
         lock.removeCreated(); // a fresh directory the failed run created goes again
+      }
+    }
+  }
+
+  private static String describe(Options o) {
+    return o.store().describe(o.output());
+  }
+
+  /**
+   * Deletes the temporary files a killed run left in the output directory and beside the request
+   * cache (under the locks, nothing else writes them); a resumed run says so.
+   */
+  private static void removeTemps(Options o, PrintWriter err) {
+    List<Path> dirs = new ArrayList<>();
+    dirs.add(o.output());
+    if (o.cacheFile() != null && !o.cacheFile().getParent().equals(o.output())) {
+      dirs.add(o.cacheFile().getParent());
+    }
+    for (Path d : dirs) {
+      try {
+        for (Path t : o.store().removeTemps(d)) {
+          err.println(
+              "evalh: removed "
+                  + o.store().describe(t)
+                  + ", left by a killed run into this folder");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + o.store().describe(d), e);
       }
     }
   }
@@ -223,7 +255,9 @@ public final class EvaluationRun {
     Map<String, TaskScores> scores = new LinkedHashMap<>();
     try (Evaluator ev = factory.open(o.ckpt(), o.engine());
         RequestCache cache =
-            o.cacheFile() == null ? RequestCache.inMemory() : RequestCache.open(o.cacheFile())) {
+            o.cacheFile() == null
+                ? RequestCache.inMemory()
+                : RequestCache.open(o.store(), o.cacheFile())) {
       String scope = ev.fingerprint().cacheScope();
       reportResume(cache, err);
       Scorer scorer = new Scorer(ev, cache, scope, o.llBatch(), o.rollingBatch(), o.progressBar());
@@ -269,28 +303,29 @@ public final class EvaluationRun {
       String fingerprint = scored.meta().checkpointFingerprint();
       Map<String, String> taskHashes = new java.util.LinkedHashMap<>();
       hashes.properties().forEach(e -> taskHashes.put(e.getKey(), e.getValue().asText()));
-      StaleOutputs.moveForeign(o.output(), fingerprint, taskHashes);
+      StaleOutputs.moveForeign(o.store(), o.output(), fingerprint, taskHashes);
       if (o.logSamples()) {
         for (TaskScores s : scored.scores().values()) {
           String task = s.plan.spec().name();
           String file = "samples_" + task + ".jsonl";
           SamplesWriter.Provenance prov =
               new SamplesWriter.Provenance(fingerprint, hashes.path(task).asText());
-          SamplesWriter.write(o.output().resolve(file), s, report.dirtyMask(task), prov);
+          SamplesWriter.write(o.store(), o.output().resolve(file), s, report.dirtyMask(task), prov);
           written.add(file);
         }
       }
       Path results = o.output().resolve("results.json");
-      AtomicFiles.write(
-          results,
-          os -> {
-            ResultsReport.JSON.writerWithDefaultPrettyPrinter().writeValue(os, json);
-            os.write('\n');
-          });
-      StaleOutputs.moveAside(o.output(), written);
+      o.store()
+          .write(
+              results,
+              os -> {
+                ResultsReport.JSON.writerWithDefaultPrettyPrinter().writeValue(os, json);
+                os.write('\n');
+              });
+      StaleOutputs.moveAside(o.store(), o.output(), written);
       return results;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write results to " + o.output(), e);
+      throw new UncheckedIOException("cannot write results to " + describe(o), e);
     }
   }
 
@@ -302,7 +337,7 @@ public final class EvaluationRun {
         Locale.ROOT,
         "%s: %d unique requests, %d answered from the cache, %d scored now (%d tokens) in"
             + " %.1f s%n",
-        results,
+        o.store().describe(results),
         scorer.uniqueRequests(),
         scorer.cacheHits(),
         scorer.scoredRequests(),

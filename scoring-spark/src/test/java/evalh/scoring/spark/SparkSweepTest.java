@@ -178,9 +178,10 @@ class SparkSweepTest {
                     "--engine",
                     "spark",
                     "-o",
-                    "hdfs://nn/evals")))
+                    "s3a://bucket/evals")))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("--output hdfs:/nn/evals: results are written with atomic");
+    assertThat(err.toString())
+        .contains("--output s3a://bucket/evals: the spark engine cannot write there");
     err = new StringWriter();
     assertThat(
             run(
