@@ -77,6 +77,25 @@ public final class SweepUnits {
           new LinkedHashMap<>(o.commandLine()));
     }
 
+    Options withEngine(EngineOptions e) {
+      return new Options(
+          taskSpec,
+          numFewshot,
+          limit,
+          e,
+          output,
+          store,
+          logSamples,
+          dataDir,
+          includes,
+          descriptionStyle,
+          decontam,
+          cache,
+          llBatch,
+          rollingBatch,
+          commandLine);
+    }
+
     /** The sweep's base options on this worker (no progress bar: the driver reports units). */
     EvaluationRun.Options toRun() {
       Path out = Path.of(output);
@@ -126,6 +145,24 @@ public final class SweepUnits {
   public record Job(Options options, String settings, long requests, List<Unit> units)
       implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** Whether each unit would size its token budget from its machine's free memory. */
+    public boolean autoBatchTokens() {
+      return options.engine().batchTokens() <= 0 && options.engine().batchSequences() <= 0;
+    }
+
+    /**
+     * This job with {@code --batch-tokens n} in place of {@code auto}: every unit batches with the
+     * same budget, and the settings recorded are those of a local sweep with {@code --batch-tokens
+     * n} (which then writes the same bytes).
+     */
+    public Job withBatchTokens(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("a token budget must be >= 1, got " + n);
+      }
+      Options o = options.withEngine(options.engine().withBatchTokens(n));
+      return new Job(o, SweepRun.settings(o.toRun()), requests, units);
+    }
   }
 
   /**

@@ -23,8 +23,10 @@
  *       checkpoint together, longest first under a token budget, and a float sum can depend on what
  *       else is in its batch: a unit of one task would be batched differently from the local sweep.
  *       A unit of one checkpoint with all the tasks is batched as the local sweep batches it, given
- *       the same token budget ({@code --batch-tokens N}: {@code auto} sizes it from each machine's
- *       free memory).
+ *       the same token budget: {@code --batch-tokens auto} is resolved once on the driver ({@code
+ *       BatchBudget}) and every unit gets that number, as a local sweep with {@code --batch-tokens
+ *       N} would (on GPU executors, whose memory the driver cannot see, a warning says the budget
+ *       stays per task).
  *   <li><b>Settings come from the driver.</b> results.json records the sweep's settings hash; it is
  *       computed once on the driver and shipped, so a worker's own view (another jar path, another
  *       assigned GPU) never changes it.

@@ -150,6 +150,64 @@ class SparkSweepTest {
   }
 
   @Test
+  void batchTokensAutoIsResolvedOnceOnTheDriverForEveryUnit() throws Exception {
+    Path ckpts = tmp.resolve("ckpts/mix");
+    DemoCopies.perturbed(ckpts.resolve("step-1"), 1);
+    DemoCopies.perturbed(ckpts.resolve("step-20"), 2);
+    List<String> common =
+        List.of(
+            "--task",
+            "mmlu-anatomy,wikitext-2",
+            "--sample-data",
+            "--limit",
+            "2",
+            "--device",
+            "cpu",
+            "--ckpt",
+            ckpts.toString());
+    Path spark = tmp.resolve("spark");
+    StringWriter err = new StringWriter();
+    assertThat(
+            run(
+                new StringWriter(),
+                err,
+                args(
+                    common,
+                    "--batch-tokens",
+                    "auto",
+                    "--engine",
+                    "spark",
+                    "--master",
+                    "local[2]",
+                    "-o",
+                    spark.toString())))
+        .as(err.toString())
+        .isEqualTo(0);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "--batch-tokens auto resolved once on the driver to ([0-9]+) tokens")
+            .matcher(err.toString());
+    assertThat(m.find()).as(err.toString()).isTrue();
+    String n = m.group(1);
+    for (String step : List.of("1", "20")) {
+      JsonNode r = JSON.readTree(spark.resolve("mix/" + step + "/results.json").toFile());
+      assertThat(r.at("/evalh/engine/batch_tokens").asText()).isEqualTo(n);
+      assertThat(r.at("/evalh/engine/batch_tokens_auto").asBoolean()).isFalse();
+    }
+    // the oracle: the local sweep with that number
+    Path local = tmp.resolve("local");
+    StringWriter lerr = new StringWriter();
+    assertThat(
+            run(
+                new StringWriter(),
+                lerr,
+                args(common, "--batch-tokens", n, "-o", local.toString())))
+        .as(lerr.toString())
+        .isEqualTo(0);
+    assertSameAsLocal(local, spark);
+  }
+
+  @Test
   void usageErrorsOfTheEngineOptions() throws Exception {
     Path ckpts = tmp.resolve("ckpts/mix");
     DemoCopies.perturbed(ckpts.resolve("step-1"), 1);
