@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
       "Sweeps on a cluster: --engine spark --master URL scores one checkpoint (with all its"
           + " tasks) per Spark task, into the same <output>/<run>/<step>/ as a local sweep, with"
           + " the same bytes (timing fields aside); checkpoints, data and --output must be on"
-          + " storage every executor mounts at the same path.",
+          + " storage every executor mounts at the same path, or --output on HDFS"
+          + " (hdfs://namenode:port/path). --batch-tokens auto is resolved once on the driver.",
       "",
       "Example: evalh run --task mmlu-science --ckpt demo"
     })
@@ -180,7 +181,8 @@ public final class RunCommand implements Callable<Integer> {
               + " and scoring all the tasks with the same engine; a task whose executor died is"
               + " retried and resumes from the checkpoint's request cache). Needs Spark on the"
               + " class path: ./evalh adds it, or spark-submit cli/target/evalh-spark-job.jar."
-              + " Relative paths are resolved here; --output may be file:///... (a shared mount).")
+              + " Relative paths are resolved here; --output may be file:///... (a shared mount)"
+              + " or hdfs://namenode:port/path.")
   String engine;
 
   @Option(
