@@ -96,8 +96,11 @@ public final class EvaluationRun {
    * its {@code evalh.sweep} section.
    *
    * @param settings {@link SweepRun#settings}: what besides the checkpoint decides the results
+   * @param fingerprint the checkpoint's fingerprint: once the folder is locked, a results.json with
+   *     it and {@code settings} (another attempt of the same unit finished meanwhile) means there
+   *     is nothing to do
    */
-  record SweepPlace(Sweep.Point point, String settings) {}
+  record SweepPlace(Sweep.Point point, String settings, String fingerprint) {}
 
   /** The tasks resolved and their data read: once for all the checkpoints of a sweep. */
   record Prepared(Selection selection, Loaded loaded) {}
@@ -117,6 +120,8 @@ public final class EvaluationRun {
    * @param loaded the tasks' data, or {@code null} to read it once the output is locked
    * @param place the sweep point, or {@code null} for a single run
    * @param bar a sweep's progress bar, or {@code null} for the run's own bars
+   * @return what it wrote, or null for a sweep point that another attempt finished while this one
+   *     waited for the folder's lock
    */
   static Outcome runOne(
       Options o,
@@ -132,6 +137,11 @@ public final class EvaluationRun {
     OutputStore.Lock lock =
         o.store().lock(o.output().resolve(OutputLock.FILE), "output directory " + describe(o));
     try {
+      if (place != null
+          && SweepRun.finished(o.store(), o.output(), place.fingerprint(), place.settings())) {
+        done = true;
+        return null;
+      }
       removeTemps(o, err);
       Loaded in = loaded != null ? loaded.loaded() : load(o, sel, err);
       noteDemo(o, out, false);

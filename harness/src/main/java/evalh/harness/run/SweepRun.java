@@ -261,15 +261,21 @@ final class SweepRun {
               base.rollingBatch(),
               base.progressBar(),
               base.commandLine());
-      EvaluationRun.runOne(
-          o,
-          prepared.selection(),
-          prepared,
-          factory,
-          new EvaluationRun.SweepPlace(p, settings),
-          bar,
-          out,
-          err);
+      EvaluationRun.Outcome done =
+          EvaluationRun.runOne(
+              o,
+              prepared.selection(),
+              prepared,
+              factory,
+              new EvaluationRun.SweepPlace(p, settings, fp),
+              bar,
+              out,
+              err);
+      if (done == null) {
+        err.println("evalh: " + head + ": done meanwhile by another attempt, skipped");
+        bar.step(perPoint);
+        return new Point(SweepUnits.Status.SKIPPED, null);
+      }
       return new Point(SweepUnits.Status.SCORED, null);
     } catch (RuntimeException e) {
       String why = head + ": " + e.getMessage();

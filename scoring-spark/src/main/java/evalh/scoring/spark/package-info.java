@@ -32,8 +32,8 @@
  *       assigned GPU) never changes it.
  *   <li><b>Paths are absolute and shared.</b> The driver resolves relative paths against its own
  *       working directory; checkpoints, data and the output must be at those paths on every
- *       executor. The output may also be {@code hdfs://namenode:port/path}: then every write, lock and
- *       the request cache go through {@link evalh.scoring.spark.HadoopOutputStore} (harness's
+ *       executor. The output may also be {@code hdfs://namenode:port/path}: then every write, lock
+ *       and the request cache go through {@link evalh.scoring.spark.HadoopOutputStore} (harness's
  *       {@code OutputStore} seam), which rebuilds the local store's guarantees from HDFS's atomic
  *       {@code create(overwrite=false)} and {@code rename}; other schemes are refused (S3's rename
  *       is a copy).

@@ -10,6 +10,7 @@ import evalh.engine.scoring.DemoCopies;
 import evalh.harness.run.OutputStore;
 import evalh.harness.run.RequestCache;
 import evalh.harness.run.RunCommand;
+import evalh.harness.run.SweepUnits;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -352,6 +353,52 @@ class HdfsOutputTest {
       r20 = JSON.readTree(in.readAllBytes());
     }
     assertThat(r20.at("/evalh/this_run/cache_hits").asInt()).isPositive();
+
+    // two attempts of every unit at once (a speculative copy of each task) into a fresh output:
+    // one scores, the other waits for the folder's lock and then finds the unit done (skipped);
+    // the files are the local sweep's
+    String raced = root + "/raced";
+    // long enough that the waiting attempt never gives up on the live one (it waits twice this)
+    System.setProperty(HadoopStores.STALE_AFTER, "30s");
+    StringWriter rerr = new StringWriter();
+    try {
+      assertThat(run(new StringWriter(), rerr, args(common, "--engine", "race-test", "-o", raced)))
+          .as(rerr.toString())
+          .isEqualTo(0);
+    } finally {
+      System.clearProperty(HadoopStores.STALE_AFTER);
+    }
+    assertThat(RacingEngine.ATTEMPTS).hasSize(4);
+    for (int u = 0; u < 2; u++) {
+      assertThat(
+              List.of(
+                  RacingEngine.ATTEMPTS.get(2 * u).status(),
+                  RacingEngine.ATTEMPTS.get(2 * u + 1).status()))
+          .as(RacingEngine.ATTEMPTS.get(2 * u).err() + RacingEngine.ATTEMPTS.get(2 * u + 1).err())
+          .containsExactlyInAnyOrder(SweepUnits.Status.SCORED, SweepUnits.Status.SKIPPED);
+    }
+    for (String f : want) {
+      byte[] h;
+      try (var in = fs.open(new org.apache.hadoop.fs.Path("/raced/" + f))) {
+        h = in.readAllBytes();
+      }
+      byte[] l = Files.readAllBytes(local.resolve(f));
+      if (f.endsWith("results.json")) {
+        assertThat(stable(h)).as(f).isEqualTo(stable(l));
+      } else {
+        assertThat(h).as(f).isEqualTo(l);
+      }
+    }
+    List<String> racedFiles = new ArrayList<>();
+    var ri = fs.listFiles(new org.apache.hadoop.fs.Path("/raced"), true);
+    while (ri.hasNext()) {
+      String rel = ri.next().getPath().toUri().getPath().substring("/raced/".length());
+      if (!rel.contains("cache/")) {
+        racedFiles.add(rel);
+      }
+    }
+    racedFiles.sort(null);
+    assertThat(racedFiles).isEqualTo(want);
 
     // the same command again: both checkpoints done already, by fingerprint
     StringWriter again = new StringWriter();

@@ -249,7 +249,7 @@ class SparkSweepTest {
         .isEqualTo(2);
     assertThat(err.toString())
         .contains("--engine flink: no such engine in this build")
-        .contains("available: local, spark");
+        .containsPattern("available: local, .*spark");
   }
 
   @Test
