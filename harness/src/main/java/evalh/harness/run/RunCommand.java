@@ -252,6 +252,17 @@ public final class RunCommand implements Callable<Integer> {
     SweepEngine elsewhere = local ? null : sweepEngine(engine);
     OutputStore store = OutputStore.local();
     Path outPath = output == null ? null : Path.of(output);
+    if (local && output != null && output.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      if (!output.regionMatches(true, 0, "file:", 0, 5)) {
+        throw usage(
+            "--output "
+                + output
+                + ": the local engine writes to this machine's file system; an output on HDFS"
+                + " needs --engine spark (a plain path or file:///... here)");
+      }
+      outPath =
+          Path.of(java.net.URI.create(output.replaceFirst("^[Ff][Ii][Ll][Ee]:/+", "file:///")));
+    }
     if (!local) {
       if (output != null) {
         Shared shared = sharedOutput(output, elsewhere);

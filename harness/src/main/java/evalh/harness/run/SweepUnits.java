@@ -20,8 +20,9 @@ import java.util.Map;
  * local sweep writes, by construction: {@link #score} is {@link SweepRun#runPoint}.
  *
  * <p>Everything here is {@link Serializable} with plain values (strings, numbers, {@link
- * EngineOptions}): paths travel as absolute strings, so they must name the same files on every
- * worker (a shared mount); the bundled sample data is found again in the worker's own class path.
+ * EngineOptions}, the {@link OutputStore}): paths travel as absolute strings, so they must name the
+ * same files on every worker (a shared mount, or the output's HDFS); the bundled sample data is
+ * found again in the worker's own class path.
  */
 public final class SweepUnits {
   private SweepUnits() {}
