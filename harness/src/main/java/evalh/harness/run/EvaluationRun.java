@@ -176,13 +176,16 @@ public final class EvaluationRun {
   }
 
   /**
-   * Deletes the temporary files a killed run left in the output directory and beside the request
-   * cache (under the locks, nothing else writes them); a resumed run says so.
+   * Deletes the temporary files a killed run left in the output directory and beside its request
+   * cache when that is inside it ({@link OutputStore#isTemp}: under the lock, nothing else writes
+   * them); a resumed run says so.
    */
   private static void removeTemps(Options o, PrintWriter err) {
     List<Path> dirs = new ArrayList<>();
     dirs.add(o.output());
-    if (o.cacheFile() != null && !o.cacheFile().getParent().equals(o.output())) {
+    if (o.cacheFile() != null
+        && o.cacheFile().getParent().startsWith(o.output())
+        && !o.cacheFile().getParent().equals(o.output())) {
       dirs.add(o.cacheFile().getParent());
     }
     for (Path d : dirs) {

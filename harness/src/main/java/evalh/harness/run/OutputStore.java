@@ -95,8 +95,19 @@ public interface OutputStore extends Serializable {
    */
   List<Path> removeTemps(Path dir) throws IOException;
 
-  /** Whether {@code name} is a temporary file of {@link #write}. */
+  /**
+   * Whether {@code name} is a temporary file that evalh leaves in an output folder when killed:
+   * {@code .<name>.<hex>.tmp} of a file it writes there ({@code results.json}, {@code
+   * samples_<task>.jsonl}) or of a lock file ({@code <name>.lock}, a lock being taken over). Other
+   * files, dot-files included, are never taken for one.
+   */
   static boolean isTemp(String name) {
-    return name.startsWith(".") && name.endsWith(".tmp");
+    if (!name.matches("\\..+\\.[0-9a-f]{1,16}\\.tmp")) {
+      return false;
+    }
+    String n = name.substring(1, name.lastIndexOf('.', name.length() - ".tmp".length() - 1));
+    return n.equals("results.json")
+        || (n.startsWith("samples_") && n.endsWith(".jsonl"))
+        || n.endsWith(".lock");
   }
 }
