@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -76,6 +78,12 @@ final class HadoopOutputStore implements OutputStore {
             t.setDaemon(true);
             return t;
           });
+
+  /**
+   * Attempts whose lock this JVM took over as dead: their other locks (a unit's request cache lock,
+   * taken inside its folder lock) are taken over at once, not after another stale wait.
+   */
+  private static final Set<String> DEAD = ConcurrentHashMap.newKeySet();
 
   /** The locks each thread holds (a unit's lock and writes happen on one thread). */
   private static final ThreadLocal<Deque<HeldLock>> HELD = ThreadLocal.withInitial(ArrayDeque::new);
@@ -353,7 +361,9 @@ final class HadoopOutputStore implements OutputStore {
   @Override
   public Lock lock(java.nio.file.Path lockFile, String what) {
     Path f = hadoop(lockFile);
-    byte[] token = token();
+    HeldLock outer = HELD.get().peek();
+    String attempt = outer != null ? outer.attempt : UUID.randomUUID().toString();
+    byte[] token = token(attempt);
     try {
       Path created = firstMissing(f.getParent());
       fs().mkdirs(f.getParent());
@@ -363,7 +373,7 @@ final class HadoopOutputStore implements OutputStore {
       long seenSince = start;
       while (true) {
         if (create(f, token)) {
-          HeldLock l = new HeldLock(f, token, created);
+          HeldLock l = new HeldLock(f, token, attempt, created);
           l.renewal =
               RENEW.scheduleWithFixedDelay(
                   l::renew, staleMillis / 4, staleMillis / 4, TimeUnit.MILLISECONDS);
@@ -381,6 +391,12 @@ final class HadoopOutputStore implements OutputStore {
           continue; // released just now: try again
         }
         long now = System.nanoTime();
+        String holderAttempt = field(holder, "attempt");
+        if (holderAttempt != null && DEAD.contains(holderAttempt)) {
+          takeOver(f, holder, s.getModificationTime()); // its folder lock was taken over already
+          seen = null;
+          continue;
+        }
         if (!Arrays.equals(holder, seen) || s.getModificationTime() != seenTime) {
           seen = holder;
           seenTime = s.getModificationTime();
@@ -441,6 +457,10 @@ final class HadoopOutputStore implements OutputStore {
     FileStatus s = status(aside);
     if (s != null && s.getModificationTime() == time && Arrays.equals(read(aside), stale)) {
       fs().delete(aside, false);
+      String dead = field(stale, "attempt");
+      if (dead != null) {
+        DEAD.add(dead);
+      }
     } else if (!fs().rename(aside, f)) {
       fs().delete(aside, false); // its holder finds its lock gone and stops writing (fencing)
     }
@@ -454,7 +474,21 @@ final class HadoopOutputStore implements OutputStore {
     return missing;
   }
 
-  private static byte[] token() {
+  /** The value of {@code key=} in a lock file, or null. */
+  private static String field(byte[] lock, String key) {
+    for (String line : new String(lock, StandardCharsets.UTF_8).split("\n")) {
+      if (line.startsWith(key + "=")) {
+        return line.substring(key.length() + 1);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A lock file's content: a token unique to this lock, the attempt (shared by the locks one unit
+   * takes on its thread), and host, pid and Spark task for messages.
+   */
+  private static byte[] token(String attempt) {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();
@@ -464,6 +498,8 @@ final class HadoopOutputStore implements OutputStore {
     TaskContext tc = TaskContext.get();
     return ("evalh output lock\ntoken="
             + UUID.randomUUID()
+            + "\nattempt="
+            + attempt
             + "\nhost="
             + host
             + "\npid="
@@ -495,12 +531,14 @@ final class HadoopOutputStore implements OutputStore {
   private final class HeldLock implements Lock {
     final Path file;
     final byte[] token;
+    final String attempt;
     final Path created;
     volatile ScheduledFuture<?> renewal;
 
-    HeldLock(Path file, byte[] token, Path created) {
+    HeldLock(Path file, byte[] token, String attempt, Path created) {
       this.file = file;
       this.token = token;
+      this.attempt = attempt;
       this.created = created;
     }
 

@@ -40,8 +40,9 @@
  *   <li><b>No OS drops a lock on HDFS.</b> A killed executor's lock file stays; the holder renews
  *       its time every quarter of {@code spark.evalh.lockStaleAfter} (60 s), and a retry waits
  *       until the lock is released or has stayed unchanged that long (a dead attempt), then takes
- *       it over. A retry therefore starts scoring up to a minute after the kill on HDFS; a zombie
- *       attempt that lost its lock fails its next write instead of replacing the winner's files.
+ *       it over (with the dead attempt's request cache lock, at once). A retry therefore starts
+ *       scoring up to a minute after the kill on HDFS; a zombie attempt that lost its lock fails
+ *       its next write instead of replacing the winner's files.
  *   <li><b>Retries.</b> A task whose executor died is run again by Spark; the killed attempt's
  *       folder lock died with its process, and the retry resumes from the request cache (a torn
  *       last line is dropped) and rewrites results.json and the samples atomically. A checkpoint

@@ -132,6 +132,38 @@ class HdfsOutputTest {
   }
 
   @Test
+  void aDeadAttemptsOtherLocksAreTakenOverWithItsFolderLock() throws Exception {
+    plant("/d/step-1/.evalh-run.lock", "evalh output lock\ntoken=t1\nattempt=a-dead\npid=1\n");
+    plant("/d/step-1/cache/requests.jsonl.lock", "evalh output lock\ntoken=t2\nattempt=a-dead\n");
+    plant("/d/step-2/.evalh-run.lock", "evalh output lock\ntoken=t3\nattempt=a-alive\n");
+    ExecutorService one = Executors.newSingleThreadExecutor();
+    try (OutputStore.Lock folder = store().lock(Path.of("/d/step-1/.evalh-run.lock"), "folder")) {
+      // a store that would wait an hour for a stale lock: the dead attempt's second lock is taken
+      // over at once (a hang here is guarded by the minute below, not measured)
+      HadoopOutputStore patient = new HadoopOutputStore(root, 3_600_000);
+      Future<?> cache =
+          one.submit(
+              () -> {
+                patient
+                    .lock(Path.of("/d/step-1/cache/requests.jsonl.lock"), "request cache")
+                    .close();
+                return null;
+              });
+      cache.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      // another attempt's lock is not: the patient store still waits on it
+      Future<?> other =
+          one.submit(() -> patient.lock(Path.of("/d/step-2/.evalh-run.lock"), "folder"));
+      assertThatThrownBy(() -> other.get(3, java.util.concurrent.TimeUnit.SECONDS))
+          .isInstanceOf(java.util.concurrent.TimeoutException.class);
+      other.cancel(true);
+    } finally {
+      one.shutdownNow();
+    }
+    assertThat(names("/d/step-1/cache")).isEmpty();
+    assertThat(text("/d/step-2/.evalh-run.lock")).contains("attempt=a-alive");
+  }
+
+  @Test
   void twoAttemptsRacingForOneFolderWriteOneAfterTheOther() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -290,7 +322,14 @@ class HdfsOutputTest {
 
     // what an attempt killed mid-unit leaves in step 20: its lock (never renewed again), a
     // temporary results.json, a request cache segment with a torn last line
-    plant("/evals/mix/20/.evalh-run.lock", "evalh output lock\ntoken=killed\nhost=gone\npid=1\n");
+    // (and the lock of its request cache: the same attempt, taken over with its folder's lock
+    // without a second stale wait)
+    plant(
+        "/evals/mix/20/.evalh-run.lock",
+        "evalh output lock\ntoken=killed\nattempt=a-killed\nhost=gone\npid=1\n");
+    plant(
+        "/evals/mix/20/cache/requests.jsonl.lock",
+        "evalh output lock\ntoken=killed-cache\nattempt=a-killed\nhost=gone\npid=1\n");
     plant("/evals/mix/20/.results.json.1a2b3c.tmp", "{\"results\": {");
     byte[] cached = Files.readAllBytes(local.resolve("mix/20/cache/requests.jsonl"));
     plant(
