@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import evalh.engine.scoring.DemoCopies;
 import evalh.harness.run.OutputStore;
 import evalh.harness.run.RequestCache;
-import evalh.harness.run.RunCommand;
 import evalh.harness.run.SweepUnits;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@link HadoopOutputStore} on a real HDFS: a {@link MiniDFSCluster} (a NameNode and a DataNode in
@@ -40,7 +37,7 @@ import picocli.CommandLine;
  * against the local sweep of the same checkpoints (the oracle: NIO on this machine's disk).
  */
 class HdfsOutputTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = SweepRuns.JSON;
 
   /** Short, so that a dead attempt's lock is taken over within the test. */
   private static final long STALE_MS = 1500;
@@ -279,21 +276,20 @@ class HdfsOutputTest {
 
   // --- the sweep ---
 
-  private static int run(StringWriter out, StringWriter err, List<String> args) {
-    CommandLine cl = new CommandLine(new RunCommand());
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args.toArray(String[]::new));
-  }
-
-  private static List<String> args(List<String> common, String... more) {
-    return Stream.concat(common.stream(), Stream.of(more)).toList();
-  }
-
-  private static JsonNode stable(byte[] results) throws IOException {
-    ObjectNode n = (ObjectNode) JSON.readTree(results);
-    ((ObjectNode) n.get("evalh")).remove(List.of("wall_seconds", "tokens_per_second", "this_run"));
-    return n;
+  /** The compared files under the HDFS folder {@code dir} by relative path, with their bytes. */
+  private static Map<String, byte[]> hdfsFiles(String dir) throws IOException {
+    Map<String, byte[]> out = new TreeMap<>();
+    var it = fs.listFiles(new org.apache.hadoop.fs.Path(dir), true);
+    while (it.hasNext()) {
+      org.apache.hadoop.fs.Path p = it.next().getPath();
+      String rel = p.toUri().getPath().substring(dir.length() + 1);
+      if (SweepRuns.compared(rel)) {
+        try (var in = fs.open(p)) {
+          out.put(rel, in.readAllBytes());
+        }
+      }
+    }
+    return out;
   }
 
   @Test
@@ -301,22 +297,11 @@ class HdfsOutputTest {
     Path ckpts = tmp.resolve("ckpts/mix");
     DemoCopies.perturbed(ckpts.resolve("step-1"), 1);
     DemoCopies.perturbed(ckpts.resolve("step-20"), 2);
-    List<String> common =
-        List.of(
-            "--task",
-            "mmlu-anatomy,wikitext-2",
-            "--sample-data",
-            "--limit",
-            "2",
-            "--device",
-            "cpu",
-            "--batch-tokens",
-            "4096",
-            "--ckpt",
-            ckpts.toString());
+    List<String> common = SweepRuns.sweep(ckpts, "--batch-tokens", "4096");
     Path local = tmp.resolve("local");
     StringWriter lerr = new StringWriter();
-    assertThat(run(new StringWriter(), lerr, args(common, "-o", local.toString())))
+    assertThat(
+            SweepRuns.run(new StringWriter(), lerr, SweepRuns.args(common, "-o", local.toString())))
         .as(lerr.toString())
         .isEqualTo(0);
 
@@ -341,7 +326,10 @@ class HdfsOutputTest {
     StringWriter serr = new StringWriter();
     try {
       assertThat(
-              run(sout, serr, args(common, "--engine", "spark", "--master", "local[2]", "-o", out)))
+              SweepRuns.run(
+                  sout,
+                  serr,
+                  SweepRuns.args(common, "--engine", "spark", "--master", "local[2]", "-o", out)))
           .as(serr.toString())
           .isEqualTo(0);
     } finally {
@@ -355,38 +343,9 @@ class HdfsOutputTest {
 
     // every file the local sweep wrote, with its bytes (results.json: less timing fields); no
     // lock, no temporary file left
-    List<String> want = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(local)) {
-      for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
-        String rel = local.relativize(p).toString();
-        if (!rel.contains("cache/") && !rel.endsWith(".lock")) {
-          want.add(rel);
-        }
-      }
-    }
-    assertThat(want).contains("mix/1/results.json", "mix/20/samples_wikitext-2.jsonl");
-    List<String> got = new ArrayList<>();
-    var it = fs.listFiles(new org.apache.hadoop.fs.Path("/evals"), true);
-    while (it.hasNext()) {
-      String rel = it.next().getPath().toUri().getPath().substring("/evals/".length());
-      if (!rel.contains("cache/")) {
-        got.add(rel);
-      }
-    }
-    got.sort(null);
-    assertThat(got).isEqualTo(want);
-    for (String f : want) {
-      byte[] h;
-      try (var in = fs.open(new org.apache.hadoop.fs.Path("/evals/" + f))) {
-        h = in.readAllBytes();
-      }
-      byte[] l = Files.readAllBytes(local.resolve(f));
-      if (f.endsWith("results.json")) {
-        assertThat(stable(h)).as(f).isEqualTo(stable(l));
-      } else {
-        assertThat(h).as(f).isEqualTo(l);
-      }
-    }
+    Map<String, byte[]> want = SweepRuns.files(local);
+    assertThat(want).containsKeys("mix/1/results.json", "mix/20/samples_wikitext-2.jsonl");
+    SweepRuns.assertSameFiles(want, hdfsFiles("/evals"));
     JsonNode r20;
     try (var in = fs.open(new org.apache.hadoop.fs.Path("/evals/mix/20/results.json"))) {
       r20 = JSON.readTree(in.readAllBytes());
@@ -401,7 +360,11 @@ class HdfsOutputTest {
     System.setProperty(HadoopStores.STALE_AFTER, "30s");
     StringWriter rerr = new StringWriter();
     try {
-      assertThat(run(new StringWriter(), rerr, args(common, "--engine", "race-test", "-o", raced)))
+      assertThat(
+              SweepRuns.run(
+                  new StringWriter(),
+                  rerr,
+                  SweepRuns.args(common, "--engine", "race-test", "-o", raced)))
           .as(rerr.toString())
           .isEqualTo(0);
     } finally {
@@ -416,36 +379,15 @@ class HdfsOutputTest {
           .as(RacingEngine.ATTEMPTS.get(2 * u).err() + RacingEngine.ATTEMPTS.get(2 * u + 1).err())
           .containsExactlyInAnyOrder(SweepUnits.Status.SCORED, SweepUnits.Status.SKIPPED);
     }
-    for (String f : want) {
-      byte[] h;
-      try (var in = fs.open(new org.apache.hadoop.fs.Path("/raced/" + f))) {
-        h = in.readAllBytes();
-      }
-      byte[] l = Files.readAllBytes(local.resolve(f));
-      if (f.endsWith("results.json")) {
-        assertThat(stable(h)).as(f).isEqualTo(stable(l));
-      } else {
-        assertThat(h).as(f).isEqualTo(l);
-      }
-    }
-    List<String> racedFiles = new ArrayList<>();
-    var ri = fs.listFiles(new org.apache.hadoop.fs.Path("/raced"), true);
-    while (ri.hasNext()) {
-      String rel = ri.next().getPath().toUri().getPath().substring("/raced/".length());
-      if (!rel.contains("cache/")) {
-        racedFiles.add(rel);
-      }
-    }
-    racedFiles.sort(null);
-    assertThat(racedFiles).isEqualTo(want);
+    SweepRuns.assertSameFiles(want, hdfsFiles("/raced"));
 
     // the same command again: both checkpoints done already, by fingerprint
     StringWriter again = new StringWriter();
     assertThat(
-            run(
+            SweepRuns.run(
                 again,
                 new StringWriter(),
-                args(common, "--engine", "spark", "--master", "local[2]", "-o", out)))
+                SweepRuns.args(common, "--engine", "spark", "--master", "local[2]", "-o", out)))
         .isEqualTo(0);
     assertThat(again.toString()).contains("2 checkpoint(s): 0 scored, 2 skipped (done already)");
   }
