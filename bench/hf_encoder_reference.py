@@ -70,10 +70,8 @@ def pool(torch, h, mask, modes):
     return torch.cat(out, 1)
 
 
-def evalh_embed(evalh, ckpt, text, device, runtime):
+def evalh_embed(evalh, ckpt, text, device):
     cmd = [evalh, "embed", "--ckpt", str(ckpt), "--text", text, "--json", "--device", device]
-    if runtime:
-        cmd += ["--runtime", runtime]
     r = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if r.returncode != 0:
         sys.exit(f"evalh embed failed ({r.returncode}): {r.stderr.strip()}")
@@ -87,7 +85,6 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", type=Path, required=True)
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--runtime", default=None, help="evalh --runtime (default: evalh's auto)")
     ap.add_argument("--evalh", default=str(Path(__file__).resolve().parent.parent / "evalh"))
     ap.add_argument("--texts", type=Path)
     ap.add_argument("--tol", type=float, default=1e-5)
@@ -122,7 +119,7 @@ def main():
     worst, worst_batch, bad = 0.0, 0.0, 0
     for i, t in enumerate(texts):
         ids, emb = hf([t])
-        ev = evalh_embed(a.evalh, a.ckpt, t, a.device, a.runtime)
+        ev = evalh_embed(a.evalh, a.ckpt, t, a.device)
         if ev["ids"] != ids[0]:
             bad += 1
             print(f"text {i}: ids differ\n  evalh {ev['ids']}\n  HF    {ids[0]}")

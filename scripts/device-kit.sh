@@ -4,9 +4,9 @@
 #   evalh            launcher: the kit's JRE, the kit's jar, --enable-native-access=ALL-UNNAMED
 #   jre/             a jlinked JRE: the modules jdeps finds in the jar, no debug symbols, headers
 #                    or man pages, compressed
-#   lib/evalh.jar    cli/target/evalh-kit.jar: evalh without libtorch and without DJL's PyTorch
-#                    natives (the node's PyTorch provides libtorch), DJL tokenizers' linux-x86_64
-#                    CPU library only, no decontam/spark/reporting (see cli/pom.xml, kit-jar)
+#   lib/evalh.jar    cli/target/evalh-kit.jar: evalh without libtorch (the node's PyTorch
+#                    provides it), DJL tokenizers' linux-x86_64 CPU library only, no
+#                    decontam/spark/reporting (see cli/pom.xml, kit-jar)
 #   fixtures/        the reference fixtures (models/, expected/) from harness test resources
 #   gpu-check.sh     the GPU checks (and `--cpu`, the part that runs anywhere)
 #   bench/           hf_reference.py, hf_baseline.py (HF transformers on the node's python3)
@@ -48,10 +48,10 @@ if [ ! -f "$JAR" ]; then
   exit 1
 fi
 
-# The jar must hold no libtorch: neither DJL's PyTorch natives nor org.bytedeco's.
+# The jar must hold no libtorch (org.bytedeco's build and the OpenBLAS it links).
 # (bundled-libtorch.properties, the bundled build's version stamp, stays: it names the copy a machine
 # may already have extracted under ~/.cache/evalh, which the kit's evalh then uses on CPU.)
-if "$JDK/bin/jar" tf "$JAR" | grep -E '(libtorch|libc10|libdjl_torch|libopenblas)[^/]*\.so|^org/bytedeco/|^ai/djl/pytorch/jni/.*\.so'; then
+if "$JDK/bin/jar" tf "$JAR" | grep -E '(libtorch|libc10|libopenblas)[^/]*\.so|^org/bytedeco/'; then
   echo "device-kit: $JAR holds libtorch natives (above); the kit must not (cli/pom.xml, kit-jar)" >&2
   exit 1
 fi
@@ -100,8 +100,8 @@ evalh device kit (scripts/device-kit.sh of the evalh repository; its README, sec
   ./gpu-check.sh --cpu     the checks that need no GPU
   ./evalh --help           evalh itself: score, bench, check-fixtures, run
 Needs python3 with PyTorch (CUDA) and transformers for the HF comparisons. The kit holds no
-libtorch: gpu-check.sh runs evalh with --runtime torch, which takes the node's (--torch DIR,
-EVALH_TORCH or python3's torch). Nothing here uses the network.
+libtorch: evalh takes the node's (--torch DIR, EVALH_TORCH or python3's torch). Nothing here
+uses the network.
 TXT
 chmod +x "$STAGE/evalh" "$STAGE/gpu-check.sh"
 {

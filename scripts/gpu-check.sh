@@ -61,10 +61,6 @@ done
 if [ -z "$work" ]; then work="$(mktemp -d "${TMPDIR:-/tmp}/evalh-gpu-check.XXXXXX")"; fi
 mkdir -p "$work/logs" "$work/tmp"
 
-# The runtime: TorchRuntime where this evalh has it (--runtime), else evalh's default.
-RT=()
-if "$EVALH" check-fixtures --help 2>/dev/null | grep -q -- '--runtime'; then RT=(--runtime torch); fi
-
 pass=0 fail=0 skip=0
 wanted() { [ -z "$only" ] || [[ "$only" == *",$1,"* ]]; }
 # line ID STATUS DESCRIPTION DETAILS
@@ -81,7 +77,7 @@ fixtures_summary() {
 fixtures() {
   local id=$1 desc=$2 dir=$3 dev=$4 dtype=$5 t0=$SECONDS
   wanted "$id" || return 0
-  if "$EVALH" check-fixtures "${RT[@]}" --fixtures "$dir" --device "$dev" --dtype "$dtype" \
+  if "$EVALH" check-fixtures --fixtures "$dir" --device "$dev" --dtype "$dtype" \
       >"$work/logs/$id.log" 2>&1; then
     line "$id" PASS "$desc" "$(fixtures_summary "$work/logs/$id.log") [$((SECONDS - t0))s]"
   else
@@ -95,7 +91,7 @@ hf_reference() {
     --device "$2" >"$work/logs/hf-$1.log" 2>&1
 }
 
-echo "gpu-check: $(date -u +%Y-%m-%dT%H:%MZ), $("$EVALH" --version 2>/dev/null | head -n1), device $device${RT:+, ${RT[*]}}, work $work"
+echo "gpu-check: $(date -u +%Y-%m-%dT%H:%MZ), $("$EVALH" --version 2>/dev/null | head -n1), device $device, work $work"
 if [ "$cpu" = 0 ]; then
   gpus="$(nvidia-smi --query-gpu=index,name,memory.total,driver_version --format=csv,noheader 2>/dev/null)" \
     || gpus="none found (nvidia-smi failed or is missing)"
@@ -166,7 +162,7 @@ if [ "$cpu" = 0 ] && wanted 3; then
   t0=$SECONDS
   if ! have_hf; then
     line 3 SKIP "speed 1.5B bf16, evalh vs HF" "$PY has no torch and transformers"
-  elif ! EVALH_JAVA_OPTS="-Djava.io.tmpdir=$work/tmp ${EVALH_JAVA_OPTS:-}" "$EVALH" bench --runtimes torch:bfloat16 \
+  elif ! EVALH_JAVA_OPTS="-Djava.io.tmpdir=$work/tmp ${EVALH_JAVA_OPTS:-}" "$EVALH" bench \
       --device "$device" --dtype bfloat16 --hidden 2048 --layers 16 --heads 32 --kv-heads 8 \
       --intermediate 8192 --vocab 128256 --workload rolling,fewshot --seq-len 2048 --rows 128 \
       --subjects 8 --questions 64 --shots-tokens 640 --question-tokens 64 --batch-tokens 65536 \
@@ -192,7 +188,7 @@ fi
 if [ "$cpu" = 0 ] && wanted 4; then
   t0=$SECONDS
   L="$work/logs/4-evalh.log"
-  if EVALH_JAVA_OPTS="-Xmx40g -Djava.io.tmpdir=$work/tmp ${EVALH_JAVA_OPTS:-}" "$EVALH" bench --runtimes torch:bfloat16 \
+  if EVALH_JAVA_OPTS="-Xmx40g -Djava.io.tmpdir=$work/tmp ${EVALH_JAVA_OPTS:-}" "$EVALH" bench \
       --device "$device" --dtype bfloat16 --hidden 4096 --layers 32 --heads 32 --kv-heads 8 \
       --intermediate 14336 --vocab 128256 --workload rolling --seq-len 2048 --rows 32 \
       --batch-tokens 65536 >"$L" 2>&1; then

@@ -59,9 +59,9 @@ class JobJarCheckTest {
             "evalh/cli/Main.class",
             "evalh/spark/SparkEngine.class",
             "evalh/scoring/spark/SparkSweepEngine.class",
-            // run --engine spark's executors score: the engine's tokenizer and runtimes
+            // run --engine spark's executors score: the engine's tokenizer and runtime
             "ai/djl/huggingface/tokenizers/HuggingFaceTokenizer.class",
-            "ai/djl/pytorch/engine/PtEngine.class");
+            "evalh/engine/runtime/TorchRuntime.class");
     Map<String, List<String>> overlap = new TreeMap<>();
     for (Path jar : sparkJars) {
       for (String e : classEntries(jar)) {

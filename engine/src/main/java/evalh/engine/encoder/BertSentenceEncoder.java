@@ -27,10 +27,7 @@ public final class BertSentenceEncoder implements SentenceEncoder {
   /** Tokens of one forward batch, padding included. */
   static final int BATCH_TOKENS = 8192;
 
-  /**
-   * Attention scores of one batch (rows x heads x len x len): a memory bound, which also keeps
-   * DjlRuntime from splitting attention into query blocks (its blocks assume causal masks).
-   */
+  /** Attention scores of one batch (rows x heads x len x len): a memory bound. */
   static final long BATCH_SCORES = 16L << 20;
 
   private final Path dir;
@@ -91,7 +88,7 @@ public final class BertSentenceEncoder implements SentenceEncoder {
    * arguments; notes about libtorch candidates go to {@code notes}).
    */
   public static BertSentenceEncoder open(
-      Path dir, String runtime, String torch, String device, String dtype, PrintStream notes) {
+      Path dir, String torch, String device, String dtype, PrintStream notes) {
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException(
           dir + ": not a directory (expected a sentence-transformers checkpoint folder)");
@@ -105,9 +102,7 @@ public final class BertSentenceEncoder implements SentenceEncoder {
     TensorRuntime<?> rt = null;
     try {
       tokenizer = TextTokenizer.load(modelDir);
-      rt =
-          Runtimes.open(
-              runtime, torch, device, dtype, DType.mostBytes(weights.tensors().values()), notes);
+      rt = Runtimes.open(torch, device, dtype, DType.mostBytes(weights.tensors().values()), notes);
       BertModel<?> model = BertModel.load(modelDir, cfg, weights.tensors(), rt);
       return new BertSentenceEncoder(dir, weights, st, rt, model, tokenizer);
     } catch (RuntimeException e) {

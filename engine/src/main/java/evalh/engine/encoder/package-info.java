@@ -1,6 +1,6 @@
 /**
  * Sentence encoders: sentence-transformers checkpoints of the BERT family (all-MiniLM-L6-v2,
- * multi-qa-MiniLM-L6-cos-v1, bge-small-en-v1.5, e5-small-v2, ...) on the engine's tensor runtimes,
+ * multi-qa-MiniLM-L6-cos-v1, bge-small-en-v1.5, e5-small-v2, ...) on the engine's tensor runtime,
  * behind core's {@link evalh.core.embed.SentenceEncoder} seam.
  *
  * <h2>Workflow</h2>
@@ -28,9 +28,6 @@
  *   <li><b>Padding must change nothing.</b> Rows are right-padded; padding keys are masked, and a
  *       padding query attends to the row's real keys (an all-masked softmax row would be NaN in
  *       SDPA). Positions restart at 0 in every row. Pooling only ever reads real tokens.
- *   <li><b>DjlRuntime's query blocks assume causal masks</b>: past its score budget it drops keys
- *       after each block's last query. A batch's scores (rows x heads x len x len) are therefore
- *       kept under {@code BATCH_SCORES}, well below that budget.
  *   <li><b>Weights stay mapped.</b> A weight stored in the compute dtype is used in place over the
  *       safetensors memory map, so the files are closed only after the runtime.
  *   <li><b>Truncation</b> keeps the special tokens: {@code [CLS]} + the first {@code max - 2} text

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@code --dtype auto} on the CPU, by CPU features and memory. With AMX tiles (Intel {@code
@@ -20,14 +21,19 @@ public final class CpuDtype {
   /** Whether this CPU has AMX bfloat16 tiles ({@code amx_bf16} in /proc/cpuinfo's flags). */
   public static boolean hasAmxBf16() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("flags")) {
-          return Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
-              .contains("amx_bf16");
-        }
-      }
+      return hasAmxBf16(Files.readAllLines(Path.of("/proc/cpuinfo")));
     } catch (IOException | RuntimeException e) {
       return false; // not Linux: no evidence of AMX, float32
+    }
+  }
+
+  /** Whether the first {@code flags} line of these /proc/cpuinfo lines lists {@code amx_bf16}. */
+  static boolean hasAmxBf16(List<String> cpuinfo) {
+    for (String line : cpuinfo) {
+      if (line.startsWith("flags")) {
+        return Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
+            .contains("amx_bf16");
+      }
     }
     return false;
   }

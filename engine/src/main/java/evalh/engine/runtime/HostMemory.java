@@ -3,6 +3,7 @@ package evalh.engine.runtime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Memory of this host that a new allocation can get. */
 public final class HostMemory {
@@ -14,10 +15,9 @@ public final class HostMemory {
    */
   public static long availableBytes() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-        if (line.startsWith("MemAvailable:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-        }
+      long b = memAvailable(Files.readAllLines(Path.of("/proc/meminfo")));
+      if (b >= 0) {
+        return b;
       }
     } catch (IOException | RuntimeException e) {
       // not Linux
@@ -27,5 +27,15 @@ public final class HostMemory {
       return sun.getFreeMemorySize();
     }
     return Runtime.getRuntime().maxMemory();
+  }
+
+  /** {@code MemAvailable} of these /proc/meminfo lines in bytes, or -1 when there is none. */
+  static long memAvailable(List<String> meminfo) {
+    for (String line : meminfo) {
+      if (line.startsWith("MemAvailable:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return -1;
   }
 }

@@ -1,19 +1,17 @@
 package evalh.engine.runtime;
 
+import com.github.luben.zstd.ZstdInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,28 +29,20 @@ import java.util.stream.Stream;
  *       2.10 (an older one is skipped with a note; no python3 or no torch package is skipped
  *       silently; a torch package that fails to import is an error);
  *   <li>the CPU build from Maven Central ({@code org.bytedeco:pytorch} and the OpenBLAS it links),
- *       extracted once into {@code ~/.cache/evalh/} with a version stamp.
+ *       carried zstd-compressed in the jar and decompressed once into {@code ~/.cache/evalh/} under
+ *       a stamp of versions, sizes and SHA-256s.
  * </ol>
  */
 public final class LibTorchLocator {
   /** The value of {@code --torch} / {@code EVALH_TORCH} that selects the bundled build. */
   public static final String BUNDLED = "bundled";
 
-  private static final String RESOURCE_DIR = "org/bytedeco/pytorch/linux-x86_64/";
-  private static final String OPENBLAS_DIR = "org/bytedeco/openblas/linux-x86_64/";
-
   /**
-   * Renames that let the bundled build live in one process with another libtorch (DJL's): the
-   * dynamic loader reuses an already loaded library whose SONAME matches a DT_NEEDED entry, so the
-   * bundled copies get their own names (same length, patched in the ELF string table).
+   * The bundled build's libraries, zstd-compressed by the build (engine/src/build/java/
+   * PackNatives.java) beside {@code natives.list}: {@code sha256 size name} of each uncompressed
+   * library, lines starting with {@code #} aside.
    */
-  private static final Map<String, String> RENAMES =
-      Map.of("libc10.so", "evlc10.so", "libtorch_cpu.so", "evltorch_cpu.so");
-
-  private static final List<String> TORCH_FILES =
-      List.of("libc10.so", "libtorch_cpu.so", "libgomp.so.1");
-  private static final List<String> OPENBLAS_FILES =
-      List.of("libopenblas.so.0", "libgfortran.so.5", "libquadmath.so.0");
+  private static final String NATIVES = "natives/";
 
   private LibTorchLocator() {}
 
@@ -311,24 +301,24 @@ public final class LibTorchLocator {
     return p;
   }
 
-  /** Whether {@code l} is the bundled build (renamed, so it can share a process with DJL's). */
-  public static boolean isBundled(LibTorchLocation l) {
-    return l.library().getFileName().toString().equals(RENAMES.get("libtorch_cpu.so"));
+  static LibTorchLocation bundled(Path cacheRoot, List<String> notes) {
+    return bundled(cacheRoot, notes, LibTorchLocator.class);
   }
 
-  static LibTorchLocation bundled(Path cacheRoot, List<String> notes) {
+  /** {@link #bundled(Path, List)} with the compressed libraries read next to {@code resources}. */
+  static LibTorchLocation bundled(Path cacheRoot, List<String> notes, Class<?> resources) {
     Properties v = bundledVersions();
-    // "-v2": the stamp lists every file's size and SHA-256 (an older evalh's folder, whose stamp
-    // does not, is left alone rather than fought over)
+    // "-v3": the libraries under their own names (an older evalh's folder, which holds renamed and
+    // patched copies, is left alone rather than fought over)
     String name =
-        "libtorch-" + v.getProperty("pytorch") + "-openblas-" + v.getProperty("openblas") + "-v2";
+        "libtorch-" + v.getProperty("pytorch") + "-openblas-" + v.getProperty("openblas") + "-v3";
     Path dir = cacheRoot.resolve(name);
     String stamp = stamp(v);
     if (!valid(dir, stamp)) {
-      extract(cacheRoot, dir, stamp);
+      extract(cacheRoot, dir, stamp, resources);
     }
     return new LibTorchLocation(
-        dir.resolve(RENAMES.get("libtorch_cpu.so")),
+        dir.resolve("libtorch_cpu.so"),
         "bundled CPU build org.bytedeco:pytorch:" + v.getProperty("pytorch"),
         notes);
   }
@@ -338,30 +328,33 @@ public final class LibTorchLocator {
         + v.getProperty("pytorch")
         + " org.bytedeco:openblas:"
         + v.getProperty("openblas")
-        + " renames="
-        + new java.util.TreeMap<>(RENAMES)
-        + " unique-symbols=global\n";
+        + "\n";
   }
 
   /**
    * Whether {@code dir} holds a complete extraction of this build: its stamp names the same
-   * versions, and every file it lists has the recorded size and SHA-256. A truncated or deleted
-   * library under an intact stamp (which would crash the JVM with SIGBUS, or load the system's
-   * OpenBLAS) makes the folder invalid, so it is extracted again.
+   * versions, and every file it lists is there with the recorded size and was not modified after
+   * the stamp was written (the extraction writes the stamp last, after checking every library's
+   * SHA-256). A truncated, deleted or rewritten library under an intact stamp (which would crash
+   * the JVM with SIGBUS, or load the system's OpenBLAS) makes the folder invalid, so it is
+   * extracted again. The SHA-256s are not recomputed here: hashing 370 MB cost every start 0.7 s,
+   * and a change that keeps the size and puts the old modification time back is not an accident.
    */
   private static boolean valid(Path dir, String stamp) {
     try {
-      String s = Files.readString(dir.resolve("evalh-stamp"));
+      Path stampFile = dir.resolve("evalh-stamp");
+      String s = Files.readString(stampFile);
       if (!s.startsWith(stamp) || s.length() == stamp.length()) {
         return false;
       }
+      FileTime written = Files.getLastModifiedTime(stampFile);
       for (String line : s.substring(stamp.length()).lines().toList()) {
         String[] f = line.split(" ", 3); // sha256 size name
         Path file = dir.resolve(f[2]);
         if (f.length != 3
             || !Files.isRegularFile(file)
             || Files.size(file) != Long.parseLong(f[1])
-            || !sha256(file).equals(f[0])) {
+            || Files.getLastModifiedTime(file).compareTo(written) > 0) {
           return false;
         }
       }
@@ -371,59 +364,43 @@ public final class LibTorchLocator {
     }
   }
 
-  /** The stamp's file list: {@code sha256 size name} of every extracted file. */
-  private static String manifest(Path dir, Iterable<String> names) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    for (String n : names) {
-      Path f = dir.resolve(n);
-      sb.append(sha256(f)).append(' ').append(Files.size(f)).append(' ').append(n).append('\n');
-    }
-    return sb.toString();
-  }
-
-  private static String sha256(Path f) throws IOException {
-    try (InputStream in = Files.newInputStream(f)) {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 20];
-      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-        md.update(buf, 0, n);
-      }
-      return java.util.HexFormat.of().formatHex(md.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /**
-   * Extracts into a private temporary folder and renames it into place, so that concurrent JVMs
+   * Decompresses the bundled libraries into a private temporary folder, each checked against the
+   * size and SHA-256 the build recorded, and renames the folder into place, so that concurrent JVMs
    * never see a half-written build: the first rename wins, the others delete their copy.
    */
-  private static void extract(Path cacheRoot, Path dir, String stamp) {
+  private static void extract(Path cacheRoot, Path dir, String stamp, Class<?> resources) {
     Path tmp = null;
     try {
+      List<String> index = nativesIndex(resources);
       Files.createDirectories(cacheRoot);
       tmp = Files.createTempDirectory(cacheRoot, dir.getFileName() + ".tmp-");
-      Map<String, String> files = new LinkedHashMap<>();
-      TORCH_FILES.forEach(f -> files.put(RESOURCE_DIR + f, f));
-      OPENBLAS_FILES.forEach(f -> files.put(OPENBLAS_DIR + f, f));
-      for (var e : files.entrySet()) {
-        String target = RENAMES.getOrDefault(e.getValue(), e.getValue());
-        try (InputStream in =
-            LibTorchLocator.class.getClassLoader().getResourceAsStream(e.getKey())) {
-          if (in == null) {
-            throw new TorchException(
-                "the bundled libtorch is not on the class path ("
-                    + e.getKey()
-                    + " missing); use --torch DIR or EVALH_TORCH");
-          }
-          Files.copy(in, tmp.resolve(target));
+      for (String line : index) {
+        String[] f = line.split(" ", 3); // sha256 size name
+        if (f.length != 3) {
+          throw new TorchException(
+              "the jar's " + NATIVES + "natives.list is damaged (line '" + line + "')");
+        }
+        String got = decompress(resources, f[2], tmp.resolve(f[2]));
+        long size = Files.size(tmp.resolve(f[2]));
+        if (size != Long.parseLong(f[1]) || !got.equals(f[0])) {
+          throw new TorchException(
+              String.format(
+                  Locale.ROOT,
+                  "the bundled %s in the jar is damaged: it decompresses to %,d bytes with"
+                      + " SHA-256 %s, the build recorded %s bytes with %s; rebuild or re-download"
+                      + " evalh, or use --torch DIR / EVALH_TORCH",
+                  f[2],
+                  size,
+                  got,
+                  f[1],
+                  f[0]));
         }
       }
-      patchNames(tmp.resolve(RENAMES.get("libc10.so")));
-      patchNames(tmp.resolve(RENAMES.get("libtorch_cpu.so")));
-      List<String> names = new ArrayList<>();
-      files.values().forEach(f -> names.add(RENAMES.getOrDefault(f, f)));
-      Files.writeString(tmp.resolve("evalh-stamp"), stamp + manifest(tmp, names));
+      Files.writeString(
+          tmp.resolve("evalh-stamp"),
+          stamp + String.join("\n", index) + "\n",
+          StandardCharsets.UTF_8);
       if (Files.exists(dir) && !valid(dir, stamp)) {
         deleteTree(dir); // an older or damaged extraction
       }
@@ -447,6 +424,46 @@ public final class LibTorchLocator {
     }
   }
 
+  /** The {@code sha256 size name} lines of the jar's {@code natives.list}. */
+  private static List<String> nativesIndex(Class<?> resources) throws IOException {
+    try (InputStream in = resources.getResourceAsStream(NATIVES + "natives.list")) {
+      if (in == null) {
+        throw new TorchException(
+            "the bundled libtorch is not in this jar ("
+                + NATIVES
+                + "natives.list missing); use --torch DIR or EVALH_TORCH");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> !l.isBlank() && !l.startsWith("#"))
+          .toList();
+    }
+  }
+
+  /** Decompresses {@code name}'s resource into {@code target}; returns the output's SHA-256. */
+  private static String decompress(Class<?> resources, String name, Path target)
+      throws IOException {
+    try (InputStream raw = resources.getResourceAsStream(NATIVES + name + ".zst")) {
+      if (raw == null) {
+        throw new TorchException(
+            "the bundled libtorch is incomplete (" + NATIVES + name + ".zst missing from the jar)");
+      }
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      try (InputStream in =
+              new java.security.DigestInputStream(
+                  new ZstdInputStream(raw).setLongMax(WINDOW_LOG), md);
+          OutputStream out = Files.newOutputStream(target)) {
+        in.transferTo(out);
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The largest window the build's long-distance matching uses (PackNatives.WINDOW_LOG). */
+  private static final int WINDOW_LOG = 27;
+
   private static void deleteTree(Path p) {
     try (Stream<Path> s = Files.walk(p)) {
       for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -455,79 +472,6 @@ public final class LibTorchLocator {
     } catch (IOException e) {
       // best effort: a leftover temporary folder is harmless
     }
-  }
-
-  /**
-   * Rewrites the SONAME and DT_NEEDED strings of {@link #RENAMES} in an ELF64 file's dynamic string
-   * table, in place (the new names have the same length).
-   */
-  static void patchNames(Path file) throws IOException {
-    try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      ByteBuffer eh = read(ch, 0, 64);
-      if (eh.getInt(0) != 0x464c457f || eh.get(4) != 2) {
-        throw new IOException(file + " is not a 64-bit ELF file");
-      }
-      long shoff = eh.getLong(0x28);
-      int es = eh.getShort(0x3A) & 0xffff;
-      int n = eh.getShort(0x3C) & 0xffff;
-      ByteBuffer sh = read(ch, shoff, (long) es * n);
-      int link = -1;
-      for (int i = 0; i < n; i++) {
-        int type = sh.getInt(i * es + 4);
-        if (type == 6) { // SHT_DYNAMIC: sh_link is its string table
-          link = sh.getInt(i * es + 40);
-        } else if (type == 11) { // SHT_DYNSYM: 24-byte entries, st_info at offset 4
-          long symOff = sh.getLong(i * es + 24);
-          ByteBuffer syms = read(ch, symOff, sh.getLong(i * es + 32));
-          boolean dirty = false;
-          for (int at = 0; at + 24 <= syms.limit(); at += 24) {
-            int info = syms.get(at + 4) & 0xff;
-            if (info >> 4 == 10) { // STB_GNU_UNIQUE -> STB_GLOBAL
-              syms.put(at + 4, (byte) ((1 << 4) | (info & 0xf)));
-              dirty = true;
-            }
-          }
-          if (dirty) {
-            ch.write(syms.position(0), symOff);
-          }
-        }
-      }
-      if (link < 0) {
-        throw new IOException(file + " has no dynamic section");
-      }
-      long off = sh.getLong(link * es + 24);
-      long size = sh.getLong(link * es + 32);
-      ByteBuffer s = read(ch, off, size);
-      byte[] b = new byte[(int) size];
-      s.get(0, b);
-      int changed = 0;
-      for (var r : RENAMES.entrySet()) {
-        byte[] from = (r.getKey() + "\0").getBytes(StandardCharsets.US_ASCII);
-        byte[] to = (r.getValue() + "\0").getBytes(StandardCharsets.US_ASCII);
-        for (int i = 1; i + from.length <= b.length; i++) {
-          if (b[i - 1] == 0
-              && java.util.Arrays.equals(b, i, i + from.length, from, 0, from.length)) {
-            System.arraycopy(to, 0, b, i, to.length);
-            changed++;
-          }
-        }
-      }
-      if (changed == 0) {
-        throw new IOException(file + ": none of " + RENAMES.keySet() + " in its string table");
-      }
-      ch.write(ByteBuffer.wrap(b), off);
-    }
-  }
-
-  private static ByteBuffer read(FileChannel ch, long pos, long len) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(len)).order(ByteOrder.LITTLE_ENDIAN);
-    while (b.hasRemaining()) {
-      if (ch.read(b, pos + b.position()) < 0) {
-        throw new IOException("unexpected end of file");
-      }
-    }
-    return b.flip().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   static String describe(LibTorchLocation l) {

@@ -135,11 +135,11 @@ public interface TensorRuntime<T> extends AutoCloseable {
   /**
    * A runtime's identity for run metadata and cache keys.
    *
-   * @param runtime {@code torch} or {@code djl}
+   * @param runtime {@code torch} (results of an evalh before issue 25 may say {@code djl})
    * @param libtorchPath the libtorch library loaded
    * @param libtorchVersion its version, e.g. {@code 2.10.0}
    * @param cuda whether that libtorch has CUDA
-   * @param libtorchSource how it was found ({@code --torch}, python3, the bundled build, DJL)
+   * @param libtorchSource how it was found ({@code --torch}, python3, the bundled build)
    */
   record RuntimeInfo(
       String runtime,

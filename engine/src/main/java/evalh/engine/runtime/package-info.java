@@ -7,23 +7,12 @@
  * evalh.engine.runtime.TensorRuntime}, the narrow set of operations a decoder forward pass needs
  * (embedding, linear, RMSNorm/LayerNorm, RoPE, attention, activations, log-softmax at scored
  * positions); {@link evalh.engine.encoder.BertModel} uses the same ops under a padding mask, plus
- * {@code toFloats} to read its token states back to the host. {@link
- * evalh.engine.runtime.Runtimes#open} picks an implementation from {@code --runtime}:
- *
- * <ol>
- *   <li>{@link evalh.engine.runtime.TorchRuntime}: libtorch's stable C ABI called through Java's
- *       FFM API. {@link evalh.engine.runtime.LibTorchLocator} finds the libtorch ({@code
- *       --torch}/{@code EVALH_TORCH}, python3's torch &gt;= 2.10, else the CPU build from Maven
- *       Central extracted once to {@code ~/.cache/evalh}); {@code LibTorch} binds its functions
- *       (the op table) after checking its version.
- *   <li>{@link evalh.engine.runtime.DjlRuntime}: DJL's PyTorch 2.7.1 engine through JNI (float32,
- *       float16 on CUDA; no bfloat16).
- * </ol>
- *
- * <p>{@code --runtime auto} ({@link evalh.engine.runtime.Runtimes#auto}) is TorchRuntime for
- * bfloat16, for {@code --device cuda[:N]} and for a named libtorch, DjlRuntime otherwise (float32
- * on CPU, where DjlRuntime measured faster on 5-shot rows that continue a cached prefix; README,
- * Tensor runtimes).
+ * {@code toFloats} to read its token states back to the host. The one implementation is {@link
+ * evalh.engine.runtime.TorchRuntime}: libtorch's stable C ABI called through Java's FFM API. {@link
+ * evalh.engine.runtime.Runtimes#open} opens it on the libtorch that {@link
+ * evalh.engine.runtime.LibTorchLocator} finds ({@code --torch}/{@code EVALH_TORCH}, python3's torch
+ * &gt;= 2.10, else the CPU build from Maven Central extracted once to {@code ~/.cache/evalh});
+ * {@code LibTorch} binds its functions (the op table) after checking its version.
  *
  * <p>Every tensor made inside a {@link evalh.engine.runtime.TensorRuntime.Scope} is freed when it
  * closes, unless {@link evalh.engine.runtime.TensorRuntime#keep kept} into the enclosing scope;
@@ -75,13 +64,9 @@
  *       attention calls BLAS from its own OpenMP loop, so OpenBLAS is made single-threaded on the
  *       calling thread around it. Its workers also spin for 2^28 cycles (about 0.1 s) after each
  *       matmul by default, holding the cores the element-wise ops after every {@code linear} need
- *       (RoPE, RMSNorm and adds ran 5-10x slower than in DJL's libtorch): {@code LibTorch.load}
- *       sets {@code OPENBLAS_THREAD_TIMEOUT=4} before libtorch loads, unless the environment sets
- *       it.
- *   <li><b>Two libtorch builds in one process</b> (the bench runs DJL's 2.7.1 beside 2.10) share
- *       libraries by SONAME and C++ statics through STB_GNU_UNIQUE symbols even under RTLD_LOCAL.
- *       The bundled copy is therefore renamed ({@code evlc10.so}, {@code evltorch_cpu.so}) and its
- *       unique symbols made plain globals when it is extracted.
+ *       (RoPE, RMSNorm and adds ran 5-10x slower than in DJL's OpenMP-only libtorch 2.7.1): {@code
+ *       LibTorch.load} sets {@code OPENBLAS_THREAD_TIMEOUT=4} before libtorch loads, unless the
+ *       environment sets it.
  *   <li><b>Precision as HF.</b> RMSNorm and LayerNorm statistics, the attention softmax and the
  *       final log-softmax are float32; weights and activations are in the compute dtype.
  * </ul>

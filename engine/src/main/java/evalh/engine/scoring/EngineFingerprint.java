@@ -25,7 +25,7 @@ import java.util.Map;
  * @param rollingPrefix {@code bos} or {@code eos}
  * @param maxLength context window for left truncation
  * @param prefixSharing whether shared prefixes run once
- * @param runtime {@code torch} or {@code djl}
+ * @param runtime {@code torch} (results of an evalh before issue 25 may say {@code djl})
  * @param libtorchPath the libtorch library loaded
  * @param libtorchVersion its version
  * @param libtorchCuda whether it has CUDA

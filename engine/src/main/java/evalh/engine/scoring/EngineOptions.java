@@ -3,10 +3,8 @@ package evalh.engine.scoring;
 /**
  * How the engine runs and which lm-eval conventions it follows.
  *
- * @param runtime {@code auto}, {@code torch} (libtorch's stable C ABI through FFM) or {@code djl}
- *     (DJL's PyTorch engine)
- * @param torch the libtorch for {@code torch}: a torch package or libtorch lib/ folder, {@code
- *     bundled}, or null to search ({@code EVALH_TORCH}, python3's torch, the bundled CPU build)
+ * @param torch the libtorch: a torch package or libtorch lib/ folder, {@code bundled}, or null to
+ *     search ({@code EVALH_TORCH}, python3's torch, the bundled CPU build)
  * @param device {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}
  * @param dtype {@code auto}, {@code float32}, {@code bfloat16} or {@code float16} (compute dtype)
  * @param addBos {@code null} follows the tokenizer (prepend BOS when its post-processor adds one,
@@ -23,7 +21,6 @@ package evalh.engine.scoring;
  *     values for every request that continues them
  */
 public record EngineOptions(
-    String runtime,
     String torch,
     String device,
     String dtype,
@@ -49,12 +46,11 @@ public record EngineOptions(
 
   public static EngineOptions defaults() {
     return new EngineOptions(
-        "auto", null, "auto", "auto", null, 0, DEFAULT_BATCH_TOKENS, 0, RollingPrefix.BOS, true);
+        null, "auto", "auto", null, 0, DEFAULT_BATCH_TOKENS, 0, RollingPrefix.BOS, true);
   }
 
-  public EngineOptions withRuntime(String r, String torchDir) {
+  public EngineOptions withTorch(String torchDir) {
     return new EngineOptions(
-        r,
         torchDir,
         device,
         dtype,
@@ -68,7 +64,6 @@ public record EngineOptions(
 
   public EngineOptions withDevice(String d) {
     return new EngineOptions(
-        runtime,
         torch,
         d,
         dtype,
@@ -82,7 +77,6 @@ public record EngineOptions(
 
   public EngineOptions withDtype(String d) {
     return new EngineOptions(
-        runtime,
         torch,
         device,
         d,
@@ -96,7 +90,6 @@ public record EngineOptions(
 
   public EngineOptions withAddBos(Boolean b) {
     return new EngineOptions(
-        runtime,
         torch,
         device,
         dtype,
@@ -110,71 +103,26 @@ public record EngineOptions(
 
   public EngineOptions withMaxLength(int n) {
     return new EngineOptions(
-        runtime,
-        torch,
-        device,
-        dtype,
-        addBos,
-        n,
-        batchTokens,
-        batchSequences,
-        rollingPrefix,
-        sharePrefixes);
+        torch, device, dtype, addBos, n, batchTokens, batchSequences, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withBatchTokens(int n) {
     return new EngineOptions(
-        runtime,
-        torch,
-        device,
-        dtype,
-        addBos,
-        maxLength,
-        n,
-        batchSequences,
-        rollingPrefix,
-        sharePrefixes);
+        torch, device, dtype, addBos, maxLength, n, batchSequences, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withBatchSequences(int n) {
     return new EngineOptions(
-        runtime,
-        torch,
-        device,
-        dtype,
-        addBos,
-        maxLength,
-        batchTokens,
-        n,
-        rollingPrefix,
-        sharePrefixes);
+        torch, device, dtype, addBos, maxLength, batchTokens, n, rollingPrefix, sharePrefixes);
   }
 
   public EngineOptions withSharePrefixes(boolean b) {
     return new EngineOptions(
-        runtime,
-        torch,
-        device,
-        dtype,
-        addBos,
-        maxLength,
-        batchTokens,
-        batchSequences,
-        rollingPrefix,
-        b);
+        torch, device, dtype, addBos, maxLength, batchTokens, batchSequences, rollingPrefix, b);
   }
 
   public EngineOptions withRollingPrefix(RollingPrefix p) {
     return new EngineOptions(
-        runtime,
-        torch,
-        device,
-        dtype,
-        addBos,
-        maxLength,
-        batchTokens,
-        batchSequences,
-        p,
-        sharePrefixes);
+        torch, device, dtype, addBos, maxLength, batchTokens, batchSequences, p, sharePrefixes);
   }
 }

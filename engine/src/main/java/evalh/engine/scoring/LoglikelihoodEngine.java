@@ -93,36 +93,23 @@ public final class LoglikelihoodEngine implements Evaluator {
       String dtype = options.dtype();
       boolean auto = dtype.trim().equalsIgnoreCase("auto");
       String device = options.device().trim().toLowerCase(Locale.ROOT);
-      if (auto
-          && (device.equals("cpu")
-              || Runtimes.choose(options.runtime(), options.torch(), dtype, device)
-                  .equals("djl"))) {
-        dtype = cpuDtype(checkpoint, HostMemory.availableBytes(), options.runtime()); // DJL: CPU
+      if (auto && device.equals("cpu")) {
+        dtype = cpuDtype(checkpoint, HostMemory.availableBytes());
       }
       runtime =
           Runtimes.open(
-              options.runtime(),
-              options.torch(),
-              options.device(),
-              dtype,
-              mainDtype(checkpoint),
-              System.err);
+              options.torch(), options.device(), dtype, mainDtype(checkpoint), System.err);
       if (auto && dtype.equals(options.dtype()) && runtime.device().equals("cpu")) {
-        // torch with --device auto found no GPU: the CPU's choice, on the same libtorch
-        String want = cpuDtype(checkpoint, runtime.freeMemoryBytes(), options.runtime());
+        // --device auto found no GPU: the CPU's choice, on the same libtorch
+        String want = cpuDtype(checkpoint, runtime.freeMemoryBytes());
         if (!want.equals(runtime.computeDtype())) {
           runtime.close();
           runtime = null;
-          runtime =
-              Runtimes.open(
-                  "torch", options.torch(), "cpu", want, mainDtype(checkpoint), System.err);
+          runtime = Runtimes.open(options.torch(), "cpu", want, mainDtype(checkpoint), System.err);
         }
       }
-      String where = runtime.device();
-      if (runtime instanceof evalh.engine.runtime.DjlRuntime && where.equals("cpu")) {
-        where = where + DJL_DIRECT_MEMORY;
-      }
-      requireMemory(checkpoint, runtime.computeDtype(), runtime.freeMemoryBytes(), where);
+      requireMemory(
+          checkpoint, runtime.computeDtype(), runtime.freeMemoryBytes(), runtime.device());
       Transformer<?> model = Transformer.load(checkpoint, runtime);
       return new LoglikelihoodEngine(
           checkpoint, runtime, model, tokenizer, options, ckpt, shared == null);
@@ -143,18 +130,13 @@ public final class LoglikelihoodEngine implements Evaluator {
     return DType.mostBytes(c.tensors().values());
   }
 
-  /**
-   * {@code --dtype auto} on the CPU ({@link CpuDtype#choose}); float32 with {@code --runtime djl},
-   * which has no bfloat16.
-   */
-  public static String cpuDtype(Checkpoint c, long free, String runtime) {
-    String want =
-        CpuDtype.choose(
-            CpuDtype.hasAmxBf16(),
-            mainDtype(c),
-            neededBytes(c, "float32") <= free,
-            neededBytes(c, "bfloat16") <= free);
-    return runtime.trim().equalsIgnoreCase("djl") ? "float32" : want;
+  /** {@code --dtype auto} on the CPU ({@link CpuDtype#choose}) for this checkpoint. */
+  public static String cpuDtype(Checkpoint c, long free) {
+    return CpuDtype.choose(
+        CpuDtype.hasAmxBf16(),
+        mainDtype(c),
+        neededBytes(c, "float32") <= free,
+        neededBytes(c, "bfloat16") <= free);
   }
 
   /** Bytes of weights in {@code dtype}, plus a margin for activations (5% and 512 MiB). */
@@ -171,11 +153,6 @@ public final class LoglikelihoodEngine implements Evaluator {
    * Refuses, before any weight is loaded, a checkpoint that cannot fit the free memory in the
    * chosen dtype, naming the numbers and a dtype that would fit (instead of being OOM-killed).
    */
-  /** Why DJL on the CPU may have less memory than the host: said with the pre-check's refusal. */
-  private static final String DJL_DIRECT_MEMORY =
-      " (DJL's CPU weights live in JVM direct memory, bounded by -XX:MaxDirectMemorySize, by"
-          + " default the heap limit: raise it through EVALH_JAVA_OPTS, or use --runtime torch)";
-
   static void requireMemory(Checkpoint c, String dtype, long available, String device) {
     long need = neededBytes(c, dtype);
     if (need <= available) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The BERT sentence encoder against the float64 numpy reference of {@code fixtures/tiny-bert}
  * (generate.py: BertModel, pooling and Normalize written from the transformers and
- * sentence-transformers definitions, token ids from its own WordPiece), on both runtimes.
+ * sentence-transformers definitions, token ids from its own WordPiece), on TorchRuntime.
  */
 class BertFixtureTest {
   /** Per-dimension tolerance of a float32 embedding against the float64 reference. */
@@ -75,17 +75,16 @@ class BertFixtureTest {
     return dst;
   }
 
-  static BertSentenceEncoder open(Path dir, String runtime) {
-    return BertSentenceEncoder.open(dir, runtime, null, "cpu", "float32", NOTES);
+  static BertSentenceEncoder open(Path dir) {
+    return BertSentenceEncoder.open(dir, "bundled", "cpu", "float32", NOTES);
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"djl", "torch"})
-  void meanNormalizedMatchesReferenceInOneBatchAndOneByOne(String runtime) {
+  @Test
+  void meanNormalizedMatchesReferenceInOneBatchAndOneByOne() {
     JsonNode exp = expected();
     List<String> texts = new ArrayList<>();
     exp.path("items").forEach(i -> texts.add(i.path("text").asText()));
-    try (BertSentenceEncoder enc = open(Fixtures.path("tiny-bert/model"), runtime)) {
+    try (BertSentenceEncoder enc = open(Fixtures.path("tiny-bert/model"))) {
       assertThat(enc.normalized()).isTrue();
       assertThat(enc.dimension()).isEqualTo(32);
       assertThat(enc.maxSeqLength()).isEqualTo(24);
@@ -96,11 +95,11 @@ class BertFixtureTest {
             .as("ids of %s", texts.get(i))
             .containsExactly(Fixtures.ints(item.path("ids")));
         float[] alone = enc.embed(List.of(texts.get(i))).get(0);
-        assertClose(batch.get(i), item.path("normalized").path("mean"), runtime + " batch " + i);
-        assertClose(alone, item.path("normalized").path("mean"), runtime + " alone " + i);
+        assertClose(batch.get(i), item.path("normalized").path("mean"), "batch " + i);
+        assertClose(alone, item.path("normalized").path("mean"), "alone " + i);
         for (int d = 0; d < alone.length; d++) {
           assertThat(batch.get(i)[d])
-              .as("%s text %d dim %d: batched vs alone", runtime, i, d)
+              .as("text %d dim %d: batched vs alone", i, d)
               .isCloseTo(alone[d], within(1e-6f));
         }
       }
@@ -127,7 +126,7 @@ class BertFixtureTest {
             .toList();
     List<String> texts = new ArrayList<>();
     exp.path("items").forEach(i -> texts.add(i.path("text").asText()));
-    try (BertSentenceEncoder enc = open(variant(modes, normalize), "djl")) {
+    try (BertSentenceEncoder enc = open(variant(modes, normalize))) {
       assertThat(enc.normalized()).isEqualTo(normalize);
       List<float[]> got = enc.embed(texts);
       for (int i = 0; i < texts.size(); i++) {
@@ -183,7 +182,7 @@ class BertFixtureTest {
       ObjectNode c = (ObjectNode) JSON.readTree(original);
       c.set(bad[0], JSON.readTree(bad[1]));
       Files.writeString(cfg, c.toString());
-      assertThatThrownBy(() -> open(dir, "djl"))
+      assertThatThrownBy(() -> open(dir))
           .isInstanceOf(CheckpointException.class)
           .hasMessageContaining("config.json")
           .hasMessageContaining(bad[0]);
@@ -193,19 +192,18 @@ class BertFixtureTest {
     ObjectNode p = (ObjectNode) JSON.readTree(pool.toFile());
     p.put("pooling_mode_weightedmean_tokens", true);
     Files.writeString(pool, p.toString());
-    assertThatThrownBy(() -> open(dir, "djl"))
-        .hasMessageContaining("pooling_mode_weightedmean_tokens");
+    assertThatThrownBy(() -> open(dir)).hasMessageContaining("pooling_mode_weightedmean_tokens");
   }
 
   @Test
   void aMissingFileIsNamed() throws IOException {
     Path dir = variant(List.of("mean"), true);
     Files.delete(dir.resolve("config.json"));
-    assertThatThrownBy(() -> open(dir, "djl"))
+    assertThatThrownBy(() -> open(dir))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining(dir.resolve("config.json") + ": missing");
     Files.delete(dir.resolve("1_Pooling/config.json"));
-    assertThatThrownBy(() -> open(dir, "djl"))
+    assertThatThrownBy(() -> open(dir))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining(dir.resolve("1_Pooling/config.json") + ": missing");
   }
@@ -217,7 +215,7 @@ class BertFixtureTest {
     ObjectNode c = (ObjectNode) JSON.readTree(cfg.toFile());
     c.put("intermediate_size", 48);
     Files.writeString(cfg, c.toString());
-    assertThatThrownBy(() -> open(dir, "djl"))
+    assertThatThrownBy(() -> open(dir))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("encoder.layer.0.intermediate.dense.weight")
         .hasMessageContaining("[64, 32]");

@@ -110,12 +110,4 @@ class CudaDeviceDiagnosisTest {
         .contains("CUDA error 999 (\"unknown error\")")
         .contains("driver too old");
   }
-
-  @Test
-  void runtimeAutoIsTorchOnCuda() {
-    assertThat(Runtimes.auto(null, "auto", null, "cuda")).isEqualTo("torch");
-    assertThat(Runtimes.auto(null, "float32", null, "cuda:1")).isEqualTo("torch");
-    assertThat(Runtimes.auto(null, "auto", null, "cpu")).isEqualTo("djl");
-    assertThat(Runtimes.auto(null, "auto", null, "auto")).isEqualTo("djl");
-  }
 }

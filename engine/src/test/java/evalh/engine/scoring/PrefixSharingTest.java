@@ -50,19 +50,18 @@ class PrefixSharingTest {
 
   @ParameterizedTest
   @CsvSource({
-    "tiny-llama,100000,djl",
-    "tiny-llama,200,djl",
-    "tiny-qwen2,100000,djl",
-    "tiny-qwen2,64,djl",
-    "tiny-llama,100000,torch",
-    "tiny-llama,64,torch",
-    "tiny-qwen2,200,torch"
+    "tiny-llama,100000",
+    "tiny-llama,200",
+    "tiny-llama,64",
+    "tiny-qwen2,100000",
+    "tiny-qwen2,200",
+    "tiny-qwen2,64"
   })
-  void sharedPrefixGivesTheSameAnswers(String model, int batchTokens, String runtime) {
+  void sharedPrefixGivesTheSameAnswers(String model, int batchTokens) {
     List<ContinuationRequest> reqs = requests();
     EngineOptions base =
         EngineOptions.defaults()
-            .withRuntime(runtime, runtime.equals("torch") ? "bundled" : null)
+            .withTorch("bundled")
             .withDevice("cpu")
             .withMaxLength(512)
             .withBatchTokens(batchTokens);

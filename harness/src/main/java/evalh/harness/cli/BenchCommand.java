@@ -6,7 +6,6 @@ import evalh.engine.checkpoint.ModelConfig;
 import evalh.engine.model.RandomLlama;
 import evalh.engine.model.Transformer;
 import evalh.engine.runtime.HostMemory;
-import evalh.engine.runtime.LibTorchLocator;
 import evalh.engine.runtime.MatmulPeak;
 import evalh.engine.runtime.Runtimes;
 import evalh.engine.runtime.TensorRuntime;
@@ -47,8 +46,8 @@ import picocli.CommandLine.Spec;
       "'mc' scores one position per row (multiple-choice style); 'fewshot' is 5-shot MMLU-shaped",
       "items (a subject's shared few-shot block, a question, four one-token choices), run with",
       "and without prefix sharing in the same process.",
-      "Every runtime of --runtimes (runtime[:dtype]) runs the same model and items in this process,",
-      "each against its own matmul peak in its dtype; a summary compares them as ratios.",
+      "Every dtype of --dtypes runs the same model and items in this process, each against its",
+      "own matmul peak in that dtype; a summary compares them as ratios.",
       "--ckpt benchmarks an existing checkpoint instead; --write-checkpoint DIR only writes the",
       "random checkpoint (with a tokenizer, for evalh score) and exits; --preset llama3-8b gives",
       "Llama-3-8B's shape (about 16 GB in BF16)."
@@ -107,14 +106,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
   @Option(
-      names = "--runtimes",
-      defaultValue = "djl:float32,torch:float32,torch:bfloat16",
+      names = "--dtypes",
+      defaultValue = "float32,bfloat16",
       split = ",",
-      paramLabel = "RUNTIME[:DTYPE]",
+      paramLabel = "DTYPE",
       description =
-          "Runtimes to compare, in order, each with its own dtype or --dtype's (default"
-              + " ${DEFAULT-VALUE}); --runtime R alone benchmarks R with --dtype.")
-  List<String> runtimes;
+          "Compute dtypes to compare, in order (default ${DEFAULT-VALUE}); --dtype D alone"
+              + " benchmarks D.")
+  List<String> dtypes;
 
   @Option(
       names = "--preset",
@@ -192,14 +191,14 @@ public final class BenchCommand implements Callable<Integer> {
         hidden, layers, heads, kvHeads, intermediate, vocab, Math.max(seqLen, 2048));
   }
 
-  /** {@code --runtimes}, or {@code --runtime R} alone. */
+  /** {@code --dtypes}, or {@code --dtype D} alone. */
   private List<String> entries() {
-    boolean one = !model.runtime().trim().equalsIgnoreCase("auto");
-    boolean list = spec.commandLine().getParseResult().hasMatchedOption("--runtimes");
+    boolean one = !model.dtype().trim().equalsIgnoreCase("auto");
+    boolean list = spec.commandLine().getParseResult().hasMatchedOption("--dtypes");
     if (one && list) {
-      throw model.usage("give --runtime or --runtimes, not both");
+      throw model.usage("give --dtype or --dtypes, not both");
     }
-    return one ? List.of(model.runtime().trim()) : runtimes;
+    return one ? List.of(model.dtype().trim()) : dtypes;
   }
 
   /** One runtime's results per workload: items/s and MFU. */
@@ -209,11 +208,12 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     model.engineOptions(null); // usage errors before any work
-    if (export != null && runtimes.size() > 1) {
+    if (export != null && entries().size() > 1) {
       throw new ParameterException(
           spec.commandLine(),
-          "--export writes one runtime's log-likelihoods; give one --runtimes entry with it (got "
-              + runtimes
+          "--export writes one dtype's log-likelihoods; give one --dtypes entry (or --dtype) with"
+              + " it (got "
+              + entries()
               + ")");
     }
     if (workloads.contains("fingerprint")) {
@@ -253,34 +253,17 @@ public final class BenchCommand implements Callable<Integer> {
       dir = RandomLlama.write(tmp, shape(), 42);
     }
     List<Result> results = new ArrayList<>();
-    boolean djl = entries.stream().anyMatch(r -> r.startsWith("djl"));
-    boolean torchToo = entries.stream().anyMatch(r -> !r.startsWith("djl"));
-    if (djl
-        && torchToo
-        && !LibTorchLocator.isBundled(
-            LibTorchLocator.locate(torch, System.getenv(), LibTorchLocator.defaultCacheRoot()))) {
-      throw new IllegalArgumentException(
-          "--runtimes: DJL's libtorch 2.7.1 and another libtorch can share this process only when"
-              + " the other is evalh's bundled build (--torch bundled): two libtorch builds unify"
-              + " their C++ statics otherwise. Run the djl entries in a separate evalh bench.");
-    }
     try {
-      for (String r : entries) {
-        String[] p = r.split(":", 2);
-        String dt = p.length > 1 ? p[1] : model.dtype();
+      for (String entry : entries) {
+        String dt = entry.trim();
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
           if (dt.equalsIgnoreCase("auto") && model.device().equalsIgnoreCase("cpu")) {
-            dt = LoglikelihoodEngine.cpuDtype(ckpt, HostMemory.availableBytes(), p[0]);
+            dt = LoglikelihoodEngine.cpuDtype(ckpt, HostMemory.availableBytes());
           }
           try (TensorRuntime<?> rt =
               Runtimes.open(
-                  p[0],
-                  p[0].equals("djl") ? null : torch, // DJL brings its own libtorch
-                  model.device(),
-                  dt,
-                  evalh.engine.checkpoint.DType.BF16,
-                  System.err)) {
-            results.addAll(run(p[0], ckpt, rt, out));
+                  torch, model.device(), dt, evalh.engine.checkpoint.DType.BF16, System.err)) {
+            results.addAll(run(rt.info().runtime(), ckpt, rt, out));
           }
         }
       }

@@ -89,8 +89,7 @@ public final class EmbedCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintStream notes = new PrintStream(System.err, true, StandardCharsets.UTF_8);
     try (BertSentenceEncoder enc =
-        BertSentenceEncoder.open(
-            checkpoint, where.runtime(), where.torch(), where.device(), where.dtype(), notes)) {
+        BertSentenceEncoder.open(checkpoint, where.torch(), where.device(), where.dtype(), notes)) {
       if (bench != null) {
         bench(enc, out);
         return 0;

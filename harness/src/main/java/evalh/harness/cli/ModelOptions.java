@@ -52,10 +52,6 @@ public final class ModelOptions {
     return checkpoint;
   }
 
-  public String runtime() {
-    return where.runtime();
-  }
-
   public String torch() {
     return where.torch();
   }
@@ -97,7 +93,7 @@ public final class ModelOptions {
     }
     EngineOptions o =
         EngineOptions.defaults()
-            .withRuntime(where.runtime(), where.torch())
+            .withTorch(where.torch())
             .withDevice(device)
             .withDtype(where.dtype())
             .withBatchTokens(batchTokens());

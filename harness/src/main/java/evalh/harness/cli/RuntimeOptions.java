@@ -3,22 +3,11 @@ package evalh.harness.cli;
 import picocli.CommandLine.Option;
 
 /**
- * Where and how a model runs ({@code --runtime}, {@code --torch}, {@code --device}, {@code
- * --dtype}): declared once here, a picocli {@code @Mixin} of {@link ModelOptions} (the decoder
- * commands) and of {@code embed} (the sentence encoder), which has no other model option.
+ * Where and how a model runs ({@code --torch}, {@code --device}, {@code --dtype}): declared once
+ * here, a picocli {@code @Mixin} of {@link ModelOptions} (the decoder commands) and of {@code
+ * embed} (the sentence encoder), which has no other model option.
  */
 public final class RuntimeOptions {
-  @Option(
-      names = "--runtime",
-      defaultValue = "auto",
-      paramLabel = "auto|torch|djl",
-      description =
-          "Tensor runtime: 'torch' calls libtorch >= 2.10 through its stable C ABI (bfloat16,"
-              + " float16, float32); 'djl' is DJL's PyTorch 2.7.1 engine (float32, float16 on"
-              + " CUDA); 'auto' (default) is torch for bfloat16, --device cuda[:N] or a named"
-              + " libtorch, else djl.")
-  String runtime;
-
   @Option(
       names = "--torch",
       paramLabel = "DIR|bundled",
@@ -43,15 +32,11 @@ public final class RuntimeOptions {
       description =
           "Compute dtype (default: ${DEFAULT-VALUE}: on CPU float32 where it fits the free memory,"
               + " bfloat16 for a BF16 checkpoint on a CPU with AMX tiles, where it is faster, or"
-              + " when only bfloat16 fits (embed: float32); on CUDA the checkpoint's stored dtype"
-              + " with the torch runtime, float16 with djl). Weights stored in the compute dtype are"
-              + " used in place (memory-mapped); a decoder checkpoint that cannot fit the free"
-              + " memory in the chosen dtype is refused before loading.")
+              + " when only bfloat16 fits (embed: float32); on CUDA the checkpoint's stored"
+              + " dtype). Weights stored in the compute dtype are used in place (memory-mapped); a"
+              + " decoder checkpoint that cannot fit the free memory in the chosen dtype is"
+              + " refused before loading.")
   String dtype;
-
-  public String runtime() {
-    return runtime;
-  }
 
   public String torch() {
     return torch;

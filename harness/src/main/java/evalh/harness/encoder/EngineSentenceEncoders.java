@@ -11,8 +11,8 @@ import java.nio.file.Path;
 
 /**
  * The {@link SentenceEncoderProvider} of the evalh jar: sentence-transformers checkpoints of the
- * BERT family on the engine ({@link BertSentenceEncoder}), with {@code --runtime auto} and {@code
- * --dtype auto} (float32 on CPU; the stored dtype on CUDA). Registered in {@code
+ * BERT family on the engine ({@link BertSentenceEncoder}), with {@code --dtype auto} (float32 on
+ * CPU; the stored dtype on CUDA). Registered in {@code
  * META-INF/services/evalh.core.embed.SentenceEncoderProvider}.
  */
 public final class EngineSentenceEncoders implements SentenceEncoderProvider {
@@ -20,12 +20,7 @@ public final class EngineSentenceEncoders implements SentenceEncoderProvider {
   public SentenceEncoder open(Path dir, String device) throws IOException {
     try {
       return BertSentenceEncoder.open(
-          dir,
-          "auto",
-          null,
-          device,
-          "auto",
-          new PrintStream(System.err, true, StandardCharsets.UTF_8));
+          dir, null, device, "auto", new PrintStream(System.err, true, StandardCharsets.UTF_8));
     } catch (CheckpointException | IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
     }

@@ -57,8 +57,8 @@ class BenchExportTest {
             "64",
             "--vocab",
             String.valueOf(vocab),
-            "--runtimes",
-            "torch:float32",
+            "--dtype",
+            "float32",
             "--device",
             "cpu",
             "--workload",
@@ -110,8 +110,7 @@ class BenchExportTest {
     // Each exported value belongs to its own row of the exported checkpoint: rescored here one
     // row at a time (no batching with the others), as hf_baseline.py compares them.
     try (Checkpoint ckpt = Checkpoint.open(dir);
-        TensorRuntime<?> rt =
-            Runtimes.open("torch", null, "cpu", "float32", DType.BF16, System.err)) {
+        TensorRuntime<?> rt = Runtimes.open(null, "cpu", "float32", DType.BF16, System.err)) {
       Transformer<?> model = Transformer.load(ckpt, rt);
       for (int i = 0; i < rows.size(); i++) {
         int[] ids = rows.get(i);
@@ -127,19 +126,27 @@ class BenchExportTest {
     }
   }
 
-  /** Reliability: with several --runtimes, --export silently kept the last runtime's values. */
+  /** Reliability: with several dtypes, --export silently kept the last one's values. */
   @Test
-  void exportWithSeveralRuntimesIsAUsageError() {
+  void exportWithSeveralDtypesIsAUsageError() {
+    for (String[] dtypes : new String[][] {{"--dtypes", "float32,bfloat16"}, {}}) {
+      String[] args = new String[dtypes.length + 2];
+      System.arraycopy(dtypes, 0, args, 0, dtypes.length);
+      args[dtypes.length] = "--export";
+      args[dtypes.length + 1] = tmp.resolve("x").toString();
+      String[] r = TestCli.run(new BenchCommand(), args);
+      assertThat(r[0]).as("%s", List.of(args)).isEqualTo("2");
+      assertThat(r[2]).contains("--export").contains("one --dtypes entry");
+      assertThat(tmp.resolve("x")).doesNotExist();
+    }
+  }
+
+  @Test
+  void dtypeAndDtypesTogetherAreAUsageError() {
     String[] r =
-        TestCli.run(
-            new BenchCommand(),
-            "--runtimes",
-            "torch:float32,torch:bfloat16",
-            "--export",
-            tmp.resolve("x").toString());
+        TestCli.run(new BenchCommand(), "--dtype", "float32", "--dtypes", "float32,bfloat16");
     assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2]).contains("--export").contains("one --runtimes entry");
-    assertThat(tmp.resolve("x")).doesNotExist();
+    assertThat(r[2]).contains("give --dtype or --dtypes, not both");
   }
 
   /** B7: --write-checkpoint overwrote an existing checkpoint's config, tokenizer and weights. */

@@ -54,8 +54,6 @@ class CheckFixturesIntegrityTest {
         new CheckFixturesCommand(),
         "--fixtures",
         fixtures.toString(),
-        "--runtime",
-        "torch",
         "--torch",
         "bundled",
         "--device",

@@ -117,9 +117,7 @@ class LibTorchDiscoveryTest {
             "--ckpt",
             Fixtures.model("tiny-llama").toString(),
             "--text",
-            "Hi",
-            "--runtime",
-            "torch");
+            "Hi");
     pb.environment().put("PATH", bin.toString());
     pb.environment().remove("EVALH_TORCH");
     pb.redirectErrorStream(true);
@@ -199,7 +197,7 @@ class LibTorchDiscoveryTest {
             "--text",
             "Hi",
             "--device",
-            "cuda"); // --runtime auto: torch on CUDA
+            "cuda");
     pb.environment().put("PATH", bin.toString());
     pb.environment().remove("EVALH_TORCH");
     pb.redirectErrorStream(true);

@@ -22,7 +22,7 @@ class ModelOptionsTest {
       List.of(RunCommand::new, ScoreCommand::new, BenchCommand::new, CheckFixturesCommand::new);
 
   private static final List<String> MODEL_FLAGS =
-      List.of("--ckpt", "--runtime", "--torch", "--device", "--dtype", "--batch-tokens");
+      List.of("--ckpt", "--torch", "--device", "--dtype", "--batch-tokens");
 
   @Test
   void everyModelCommandHasTheSameModelOptions() {
@@ -67,7 +67,7 @@ class ModelOptionsTest {
   @Test
   void flagsMapToEngineOptions() {
     EngineOptions d = parse();
-    assertThat(d.runtime()).isEqualTo("auto");
+    assertThat(d.torch()).isNull();
     assertThat(d.device()).isEqualTo("auto");
     assertThat(d.dtype()).isEqualTo("auto");
     assertThat(d.batchTokens()).isZero(); // auto: sized from the free memory
@@ -76,8 +76,6 @@ class ModelOptionsTest {
     assertThat(d.sharePrefixes()).isTrue();
     EngineOptions o =
         parse(
-            "--runtime",
-            "torch",
             "--torch",
             "bundled",
             "--device",
@@ -94,7 +92,6 @@ class ModelOptionsTest {
     assertThat(o)
         .isEqualTo(
             new EngineOptions(
-                "torch",
                 "bundled",
                 "cpu",
                 "bfloat16",

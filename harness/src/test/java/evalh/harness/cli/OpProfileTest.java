@@ -128,8 +128,8 @@ class OpProfileTest {
       "64",
       "--vocab",
       "256",
-      "--runtimes",
-      "torch:float32",
+      "--dtype",
+      "float32",
       "--device",
       "cpu"
     };

@@ -10,10 +10,13 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** Every model command, embed included, takes its runtime options from the one declaration. */
+/**
+ * Every model command, embed included, takes its runtime options from the one declaration; with one
+ * tensor runtime there is no {@code --runtime} to choose it.
+ */
 class RuntimeOptionsTest {
   @Test
-  void runtimeDeviceDtypeAndTorchAreDeclaredOnceForEveryModelCommand() {
+  void deviceDtypeAndTorchAreDeclaredOnceForEveryModelCommand() {
     List<Object> commands =
         List.of(
             new RunCommand(),
@@ -23,7 +26,8 @@ class RuntimeOptionsTest {
             new EmbedCommand());
     for (Object command : commands) {
       CommandSpec spec = TestCli.of(command).getCommandSpec();
-      for (String name : List.of("--runtime", "--torch", "--device", "--dtype")) {
+      assertThat(spec.findOption("--runtime")).as(spec.name() + " --runtime").isNull();
+      for (String name : List.of("--torch", "--device", "--dtype")) {
         OptionSpec o = spec.findOption(name);
         assertThat(o).as(spec.name() + " " + name).isNotNull();
         Object where = o.userObject();

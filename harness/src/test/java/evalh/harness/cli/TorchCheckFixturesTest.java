@@ -28,8 +28,6 @@ class TorchCheckFixturesTest {
         cl.execute(
             "--fixtures",
             Fixtures.path("").toString(),
-            "--runtime",
-            "torch",
             "--torch",
             "bundled",
             "--device",

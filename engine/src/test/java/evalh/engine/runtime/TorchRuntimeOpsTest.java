@@ -3,14 +3,34 @@ package evalh.engine.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
+import evalh.engine.checkpoint.DType;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.special.Erf;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The ops GPT-NeoX added to the seam, against float64 loops written from HF's definitions. */
-class DjlRuntimeOpsTest {
+/**
+ * TorchRuntime's LayerNorm, GELU and partial RoPE (the ops GPT-NeoX added to the seam) in float32,
+ * against float64 loops written from HF's definitions.
+ */
+class TorchRuntimeOpsTest {
+  private static TorchRuntime rt;
   private final SplittableRandom rnd = new SplittableRandom(11);
+
+  @BeforeAll
+  static void open() {
+    LibTorchLocation where =
+        LibTorchLocator.locate(
+            LibTorchLocator.BUNDLED, Map.of(), LibTorchLocator.defaultCacheRoot());
+    rt = TorchRuntime.open(where, "cpu", "float32", DType.F32);
+  }
+
+  @AfterAll
+  static void close() {
+    rt.close();
+  }
 
   private float[] randoms(int n, double offset, double scale) {
     float[] out = new float[n];
@@ -28,10 +48,10 @@ class DjlRuntimeOpsTest {
     float[] w = randoms(h, 1.0, 0.1);
     float[] b = randoms(h, 0.0, 0.1);
     double eps = 1e-5;
-    try (DjlRuntime rt = DjlRuntime.open("cpu", "float32")) {
-      NDArray xs = rt.constant(x, 2, 3, h);
-      float[] got = rt.layerNorm(xs, rt.constant(w, h), rt.constant(b, h), eps).toFloatArray();
-      float[] noBias = rt.layerNorm(xs, rt.constant(w, h), null, eps).toFloatArray();
+    try (TensorRuntime.Scope s = rt.scope()) {
+      TorchRuntime.Tensor xs = rt.constant(x, 2, 3, h);
+      float[] got = rt.toFloats(rt.layerNorm(xs, rt.constant(w, h), rt.constant(b, h), eps));
+      float[] noBias = rt.toFloats(rt.layerNorm(xs, rt.constant(w, h), null, eps));
       for (int r = 0; r < rows; r++) {
         double mean = 0;
         for (int i = 0; i < h; i++) {
@@ -59,8 +79,8 @@ class DjlRuntimeOpsTest {
     for (int i = 0; i < n; i++) {
       x[i] = (float) (-6 + 0.05 * i);
     }
-    try (DjlRuntime rt = DjlRuntime.open("cpu", "float32")) {
-      float[] got = rt.gelu(rt.constant(x, 1, n)).toFloatArray();
+    try (TensorRuntime.Scope s = rt.scope()) {
+      float[] got = rt.toFloats(rt.gelu(rt.constant(x, 1, n)));
       double maxTanhGap = 0;
       for (int i = 0; i < n; i++) {
         double v = x[i];
@@ -94,13 +114,13 @@ class DjlRuntimeOpsTest {
           sin[p * r + j] = sin[p * r + j + r / 2] = (float) Math.sin(a);
         }
       }
-      try (DjlRuntime rt = DjlRuntime.open("cpu", "float32")) {
+      try (TensorRuntime.Scope s = rt.scope()) {
         float[] got =
-            rt.rope(
+            rt.toFloats(
+                rt.rope(
                     rt.constant(x, 1, heads, t, d),
                     rt.constant(cos, 1, 1, t, r),
-                    rt.constant(sin, 1, 1, t, r))
-                .toFloatArray();
+                    rt.constant(sin, 1, 1, t, r)));
         for (int hd = 0; hd < heads; hd++) {
           for (int p = 0; p < t; p++) {
             int base = (hd * t + p) * d;

@@ -6,26 +6,36 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import evalh.engine.Fixtures;
 import evalh.engine.checkpoint.Checkpoint;
+import evalh.engine.checkpoint.DType;
 import evalh.engine.model.Transformer;
-import evalh.engine.runtime.DjlRuntime;
+import evalh.engine.runtime.LibTorchLocator;
+import evalh.engine.runtime.TorchRuntime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Long sequences compute attention a block of query rows at a time (bounded memory). Forcing tiny
- * blocks must still reproduce the reference log-probs, with and without a shared prefix.
+ * The fixtures' long sequences (64 tokens and more) in small batches (700 tokens), alone and beside
+ * rows that continue a shared 200- or 250-token prefix (cascade attention over the cached prefix),
+ * reproduce the float64 reference log-probs.
  */
-class ChunkedAttentionTest {
+class LongSequenceReferenceTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"tiny-llama", "tiny-qwen2"})
   void tinyBlocksMatchTheReference(String model) {
     JsonNode exp = Fixtures.expected("logprobs-" + model + ".json");
     try (Checkpoint ckpt = Checkpoint.open(Fixtures.model(model));
-        DjlRuntime rt = DjlRuntime.open("cpu", "float32", 5000)) {
+        TorchRuntime rt =
+            TorchRuntime.open(
+                LibTorchLocator.locate(
+                    LibTorchLocator.BUNDLED, Map.of(), LibTorchLocator.defaultCacheRoot()),
+                "cpu",
+                "float32",
+                DType.F32)) {
       Transformer<?> t = Transformer.load(ckpt, rt);
       List<TokenRequest> reqs = new ArrayList<>();
       List<JsonNode> seqs = new ArrayList<>();
