@@ -2,7 +2,6 @@ package evalh.harness.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import evalh.core.io.AtomicFiles;
 import evalh.engine.scoring.EngineFingerprint;
 import evalh.engine.scoring.EngineOptions;
 import evalh.engine.scoring.EngineStats;
@@ -43,6 +42,8 @@ public final class EvaluationRun {
    * Everything a run needs.
    *
    * @param limit items per task, {@code < 0} for all
+   * @param store where {@code output} (and {@code cacheFile}) are: {@link OutputStore#local()} but
+   *     for a cluster's shared storage
    * @param cacheFile request cache ({@code null}: none, scores are kept in memory only)
    * @param llBatch loglikelihood requests per engine call (and per cache append)
    * @param rollingBatch documents per engine call (and per cache append)
@@ -54,6 +55,7 @@ public final class EvaluationRun {
       int limit,
       EngineOptions engine,
       Path output,
+      OutputStore store,
       boolean logSamples,
       DataRoot dataRoot,
       List<Path> includes,
@@ -94,8 +96,11 @@ public final class EvaluationRun {
    * its {@code evalh.sweep} section.
    *
    * @param settings {@link SweepRun#settings}: what besides the checkpoint decides the results
+   * @param fingerprint the checkpoint's fingerprint: once the folder is locked, a results.json with
+   *     it and {@code settings} (another attempt of the same unit finished meanwhile) means there
+   *     is nothing to do
    */
-  record SweepPlace(Sweep.Point point, String settings) {}
+  record SweepPlace(Sweep.Point point, String settings, String fingerprint) {}
 
   /** The tasks resolved and their data read: once for all the checkpoints of a sweep. */
   record Prepared(Selection selection, Loaded loaded) {}
@@ -115,6 +120,8 @@ public final class EvaluationRun {
    * @param loaded the tasks' data, or {@code null} to read it once the output is locked
    * @param place the sweep point, or {@code null} for a single run
    * @param bar a sweep's progress bar, or {@code null} for the run's own bars
+   * @return what it wrote, or null for a sweep point that another attempt finished while this one
+   *     waited for the folder's lock
    */
   static Outcome runOne(
       Options o,
@@ -127,8 +134,15 @@ public final class EvaluationRun {
       PrintWriter err) {
     long t0 = System.nanoTime();
     boolean done = false;
-    OutputLock lock = OutputLock.acquireDirectory(o.output());
+    OutputStore.Lock lock =
+        o.store().lock(o.output().resolve(OutputLock.FILE), "output directory " + describe(o));
     try {
+      if (place != null
+          && SweepRun.finished(o.store(), o.output(), place.fingerprint(), place.settings())) {
+        done = true;
+        return null;
+      }
+      removeTemps(o, err);
       Loaded in = loaded != null ? loaded.loaded() : load(o, sel, err);
       noteDemo(o, out, false);
       Scored scored = score(o, factory, in.plans(), bar, err);
@@ -153,6 +167,37 @@ public final class EvaluationRun {
       lock.close();
       if (!done) {
         lock.removeCreated(); // a fresh directory the failed run created goes again
+      }
+    }
+  }
+
+  private static String describe(Options o) {
+    return o.store().describe(o.output());
+  }
+
+  /**
+   * Deletes the temporary files a killed run left in the output directory and beside its request
+   * cache when that is inside it ({@link OutputStore#isTemp}: under the lock, nothing else writes
+   * them); a resumed run says so.
+   */
+  private static void removeTemps(Options o, PrintWriter err) {
+    List<Path> dirs = new ArrayList<>();
+    dirs.add(o.output());
+    if (o.cacheFile() != null
+        && o.cacheFile().getParent().startsWith(o.output())
+        && !o.cacheFile().getParent().equals(o.output())) {
+      dirs.add(o.cacheFile().getParent());
+    }
+    for (Path d : dirs) {
+      try {
+        for (Path t : o.store().removeTemps(d)) {
+          err.println(
+              "evalh: removed "
+                  + o.store().describe(t)
+                  + ", left by a killed run into this folder");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + o.store().describe(d), e);
       }
     }
   }
@@ -223,7 +268,9 @@ public final class EvaluationRun {
     Map<String, TaskScores> scores = new LinkedHashMap<>();
     try (Evaluator ev = factory.open(o.ckpt(), o.engine());
         RequestCache cache =
-            o.cacheFile() == null ? RequestCache.inMemory() : RequestCache.open(o.cacheFile())) {
+            o.cacheFile() == null
+                ? RequestCache.inMemory()
+                : RequestCache.open(o.store(), o.cacheFile())) {
       String scope = ev.fingerprint().cacheScope();
       reportResume(cache, err);
       Scorer scorer = new Scorer(ev, cache, scope, o.llBatch(), o.rollingBatch(), o.progressBar());
@@ -269,28 +316,29 @@ public final class EvaluationRun {
       String fingerprint = scored.meta().checkpointFingerprint();
       Map<String, String> taskHashes = new java.util.LinkedHashMap<>();
       hashes.properties().forEach(e -> taskHashes.put(e.getKey(), e.getValue().asText()));
-      StaleOutputs.moveForeign(o.output(), fingerprint, taskHashes);
+      StaleOutputs.moveForeign(o.store(), o.output(), fingerprint, taskHashes);
       if (o.logSamples()) {
         for (TaskScores s : scored.scores().values()) {
           String task = s.plan.spec().name();
           String file = "samples_" + task + ".jsonl";
           SamplesWriter.Provenance prov =
               new SamplesWriter.Provenance(fingerprint, hashes.path(task).asText());
-          SamplesWriter.write(o.output().resolve(file), s, report.dirtyMask(task), prov);
+          SamplesWriter.write(o.store(), o.output().resolve(file), s, report.dirtyMask(task), prov);
           written.add(file);
         }
       }
       Path results = o.output().resolve("results.json");
-      AtomicFiles.write(
-          results,
-          os -> {
-            ResultsReport.JSON.writerWithDefaultPrettyPrinter().writeValue(os, json);
-            os.write('\n');
-          });
-      StaleOutputs.moveAside(o.output(), written);
+      o.store()
+          .write(
+              results,
+              os -> {
+                ResultsReport.JSON.writerWithDefaultPrettyPrinter().writeValue(os, json);
+                os.write('\n');
+              });
+      StaleOutputs.moveAside(o.store(), o.output(), written);
       return results;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write results to " + o.output(), e);
+      throw new UncheckedIOException("cannot write results to " + describe(o), e);
     }
   }
 
@@ -302,7 +350,7 @@ public final class EvaluationRun {
         Locale.ROOT,
         "%s: %d unique requests, %d answered from the cache, %d scored now (%d tokens) in"
             + " %.1f s%n",
-        results,
+        o.store().describe(results),
         scorer.uniqueRequests(),
         scorer.cacheHits(),
         scorer.scoredRequests(),

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * second handle of it while the lock is held. The OS releases the lock when the holder dies ({@code
  * kill -9} included), so a rerun of the same command proceeds.
  */
-public final class OutputLock implements AutoCloseable {
+public final class OutputLock implements OutputStore.Lock {
   /** The lock file's name in an output directory. */
   public static final String FILE = ".evalh-run.lock";
 
@@ -62,6 +62,7 @@ public final class OutputLock implements AutoCloseable {
    * with everything in it. The lock kept every other evalh run out of it, so all it holds is this
    * run's (the lock file, the request cache and its lock): a failed run leaves no trace.
    */
+  @Override
   public void removeCreated() {
     if (created == null) {
       return;

@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -40,14 +37,17 @@ public final class RequestCache implements AutoCloseable {
   public record Entry(double logprob, boolean greedy, int tokens, int truncatedOrWindows) {}
 
   private final Map<String, Entry> entries = new HashMap<>();
-  private final FileChannel channel;
-  private final OutputLock lock;
+  private final OutputStore.Log log;
+  private final OutputStore.Lock lock;
   private final Path file;
   private int dropped;
 
-  private RequestCache(Path file, FileChannel channel, OutputLock lock) {
+  /** The whole lines of the log when it was opened: the first append keeps these bytes. */
+  private long complete;
+
+  private RequestCache(Path file, OutputStore.Log log, OutputStore.Lock lock) {
     this.file = file;
-    this.channel = channel;
+    this.log = log;
     this.lock = lock;
   }
 
@@ -63,37 +63,55 @@ public final class RequestCache implements AutoCloseable {
    * in append mode, after a torn last line of a killed run has been cut off.
    */
   public static RequestCache open(Path file) {
-    OutputLock lock =
-        OutputLock.acquire(
-            file.resolveSibling(file.getFileName() + ".lock"), "request cache " + file);
+    return open(OutputStore.local(), file);
+  }
+
+  /**
+   * {@link #open(Path)} in {@code store}: the lock is the store's, and the torn last line of a
+   * killed run is cut off (or, where the store cannot cut, left behind a newline) by the first
+   * append.
+   */
+  public static RequestCache open(OutputStore store, Path file) {
+    OutputStore.Lock lock =
+        store.lock(
+            file.resolveSibling(file.getFileName() + ".lock"),
+            "request cache " + store.describe(file));
+    OutputStore.Log log = null;
     try {
-      Contents old = Files.exists(file) ? load(file) : new Contents(Map.of(), 0, 0);
-      if (Files.exists(file) && Files.size(file) > old.completeBytes()) {
-        try (FileChannel t = FileChannel.open(file, StandardOpenOption.WRITE)) {
-          t.truncate(old.completeBytes()); // torn write of a killed run: cut it off first
-        }
-      }
-      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      RequestCache c = new RequestCache(file, ch, lock);
+      log = store.openLog(file);
+      Contents old = load(log.contents());
+      RequestCache c = new RequestCache(file, log, lock);
       c.entries.putAll(old.entries());
       c.dropped = old.dropped();
+      c.complete = old.completeBytes();
       return c;
     } catch (IOException e) {
+      closeQuietly(log);
       lock.close();
-      throw new UncheckedIOException("cannot open request cache " + file, e);
+      throw new UncheckedIOException("cannot open request cache " + store.describe(file), e);
     } catch (RuntimeException e) {
+      closeQuietly(log);
       lock.close();
       throw e;
+    }
+  }
+
+  private static void closeQuietly(OutputStore.Log log) {
+    if (log != null) {
+      try {
+        log.close();
+      } catch (IOException ignored) {
+        // the original failure is what the user needs to see
+      }
     }
   }
 
   /** A cache file's usable entries, its unusable lines and the byte length of its whole lines. */
   private record Contents(Map<String, Entry> entries, int dropped, long completeBytes) {}
 
-  private static Contents load(Path file) throws IOException {
+  private static Contents load(byte[] all) {
     Map<String, Entry> out = new HashMap<>();
     int dropped = 0;
-    byte[] all = Files.readAllBytes(file);
     int start = 0;
     int lastComplete = 0;
     for (int i = 0; i < all.length; i++) {
@@ -165,15 +183,11 @@ public final class RequestCache implements AutoCloseable {
       sb.append(o).append('\n');
       entries.put(keys.get(i), e);
     }
-    if (channel == null) {
+    if (log == null) {
       return;
     }
     try {
-      ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-      while (buf.hasRemaining()) {
-        channel.write(buf);
-      }
-      channel.force(false);
+      log.append(sb.toString().getBytes(StandardCharsets.UTF_8), complete);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to request cache " + file, e);
     }
@@ -196,9 +210,9 @@ public final class RequestCache implements AutoCloseable {
 
   @Override
   public void close() {
-    if (channel != null) {
+    if (log != null) {
       try {
-        channel.close();
+        log.close();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } finally {

@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
       "Sweeps on a cluster: --engine spark --master URL scores one checkpoint (with all its"
           + " tasks) per Spark task, into the same <output>/<run>/<step>/ as a local sweep, with"
           + " the same bytes (timing fields aside); checkpoints, data and --output must be on"
-          + " storage every executor mounts at the same path.",
+          + " storage every executor mounts at the same path, or --output on HDFS"
+          + " (hdfs://namenode:port/path). --batch-tokens auto is resolved once on the driver.",
       "",
       "Example: evalh run --task mmlu-science --ckpt demo"
     })
@@ -98,7 +99,7 @@ public final class RunCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Run directory for results.json, samples_<task>.jsonl and the request cache. Default: reports/<checkpoint>_<tasks>.")
-  Path output;
+  String output;
 
   @Option(
       names = "--log-samples",
@@ -180,7 +181,8 @@ public final class RunCommand implements Callable<Integer> {
               + " and scoring all the tasks with the same engine; a task whose executor died is"
               + " retried and resumes from the checkpoint's request cache). Needs Spark on the"
               + " class path: ./evalh adds it, or spark-submit cli/target/evalh-spark-job.jar."
-              + " Relative paths are resolved here; --output may be file:///... (a shared mount).")
+              + " Relative paths are resolved here; --output may be file:///... (a shared mount)"
+              + " or hdfs://namenode:port/path.")
   String engine;
 
   @Option(
@@ -248,8 +250,25 @@ public final class RunCommand implements Callable<Integer> {
               + " score a single checkpoint with the local engine");
     }
     SweepEngine elsewhere = local ? null : sweepEngine(engine);
+    OutputStore store = OutputStore.local();
+    Path outPath = output == null ? null : Path.of(output);
+    if (local && output != null && output.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      if (!output.regionMatches(true, 0, "file:", 0, 5)) {
+        throw usage(
+            "--output "
+                + output
+                + ": the local engine writes to this machine's file system; an output on HDFS"
+                + " needs --engine spark (a plain path or file:///... here)");
+      }
+      outPath =
+          Path.of(java.net.URI.create(output.replaceFirst("^[Ff][Ii][Ll][Ee]:/+", "file:///")));
+    }
     if (!local) {
-      output = output == null ? null : sharedOutput(output);
+      if (output != null) {
+        Shared shared = sharedOutput(output, elsewhere);
+        outPath = shared.path();
+        store = shared.store();
+      }
       includes = includes.stream().map(p -> p.toAbsolutePath().normalize()).toList();
       decontam = decontam == null ? null : decontam.toAbsolutePath().normalize();
     }
@@ -281,14 +300,14 @@ public final class RunCommand implements Callable<Integer> {
             .engineOptions(scoring)
             .withBatchSequences(batchSequences())
             .withRollingPrefix(rollingPrefix());
-    Path out0 = output != null ? output : Path.of("reports", defaultName());
+    Path out0 = outPath != null ? outPath : Path.of("reports", defaultName());
     if (!local) {
       out0 = out0.toAbsolutePath().normalize();
     }
-    if (java.nio.file.Files.exists(out0) && !java.nio.file.Files.isDirectory(out0)) {
+    if (isFile(store, out0)) {
       throw usage(
           "--output "
-              + out0
+              + store.describe(out0)
               + " is an existing file, not a directory; give a new or existing directory");
     }
     Path cacheFile =
@@ -309,6 +328,7 @@ public final class RunCommand implements Callable<Integer> {
             limit == null ? -1 : limit,
             eo,
             out0,
+            store,
             logSamples,
             local ? dataRoot() : absolute(dataRoot()),
             includes,
@@ -355,25 +375,54 @@ public final class RunCommand implements Callable<Integer> {
             + ")");
   }
 
+  /** {@code --output} for a cluster: where it is, in which store. */
+  private record Shared(Path path, OutputStore store) {}
+
+  private static boolean isFile(OutputStore store, Path p) {
+    try {
+      return store.isFile(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot look up " + store.describe(p), e);
+    }
+  }
+
   /**
-   * {@code --output} for a cluster: a {@code file:} URI as the path it names, absolute; another
-   * scheme is refused (results are written with atomic renames and OS file locks, which need a
-   * POSIX file system mounted on every executor).
+   * {@code --output} for a cluster: a plain path or {@code file:} URI is the path it names,
+   * absolute, on this machine's file system (a shared mount); another scheme ({@code hdfs://}) is
+   * the engine's {@link SweepEngine#store} or refused.
    */
-  private Path sharedOutput(Path given) {
-    String s = given.toString();
-    if (s.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
-      if (!s.regionMatches(true, 0, "file:", 0, 5)) {
+  private Shared sharedOutput(String given, SweepEngine engine) {
+    if (given.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+      if (given.regionMatches(true, 0, "file:", 0, 5)) {
+        return new Shared(
+            Path.of(java.net.URI.create(given.replaceFirst("^[Ff][Ii][Ll][Ee]:/+", "file:///"))),
+            OutputStore.local());
+      }
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(given);
+      } catch (java.net.URISyntaxException e) {
+        throw usage("--output " + given + ": not a URI (" + e.getMessage() + ")");
+      }
+      OutputStore store = engine.store(uri);
+      if (store == null) {
         throw usage(
             "--output "
-                + s
-                + ": results are written with atomic renames and file locks on a POSIX file"
-                + " system; give a directory every executor mounts at the same path (a plain"
-                + " path, or file:///...)");
+                + given
+                + ": the "
+                + engine.name()
+                + " engine cannot write there (results are written with atomic renames and"
+                + " locks); give a directory every executor mounts at the same path (a plain path,"
+                + " or file:///...)");
       }
-      return Path.of(java.net.URI.create(s.replaceFirst("^[Ff][Ii][Ll][Ee]:/+", "file:///")));
+      String path = uri.getPath();
+      if (path == null || !path.startsWith("/")) {
+        throw usage(
+            "--output " + given + ": give an absolute path (" + uri.getScheme() + "://host/path)");
+      }
+      return new Shared(Path.of(path).normalize(), store);
     }
-    return given.toAbsolutePath().normalize();
+    return new Shared(Path.of(given).toAbsolutePath().normalize(), OutputStore.local());
   }
 
   /** The data folder as every executor must find it (the bundled sample data: in its own jar). */

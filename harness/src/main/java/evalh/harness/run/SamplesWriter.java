@@ -3,7 +3,6 @@ package evalh.harness.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import evalh.core.io.AtomicFiles;
 import evalh.tasks.output.PyJson;
 import evalh.tasks.output.PyRepr;
 import evalh.tasks.plan.TaskPlan;
@@ -35,8 +34,9 @@ final class SamplesWriter {
    */
   record Provenance(String checkpointFingerprint, String taskHash) {}
 
-  static void write(Path file, TaskScores s, boolean[] dirty, Provenance prov) throws IOException {
-    AtomicFiles.write(
+  static void write(OutputStore store, Path file, TaskScores s, boolean[] dirty, Provenance prov)
+      throws IOException {
+    store.write(
         file,
         out -> {
           for (int i = 0; i < s.plan.size(); i++) {

@@ -3,9 +3,8 @@ package evalh.harness.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Samples files in a reused output directory that the current run did not write (other tasks, an
@@ -39,15 +37,16 @@ final class StaleOutputs {
    * @param fingerprint this run's checkpoint fingerprint
    * @param taskHashes this run's task config hashes, per task
    */
-  static List<Path> moveForeign(Path dir, String fingerprint, Map<String, String> taskHashes)
+  static List<Path> moveForeign(
+      OutputStore store, Path dir, String fingerprint, Map<String, String> taskHashes)
       throws IOException {
     List<Path> foreign = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
+    if (!store.isDirectory(dir)) {
       return foreign;
     }
     Path results = dir.resolve("results.json");
-    if (Files.isRegularFile(results)) {
-      JsonNode r = readJson(results);
+    if (store.isFile(results)) {
+      JsonNode r = readJson(store, results);
       JsonNode ev = r == null ? null : r.path("evalh");
       if (ev == null
           || !fingerprint.equals(ev.path("checkpoint_fingerprint").asText(null))
@@ -55,23 +54,21 @@ final class StaleOutputs {
         foreign.add(results);
       }
     }
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
-        String n = p.getFileName().toString();
-        if (!n.startsWith("samples_") || !n.endsWith(".jsonl")) {
-          continue;
-        }
-        String task = n.substring("samples_".length(), n.length() - ".jsonl".length());
-        JsonNode first = firstLine(p);
-        if (!taskHashes.containsKey(task)
-            || first == null
-            || !fingerprint.equals(first.path("checkpoint_fingerprint").asText(null))
-            || !taskHashes.get(task).equals(first.path("task_hash").asText(null))) {
-          foreign.add(p);
-        }
+    for (Path p : store.files(dir)) {
+      String n = p.getFileName().toString();
+      if (!n.startsWith("samples_") || !n.endsWith(".jsonl")) {
+        continue;
+      }
+      String task = n.substring("samples_".length(), n.length() - ".jsonl".length());
+      JsonNode first = firstLine(store, p);
+      if (!taskHashes.containsKey(task)
+          || first == null
+          || !fingerprint.equals(first.path("checkpoint_fingerprint").asText(null))
+          || !taskHashes.get(task).equals(first.path("task_hash").asText(null))) {
+        foreign.add(p);
       }
     }
-    moveTo(dir, foreign);
+    moveTo(store, dir, foreign);
     return foreign;
   }
 
@@ -84,52 +81,49 @@ final class StaleOutputs {
     return true;
   }
 
-  private static JsonNode readJson(Path f) {
+  private static JsonNode readJson(OutputStore store, Path f) {
     try {
-      return JSON.readTree(f.toFile());
+      return JSON.readTree(store.read(f));
     } catch (IOException e) {
       return null; // not JSON: not this run's either
     }
   }
 
-  private static JsonNode firstLine(Path f) {
-    try (var r = Files.newBufferedReader(f, java.nio.charset.StandardCharsets.UTF_8)) {
-      String line = r.readLine();
-      return line == null ? null : JSON.readTree(line);
+  private static JsonNode firstLine(OutputStore store, Path f) {
+    try {
+      String all = new String(store.read(f), StandardCharsets.UTF_8);
+      int nl = all.indexOf('\n');
+      String line = nl < 0 ? all : all.substring(0, nl);
+      return line.isEmpty() ? null : JSON.readTree(line);
     } catch (IOException e) {
       return null;
     }
   }
 
-  private static void moveTo(Path dir, List<Path> files) throws IOException {
+  private static void moveTo(OutputStore store, Path dir, List<Path> files) throws IOException {
     if (files.isEmpty()) {
       return;
     }
     Path to = dir.resolve(DIR).resolve(STAMP.format(Instant.now()));
-    for (int k = 1; Files.exists(to); k++) {
+    for (int k = 1; store.isDirectory(to); k++) {
       to = dir.resolve(DIR).resolve(STAMP.format(Instant.now()) + "-" + k);
     }
-    Files.createDirectories(to);
     for (Path p : files) {
-      Files.move(p, to.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+      store.move(p, to.resolve(p.getFileName()));
     }
   }
 
   /** Moves {@code samples_*.jsonl} of {@code dir} not named in {@code written}; returns them. */
-  static List<Path> moveAside(Path dir, Set<String> written) throws IOException {
-    List<Path> stale;
-    try (Stream<Path> s = Files.list(dir)) {
-      stale =
-          s.filter(Files::isRegularFile)
-              .filter(
-                  p -> {
-                    String n = p.getFileName().toString();
-                    return n.startsWith("samples_") && n.endsWith(".jsonl") && !written.contains(n);
-                  })
-              .sorted()
-              .toList();
-    }
-    moveTo(dir, stale);
+  static List<Path> moveAside(OutputStore store, Path dir, Set<String> written) throws IOException {
+    List<Path> stale =
+        store.files(dir).stream()
+            .filter(
+                p -> {
+                  String n = p.getFileName().toString();
+                  return n.startsWith("samples_") && n.endsWith(".jsonl") && !written.contains(n);
+                })
+            .toList();
+    moveTo(store, dir, stale);
     return stale;
   }
 }

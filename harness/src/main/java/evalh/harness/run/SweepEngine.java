@@ -15,6 +15,15 @@ public interface SweepEngine {
   String name();
 
   /**
+   * The store for an {@code --output} URI whose scheme is not {@code file:} (scoring-spark: {@code
+   * hdfs://}), or null when this engine cannot write there (the run is refused). It is serialized
+   * into the job and used by every unit, so it must be {@link java.io.Serializable} in full.
+   */
+  default OutputStore store(java.net.URI output) {
+    return null;
+  }
+
+  /**
    * Scores every unit of {@code job}, each once to completion (a unit whose worker died is run
    * again: {@link SweepUnits#score} is safe to repeat).
    *

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import evalh.engine.checkpoint.Checkpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +76,7 @@ final class SweepRun {
         points.size(),
         perPoint,
         base.output());
-    try (OutputLock lock = OutputLock.acquireDirectory(base.output());
+    try (OutputStore.Lock lock = lockOutput(base);
         ScoringProgress bar =
             ScoringProgress.start(
                 "sweep: " + points.size() + " checkpoints",
@@ -100,7 +99,7 @@ final class SweepRun {
                 err));
       }
     }
-    return summarize(base.output(), results, out);
+    return summarize(base.store().describe(base.output()), results, out);
   }
 
   /**
@@ -125,11 +124,11 @@ final class SweepRun {
         "evalh: sweep of %d checkpoint(s) x %d request(s) into %s, one %s task per checkpoint%n",
         points.size(),
         perPoint,
-        base.output(),
+        base.store().describe(base.output()),
         engine.name());
     err.flush();
     List<Point> results = new ArrayList<>();
-    OutputLock lock = OutputLock.acquireDirectory(base.output());
+    OutputStore.Lock lock = lockOutput(base);
     boolean done = false;
     try {
       SweepUnits.Job job = SweepUnits.job(base, settings, perPoint, points);
@@ -152,24 +151,32 @@ final class SweepRun {
       done = true;
     } finally {
       lock.close();
-      if (!done && onlyLockFiles(base.output())) {
+      if (!done && onlyLockFiles(base.store(), base.output())) {
         lock.removeCreated(); // the engine could not start: a fresh output goes again
       }
     }
-    return summarize(base.output(), results, out);
+    return summarize(base.store().describe(base.output()), results, out);
+  }
+
+  /** The sweep's lock on its whole output directory. */
+  private static OutputStore.Lock lockOutput(EvaluationRun.Options base) {
+    return base.store()
+        .lock(
+            base.output().resolve(OutputLock.FILE),
+            "output directory " + base.store().describe(base.output()));
   }
 
   /** Whether {@code dir} holds no file but lock files (no unit wrote anything). */
-  private static boolean onlyLockFiles(Path dir) {
-    try (var s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile)
+  private static boolean onlyLockFiles(OutputStore store, Path dir) {
+    try {
+      return store.allFiles(dir).stream()
           .allMatch(p -> p.getFileName().toString().equals(OutputLock.FILE));
     } catch (IOException | java.io.UncheckedIOException e) {
       return false;
     }
   }
 
-  private static Summary summarize(Path output, List<Point> results, PrintWriter out) {
+  private static Summary summarize(String output, List<Point> results, PrintWriter out) {
     int scored = 0;
     int skipped = 0;
     List<String> failed = new ArrayList<>();
@@ -229,7 +236,7 @@ final class SweepRun {
     Path dir = p.folder(base.output());
     try {
       String fp = fingerprints.of(p.checkpoint());
-      if (finished(dir, fp, settings)) {
+      if (finished(base.store(), dir, fp, settings)) {
         err.println("evalh: " + head + ": done already (same fingerprint), skipped");
         bar.step(perPoint);
         return new Point(SweepUnits.Status.SKIPPED, null);
@@ -243,6 +250,7 @@ final class SweepRun {
               base.limit(),
               base.engine(),
               dir,
+              base.store(),
               base.logSamples(),
               base.dataRoot(),
               base.includes(),
@@ -253,15 +261,21 @@ final class SweepRun {
               base.rollingBatch(),
               base.progressBar(),
               base.commandLine());
-      EvaluationRun.runOne(
-          o,
-          prepared.selection(),
-          prepared,
-          factory,
-          new EvaluationRun.SweepPlace(p, settings),
-          bar,
-          out,
-          err);
+      EvaluationRun.Outcome done =
+          EvaluationRun.runOne(
+              o,
+              prepared.selection(),
+              prepared,
+              factory,
+              new EvaluationRun.SweepPlace(p, settings, fp),
+              bar,
+              out,
+              err);
+      if (done == null) {
+        err.println("evalh: " + head + ": done meanwhile by another attempt, skipped");
+        bar.step(perPoint);
+        return new Point(SweepUnits.Status.SKIPPED, null);
+      }
       return new Point(SweepUnits.Status.SCORED, null);
     } catch (RuntimeException e) {
       String why = head + ": " + e.getMessage();
@@ -271,14 +285,14 @@ final class SweepRun {
   }
 
   /** Whether {@code dir}'s results.json is this checkpoint's, under the same settings. */
-  static boolean finished(Path dir, String fingerprint, String settings) {
+  static boolean finished(OutputStore store, Path dir, String fingerprint, String settings) {
     Path results = dir.resolve("results.json");
-    if (!Files.isRegularFile(results)) {
-      return false;
-    }
     JsonNode r;
     try {
-      r = ResultsReport.JSON.readTree(results.toFile());
+      if (!store.isFile(results)) {
+        return false;
+      }
+      r = ResultsReport.JSON.readTree(store.read(results));
     } catch (IOException e) {
       return false; // unreadable: scored again (its request cache makes that cheap)
     }

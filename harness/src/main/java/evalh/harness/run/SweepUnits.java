@@ -20,8 +20,9 @@ import java.util.Map;
  * local sweep writes, by construction: {@link #score} is {@link SweepRun#runPoint}.
  *
  * <p>Everything here is {@link Serializable} with plain values (strings, numbers, {@link
- * EngineOptions}): paths travel as absolute strings, so they must name the same files on every
- * worker (a shared mount); the bundled sample data is found again in the worker's own class path.
+ * EngineOptions}, the {@link OutputStore}): paths travel as absolute strings, so they must name the
+ * same files on every worker (a shared mount, or the output's HDFS); the bundled sample data is
+ * found again in the worker's own class path.
  */
 public final class SweepUnits {
   private SweepUnits() {}
@@ -45,6 +46,7 @@ public final class SweepUnits {
       int limit,
       EngineOptions engine,
       String output,
+      OutputStore store,
       boolean logSamples,
       String dataDir,
       List<String> includes,
@@ -64,6 +66,7 @@ public final class SweepUnits {
           o.limit(),
           o.engine(),
           o.output().toString(),
+          o.store(),
           o.logSamples(),
           o.dataRoot().sample() ? null : o.dataRoot().path().toString(),
           o.includes().stream().map(Path::toString).toList(),
@@ -73,6 +76,25 @@ public final class SweepUnits {
           o.llBatch(),
           o.rollingBatch(),
           new LinkedHashMap<>(o.commandLine()));
+    }
+
+    Options withEngine(EngineOptions e) {
+      return new Options(
+          taskSpec,
+          numFewshot,
+          limit,
+          e,
+          output,
+          store,
+          logSamples,
+          dataDir,
+          includes,
+          descriptionStyle,
+          decontam,
+          cache,
+          llBatch,
+          rollingBatch,
+          commandLine);
     }
 
     /** The sweep's base options on this worker (no progress bar: the driver reports units). */
@@ -85,6 +107,7 @@ public final class SweepUnits {
           limit,
           engine,
           out,
+          store,
           logSamples,
           dataDir == null ? DataRoot.bundledSample() : DataRoot.of(Path.of(dataDir)),
           includes.stream().map(Path::of).toList(),
@@ -123,6 +146,24 @@ public final class SweepUnits {
   public record Job(Options options, String settings, long requests, List<Unit> units)
       implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** Whether each unit would size its token budget from its machine's free memory. */
+    public boolean autoBatchTokens() {
+      return options.engine().batchTokens() <= 0 && options.engine().batchSequences() <= 0;
+    }
+
+    /**
+     * This job with {@code --batch-tokens n} in place of {@code auto}: every unit batches with the
+     * same budget, and the settings recorded are those of a local sweep with {@code --batch-tokens
+     * n} (which then writes the same bytes).
+     */
+    public Job withBatchTokens(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("a token budget must be >= 1, got " + n);
+      }
+      Options o = options.withEngine(options.engine().withBatchTokens(n));
+      return new Job(o, SweepRun.settings(o.toRun()), requests, units);
+    }
   }
 
   /**

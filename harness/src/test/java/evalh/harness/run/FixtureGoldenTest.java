@@ -50,6 +50,7 @@ class FixtureGoldenTest {
             -1,
             eo,
             tmp.resolve("out"),
+            OutputStore.local(),
             true,
             DataRoot.of(data),
             include == null ? List.of() : List.of(include),

@@ -453,6 +453,19 @@ class RunCommandTest {
     assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "--limit", "0")).isEqualTo(2);
     assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "--batch-size", "x")).isEqualTo(2);
     assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "--bogus")).isEqualTo(2);
+    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "-o", "hdfs://nn:8020/evals"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--output hdfs://nn:8020/evals: the local engine writes to this machine's");
+    assertThat(Path.of("hdfs:")).doesNotExist();
+  }
+
+  @Test
+  void aFileUriOutputIsThePathItNames() {
+    Path o = tmp.resolve("via-uri");
+    assertThat(run("--task", "mmlu-anatomy", "--ckpt", "demo", "-o", o.toUri().toString()))
+        .isZero();
+    assertThat(o.resolve("results.json")).exists();
   }
 
   @Test

@@ -195,6 +195,40 @@ class SweepTest {
   }
 
   @Test
+  void aKilledAttemptsTemporaryFilesAreRemovedWhenItsCheckpointRunsAgain() throws Exception {
+    Path run = tmp.resolve("r");
+    ckpt(run.resolve("step-1"), "one");
+    ckpt(run.resolve("step-2"), "two");
+    Path o = tmp.resolve("out");
+    assertThat(run(args(o, run.toString()))).isZero();
+    byte[] want = Files.readAllBytes(o.resolve("r/2/samples_wikitext-2.jsonl"));
+    // killed between writing the temporary files and renaming them: no results.json yet
+    Files.delete(o.resolve("r/2/results.json"));
+    Path t1 = Files.writeString(o.resolve("r/2/.results.json.7f3a.tmp"), "{\"results\": {");
+    Path t2 = Files.writeString(o.resolve("r/2/.samples_wikitext-2.jsonl.1c.tmp"), "{\"doc_id\"");
+    Path t3 = Files.writeString(o.resolve("r/2/cache/.requests.jsonl.lock.9f.tmp"), "x");
+    // not evalh's: a user's dot-file, and a name evalh never writes atomically
+    Path mine = Files.writeString(o.resolve("r/2/.notes.txt.1.tmp"), "mine");
+    Path notOurs = Files.writeString(o.resolve("r/2/cache/.requests.jsonl.9.tmp"), "x");
+    opened.clear();
+    assertThat(run(args(o, run.toString()))).isZero();
+    assertThat(opened).containsExactly("step-2");
+    assertThat(t1).doesNotExist();
+    assertThat(t2).doesNotExist();
+    assertThat(t3).doesNotExist();
+    assertThat(mine).exists();
+    assertThat(notOurs).exists();
+    assertThat(err.toString()).contains("evalh: removed " + t1 + ", left by a killed run");
+    assertThat(Files.readAllBytes(o.resolve("r/2/samples_wikitext-2.jsonl"))).isEqualTo(want);
+    assertThat(results(o.resolve("r/2")).at("/evalh/checkpoint_fingerprint").asText())
+        .isEqualTo("two");
+    try (var files = Files.list(o.resolve("r/2"))) {
+      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")))
+          .containsExactly(".notes.txt.1.tmp");
+    }
+  }
+
+  @Test
   void aCorruptMiddleCheckpointIsReportedAndTheSweepGoesOn() throws Exception {
     Path run = tmp.resolve("r");
     ckpt(run.resolve("step-1"), "one");

@@ -1,9 +1,11 @@
 package evalh.scoring.spark;
 
+import evalh.harness.run.OutputStore;
 import evalh.harness.run.SweepEngine;
 import evalh.harness.run.SweepUnits;
 import evalh.spark.SparkMaster;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -18,6 +20,19 @@ public final class SparkSweepEngine implements SweepEngine {
   @Override
   public String name() {
     return "spark";
+  }
+
+  /**
+   * {@code hdfs://} outputs: {@link HadoopOutputStore}. A lock left unrenewed for {@code
+   * spark.evalh.lockStaleAfter} (default 60 s) is a dead attempt's and is taken over.
+   */
+  @Override
+  public OutputStore store(URI output) {
+    if (!"hdfs".equalsIgnoreCase(output.getScheme())) {
+      return null;
+    }
+    SparkMaster.requireSpark(RUN, getClass().getClassLoader());
+    return HadoopStores.of(output);
   }
 
   @Override

@@ -24,11 +24,12 @@ import org.apache.spark.resource.ResourceInformation;
 final class SweepJob {
   private SweepJob() {}
 
-  static List<SweepUnits.Outcome> run(String master, SweepUnits.Job job, PrintWriter log) {
+  static List<SweepUnits.Outcome> run(String master, SweepUnits.Job sweep, PrintWriter log) {
     SparkSessions.Started s =
         SparkSessions.start(master, "evalh run", SparkSweepEngine.RUN, gpuPerTask(new SparkConf()));
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(s.session().sparkContext());
+      SweepUnits.Job job = BatchBudget.resolve(jsc, sweep, log);
       int n = job.units().size();
       List<Integer> units = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {

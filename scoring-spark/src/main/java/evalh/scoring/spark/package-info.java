@@ -23,15 +23,26 @@
  *       checkpoint together, longest first under a token budget, and a float sum can depend on what
  *       else is in its batch: a unit of one task would be batched differently from the local sweep.
  *       A unit of one checkpoint with all the tasks is batched as the local sweep batches it, given
- *       the same token budget ({@code --batch-tokens N}: {@code auto} sizes it from each machine's
- *       free memory).
+ *       the same token budget: {@code --batch-tokens auto} is resolved once on the driver ({@code
+ *       BatchBudget}) and every unit gets that number, as a local sweep with {@code --batch-tokens
+ *       N} would (on GPU executors, whose memory the driver cannot see, a warning says the budget
+ *       stays per task).
  *   <li><b>Settings come from the driver.</b> results.json records the sweep's settings hash; it is
  *       computed once on the driver and shipped, so a worker's own view (another jar path, another
  *       assigned GPU) never changes it.
  *   <li><b>Paths are absolute and shared.</b> The driver resolves relative paths against its own
  *       working directory; checkpoints, data and the output must be at those paths on every
- *       executor. An output URI other than {@code file:} is refused: atomic renames and OS file
- *       locks need a POSIX file system.
+ *       executor. The output may also be {@code hdfs://namenode:port/path}: then every write, lock
+ *       and the request cache go through {@link evalh.scoring.spark.HadoopOutputStore} (harness's
+ *       {@code OutputStore} seam), which rebuilds the local store's guarantees from HDFS's atomic
+ *       {@code create(overwrite=false)} and {@code rename}; other schemes are refused (S3's rename
+ *       is a copy).
+ *   <li><b>No OS drops a lock on HDFS.</b> A killed executor's lock file stays; the holder renews
+ *       its time every quarter of {@code spark.evalh.lockStaleAfter} (60 s), and a retry waits
+ *       until the lock is released or has stayed unchanged that long (a dead attempt), then takes
+ *       it over (with the dead attempt's request cache lock, at once). A retry therefore starts
+ *       scoring up to a minute after the kill on HDFS; a zombie attempt that lost its lock fails
+ *       its next write instead of replacing the winner's files.
  *   <li><b>Retries.</b> A task whose executor died is run again by Spark; the killed attempt's
  *       folder lock died with its process, and the retry resumes from the request cache (a torn
  *       last line is dropped) and rewrites results.json and the samples atomically. A checkpoint

@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import evalh.engine.scoring.DemoCopies;
-import evalh.harness.run.RunCommand;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code evalh run --engine spark --master local[2]} against the local sweep of the same
@@ -27,55 +21,21 @@ import picocli.CommandLine;
  * must be the local sweep's bytes, except results.json's timing and this-process fields.
  */
 class SparkSweepTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = SweepRuns.JSON;
   @TempDir Path tmp;
 
   private static int run(StringWriter out, StringWriter err, List<String> args) {
-    CommandLine cl = new CommandLine(new RunCommand());
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args.toArray(String[]::new));
+    return SweepRuns.run(out, err, args);
   }
 
   private static List<String> args(List<String> common, String... more) {
-    return Stream.concat(common.stream(), Stream.of(more)).toList();
-  }
-
-  /** results.json less what the issue calls timing fields: wall time, throughput, this_run. */
-  private static JsonNode stable(Path results) throws IOException {
-    ObjectNode n = (ObjectNode) JSON.readTree(results.toFile());
-    ObjectNode e = (ObjectNode) n.get("evalh");
-    e.remove(List.of("wall_seconds", "tokens_per_second", "this_run"));
-    return n;
-  }
-
-  /** Relative paths of the regular files under {@code dir}, the request cache aside. */
-  private static List<String> files(Path dir) throws IOException {
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
-        String rel = dir.relativize(p).toString();
-        if (!rel.startsWith("cache/") && !rel.contains("/cache/")) {
-          out.add(rel);
-        }
-      }
-    }
-    return out;
+    return SweepRuns.args(common, more);
   }
 
   private static void assertSameAsLocal(Path local, Path spark) throws IOException {
-    List<String> names = files(local);
-    assertThat(files(spark)).isEqualTo(names);
-    assertThat(names).contains("mix/1/results.json", "mix/20/results.json");
-    for (String f : names) {
-      if (f.endsWith("results.json")) {
-        assertThat(stable(spark.resolve(f))).as(f).isEqualTo(stable(local.resolve(f)));
-      } else if (!f.endsWith(".lock")) {
-        assertThat(Files.readAllBytes(spark.resolve(f)))
-            .as(f)
-            .isEqualTo(Files.readAllBytes(local.resolve(f)));
-      }
-    }
+    Map<String, byte[]> want = SweepRuns.files(local);
+    assertThat(want).containsKeys("mix/1/results.json", "mix/20/results.json");
+    SweepRuns.assertSameFiles(want, SweepRuns.files(spark));
   }
 
   @Test
@@ -87,19 +47,7 @@ class SparkSweepTest {
     Path shard = bad.resolve("model-00002-of-00002.safetensors");
     byte[] b = Files.readAllBytes(shard);
     Files.write(shard, java.util.Arrays.copyOf(b, b.length / 2)); // a truncated upload
-    List<String> common =
-        List.of(
-            "--task",
-            "mmlu-anatomy,wikitext-2",
-            "--sample-data",
-            "--limit",
-            "2",
-            "--device",
-            "cpu",
-            "--batch-tokens",
-            "4096",
-            "--ckpt",
-            ckpts.toString());
+    List<String> common = SweepRuns.sweep(ckpts, "--batch-tokens", "4096");
     Path local = tmp.resolve("local");
     StringWriter lerr = new StringWriter();
     assertThat(run(new StringWriter(), lerr, args(common, "-o", local.toString())))
@@ -150,6 +98,54 @@ class SparkSweepTest {
   }
 
   @Test
+  void batchTokensAutoIsResolvedOnceOnTheDriverForEveryUnit() throws Exception {
+    Path ckpts = tmp.resolve("ckpts/mix");
+    DemoCopies.perturbed(ckpts.resolve("step-1"), 1);
+    DemoCopies.perturbed(ckpts.resolve("step-20"), 2);
+    List<String> common = SweepRuns.sweep(ckpts);
+    Path spark = tmp.resolve("spark");
+    StringWriter err = new StringWriter();
+    assertThat(
+            run(
+                new StringWriter(),
+                err,
+                args(
+                    common,
+                    "--batch-tokens",
+                    "auto",
+                    "--engine",
+                    "spark",
+                    "--master",
+                    "local[2]",
+                    "-o",
+                    spark.toString())))
+        .as(err.toString())
+        .isEqualTo(0);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "--batch-tokens auto resolved once on the driver to ([0-9]+) tokens")
+            .matcher(err.toString());
+    assertThat(m.find()).as(err.toString()).isTrue();
+    String n = m.group(1);
+    for (String step : List.of("1", "20")) {
+      JsonNode r = JSON.readTree(spark.resolve("mix/" + step + "/results.json").toFile());
+      assertThat(r.at("/evalh/engine/batch_tokens").asText()).isEqualTo(n);
+      assertThat(r.at("/evalh/engine/batch_tokens_auto").asBoolean()).isFalse();
+    }
+    // the oracle: the local sweep with that number
+    Path local = tmp.resolve("local");
+    StringWriter lerr = new StringWriter();
+    assertThat(
+            run(
+                new StringWriter(),
+                lerr,
+                args(common, "--batch-tokens", n, "-o", local.toString())))
+        .as(lerr.toString())
+        .isEqualTo(0);
+    assertSameAsLocal(local, spark);
+  }
+
+  @Test
   void usageErrorsOfTheEngineOptions() throws Exception {
     Path ckpts = tmp.resolve("ckpts/mix");
     DemoCopies.perturbed(ckpts.resolve("step-1"), 1);
@@ -178,9 +174,10 @@ class SparkSweepTest {
                     "--engine",
                     "spark",
                     "-o",
-                    "hdfs://nn/evals")))
+                    "s3a://bucket/evals")))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("--output hdfs:/nn/evals: results are written with atomic");
+    assertThat(err.toString())
+        .contains("--output s3a://bucket/evals: the spark engine cannot write there");
     err = new StringWriter();
     assertThat(
             run(
@@ -190,7 +187,7 @@ class SparkSweepTest {
         .isEqualTo(2);
     assertThat(err.toString())
         .contains("--engine flink: no such engine in this build")
-        .contains("available: local, spark");
+        .containsPattern("available: local, .*spark");
   }
 
   @Test
