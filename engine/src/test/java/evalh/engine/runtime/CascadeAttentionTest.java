@@ -3,7 +3,6 @@ package evalh.engine.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import evalh.engine.checkpoint.DType;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,10 +18,7 @@ class CascadeAttentionTest {
 
   @BeforeAll
   static void open() {
-    LibTorchLocation where =
-        LibTorchLocator.locate(
-            LibTorchLocator.BUNDLED, Map.of(), LibTorchLocator.defaultCacheRoot());
-    rt = TorchRuntime.open(where, "cpu", "float32", DType.F32);
+    rt = BundledTorch.cpuFloat32(DType.F32);
   }
 
   @AfterAll

@@ -8,7 +8,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,10 +18,7 @@ import org.junit.jupiter.api.Test;
 class OpenBlasSpinTest {
   @Test
   void libtorchIsLoadedWithAShortOpenBlasSpin() throws Throwable {
-    LibTorchLocation where =
-        LibTorchLocator.locate(
-            LibTorchLocator.BUNDLED, Map.of(), LibTorchLocator.defaultCacheRoot());
-    try (TorchRuntime rt = TorchRuntime.open(where, "cpu", "float32", DType.F32)) {
+    try (TorchRuntime rt = BundledTorch.cpuFloat32(DType.F32)) {
       assertThat(rt.computeDtype()).isEqualTo("float32");
     }
     String expected =

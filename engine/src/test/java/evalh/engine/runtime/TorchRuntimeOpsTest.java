@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import evalh.engine.checkpoint.DType;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.special.Erf;
 import org.junit.jupiter.api.AfterAll;
@@ -21,10 +20,7 @@ class TorchRuntimeOpsTest {
 
   @BeforeAll
   static void open() {
-    LibTorchLocation where =
-        LibTorchLocator.locate(
-            LibTorchLocator.BUNDLED, Map.of(), LibTorchLocator.defaultCacheRoot());
-    rt = TorchRuntime.open(where, "cpu", "float32", DType.F32);
+    rt = BundledTorch.cpuFloat32(DType.F32);
   }
 
   @AfterAll

@@ -14,7 +14,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,11 +26,8 @@ class TorchSabotageTest {
   @SuppressWarnings("unchecked")
   private static double maxError(boolean sabotage) {
     JsonNode exp = Fixtures.expected("logprobs-tiny-llama.json");
-    LibTorchLocation where =
-        LibTorchLocator.locate(
-            LibTorchLocator.BUNDLED, Map.of(), LibTorchLocator.defaultCacheRoot());
     try (Checkpoint ckpt = Checkpoint.open(Fixtures.model("tiny-llama"));
-        TorchRuntime real = TorchRuntime.open(where, "cpu", "float32", DType.BF16)) {
+        TorchRuntime real = BundledTorch.cpuFloat32(DType.BF16)) {
       TensorRuntime<Object> rt =
           (TensorRuntime<Object>)
               Proxy.newProxyInstance(

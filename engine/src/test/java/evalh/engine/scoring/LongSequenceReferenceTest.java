@@ -8,12 +8,11 @@ import evalh.engine.Fixtures;
 import evalh.engine.checkpoint.Checkpoint;
 import evalh.engine.checkpoint.DType;
 import evalh.engine.model.Transformer;
-import evalh.engine.runtime.LibTorchLocator;
+import evalh.engine.runtime.BundledTorch;
 import evalh.engine.runtime.TorchRuntime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,13 +28,7 @@ class LongSequenceReferenceTest {
   void tinyBlocksMatchTheReference(String model) {
     JsonNode exp = Fixtures.expected("logprobs-" + model + ".json");
     try (Checkpoint ckpt = Checkpoint.open(Fixtures.model(model));
-        TorchRuntime rt =
-            TorchRuntime.open(
-                LibTorchLocator.locate(
-                    LibTorchLocator.BUNDLED, Map.of(), LibTorchLocator.defaultCacheRoot()),
-                "cpu",
-                "float32",
-                DType.F32)) {
+        TorchRuntime rt = BundledTorch.cpuFloat32(DType.F32)) {
       Transformer<?> t = Transformer.load(ckpt, rt);
       List<TokenRequest> reqs = new ArrayList<>();
       List<JsonNode> seqs = new ArrayList<>();
