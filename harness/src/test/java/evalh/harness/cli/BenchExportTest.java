@@ -41,42 +41,27 @@ class BenchExportTest {
     CommandLine cl = TestCli.of(new BenchCommand());
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
-    int vocab = 256;
+    int vocab = TinyBench.VOCAB;
     int seqLen = 24;
     int rc =
         cl.execute(
-            "--hidden",
-            "32",
-            "--layers",
-            "2",
-            "--heads",
-            "4",
-            "--kv-heads",
-            "2",
-            "--intermediate",
-            "64",
-            "--vocab",
-            String.valueOf(vocab),
-            "--dtype",
-            "float32",
-            "--device",
-            "cpu",
-            "--workload",
-            "rolling,fewshot",
-            "--rows",
-            "3",
-            "--seq-len",
-            String.valueOf(seqLen),
-            "--subjects",
-            "1",
-            "--questions",
-            "2",
-            "--shots-tokens",
-            "8",
-            "--question-tokens",
-            "4",
-            "--export",
-            dir.toString());
+            TinyBench.args(
+                "--workload",
+                "rolling,fewshot",
+                "--rows",
+                "3",
+                "--seq-len",
+                String.valueOf(seqLen),
+                "--subjects",
+                "1",
+                "--questions",
+                "2",
+                "--shots-tokens",
+                "8",
+                "--question-tokens",
+                "4",
+                "--export",
+                dir.toString()));
     assertThat(rc).as(err.toString()).isZero();
     // CPU: no GPU memory line (gpu-check.sh's check 4 greps for it on CUDA only).
     assertThat(out.toString()).doesNotContain("peak GPU");

@@ -21,7 +21,7 @@ class OpProfileTest {
     cl.setErr(new PrintWriter(err));
     int rc =
         cl.execute(
-            tiny(
+            TinyBench.args(
                 "--workload",
                 "mc,fewshot",
                 "--rows",
@@ -72,7 +72,7 @@ class OpProfileTest {
     cl.setErr(new PrintWriter(new StringWriter()));
     int rc =
         cl.execute(
-            tiny(
+            TinyBench.args(
                 "--workload",
                 "fewshot-shared",
                 "--subjects",
@@ -95,7 +95,7 @@ class OpProfileTest {
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(new StringWriter()));
     cl.setErr(new PrintWriter(err));
-    int rc = cl.execute(tiny("--workload", "fewshot-sharedx"));
+    int rc = cl.execute(TinyBench.args("--workload", "fewshot-sharedx"));
     assertThat(rc).isNotZero();
     assertThat(err.toString()).contains("unknown workload fewshot-sharedx");
   }
@@ -111,30 +111,5 @@ class OpProfileTest {
       b.append('\n').append(lines[j]);
     }
     return b.toString();
-  }
-
-  /** A random 2-layer Llama on the CPU in float32, then {@code rest}. */
-  private static String[] tiny(String... rest) {
-    String[] model = {
-      "--hidden",
-      "32",
-      "--layers",
-      "2",
-      "--heads",
-      "4",
-      "--kv-heads",
-      "2",
-      "--intermediate",
-      "64",
-      "--vocab",
-      "256",
-      "--dtype",
-      "float32",
-      "--device",
-      "cpu"
-    };
-    String[] all = java.util.Arrays.copyOf(model, model.length + rest.length);
-    System.arraycopy(rest, 0, all, model.length, rest.length);
-    return all;
   }
 }
