@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import evalh.decontam.corpus.CorpusFile;
-import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.corpus.FileStats;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +51,23 @@ class CandidatesTest {
           new FileStats());
     }
     return out;
+  }
+
+  /**
+   * The index's window count and each query term's document frequency, against a count over {@code
+   * windows}.
+   */
+  private static void assertStatsAreTheOracles(
+      WindowIndex index, List<WindowSource.Query> qs, List<Seen> windows) throws IOException {
+    Map<String, Long> df = new HashMap<>();
+    windows.forEach(w -> w.terms().forEach(t -> df.merge(t, 1L, Long::sum)));
+    Set<String> vocab = new HashSet<>();
+    qs.forEach(q -> vocab.addAll(q.terms().terms()));
+    WindowSource.Stats st = index.stats(vocab);
+    assertThat(st.windows()).isEqualTo(windows.size());
+    for (String t : vocab) {
+      assertThat(st.docFreqs().get(t)).as(t).isEqualTo(df.getOrDefault(t, 0L));
+    }
   }
 
   /** The oracle's candidates of one query: overlaps by a loop over all windows, sorted. */
@@ -149,26 +166,12 @@ class CandidatesTest {
   void rephraseSetCandidatesEqualTheNaiveOracle() throws Exception {
     RephraseSet set = RephraseSet.load();
     Path corpus = set.writeCorpus(tmp.resolve("corpus"));
-    List<CorpusFile> files =
-        CorpusFiles.expand(List.of(corpus.toString())).stream().map(CorpusFile::local).toList();
-    new WindowIndexer(
-            tmp.resolve("w"),
-            WindowOptions.of(List.of("text"), "id", 2),
-            new PrintWriter(new StringWriter()))
-        .build(files);
+    List<CorpusFile> files = RephraseSet.files(corpus);
+    RephraseSet.indexWindows(files, tmp.resolve("w"), 2);
     List<Seen> windows = allWindows(files);
     try (WindowIndex index = WindowIndex.open(tmp.resolve("w"))) {
       List<WindowSource.Query> qs = queries(set.paraphraseItems(), index);
-      // the statistics: windows, and document frequencies counted by the oracle
-      Map<String, Long> df = new HashMap<>();
-      windows.forEach(w -> w.terms().forEach(t -> df.merge(t, 1L, Long::sum)));
-      Set<String> vocab = new HashSet<>();
-      qs.forEach(q -> vocab.addAll(q.terms().terms()));
-      WindowSource.Stats st = index.stats(vocab);
-      assertThat(st.windows()).isEqualTo(windows.size());
-      for (String t : vocab) {
-        assertThat(st.docFreqs().get(t)).as(t).isEqualTo(df.getOrDefault(t, 0L));
-      }
+      assertStatsAreTheOracles(index, qs, windows);
       List<List<Candidates.Candidate>> got = index.candidates(qs, 20, 2);
       int full = 0;
       for (int i = 0; i < qs.size(); i++) {
@@ -189,13 +192,9 @@ class CandidatesTest {
   void candidatesEqualTheOracleAcrossSegmentsThreadsAndDeletedWindows() throws Exception {
     RephraseSet set = RephraseSet.load();
     Path corpus = set.writeCorpus(tmp.resolve("corpus"));
-    List<CorpusFile> files =
-        CorpusFiles.expand(List.of(corpus.toString())).stream().map(CorpusFile::local).toList();
+    List<CorpusFile> files = RephraseSet.files(corpus);
     // first one segment of both files; then the changed file in segments of a tiny RAM buffer
-    Path dir = tmp.resolve("w");
-    new WindowIndexer(
-            dir, WindowOptions.of(List.of("text"), "id", 1), new PrintWriter(new StringWriter()))
-        .build(files);
+    Path dir = RephraseSet.indexWindows(files, tmp.resolve("w"), 1);
     WindowOptions small = new WindowOptions(96, 24, List.of("text"), "id", 2, 0.25);
     // change part-a: its windows are re-indexed, the old ones deleted
     Path a = corpus.resolve("part-a.jsonl");
@@ -231,15 +230,7 @@ class CandidatesTest {
       assertThat(r.leaves().size()).isGreaterThan(2);
       assertThat(r.hasDeletions()).isTrue();
       List<WindowSource.Query> qs = queries(set.paraphraseItems(), index);
-      Map<String, Long> df = new HashMap<>();
-      windows.forEach(w -> w.terms().forEach(t -> df.merge(t, 1L, Long::sum)));
-      Set<String> vocab = new HashSet<>();
-      qs.forEach(q -> vocab.addAll(q.terms().terms()));
-      WindowSource.Stats st = index.stats(vocab);
-      assertThat(st.windows()).isEqualTo(windows.size());
-      for (String t : vocab) {
-        assertThat(st.docFreqs().get(t)).as(t).isEqualTo(df.getOrDefault(t, 0L));
-      }
+      assertStatsAreTheOracles(index, qs, windows);
       List<List<Candidates.Candidate>> want = new ArrayList<>();
       for (WindowSource.Query q : qs) {
         want.add(naive(q, windows, 20));

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import evalh.decontam.corpus.CorpusFile;
-import evalh.decontam.corpus.CorpusFiles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -28,13 +24,7 @@ class EncoderCombinationTest {
   void combinedScoreIsTheMeanOfLexicalAndClippedCosine() throws Exception {
     RephraseSet set = RephraseSet.load();
     Path corpus = set.writeCorpus(tmp.resolve("corpus"));
-    List<CorpusFile> files =
-        CorpusFiles.expand(List.of(corpus.toString())).stream().map(CorpusFile::local).toList();
-    new WindowIndexer(
-            tmp.resolve("w"),
-            WindowOptions.of(List.of("text"), "id", 1),
-            new PrintWriter(new StringWriter()))
-        .build(files);
+    RephraseSet.indexWindows(RephraseSet.files(corpus), tmp.resolve("w"), 1);
     List<ParaphraseItem> items = set.paraphraseItems().subList(0, 32);
     ParaphraseChecker.Result lexical;
     ParaphraseChecker.Result combined;

@@ -43,20 +43,7 @@ class ParaphraseCommandTest {
     tmp = dir;
     set = RephraseSet.load();
     corpus = set.writeCorpus(tmp.resolve("corpus"));
-    ObjectMapper json = new ObjectMapper();
-    StringBuilder sb = new StringBuilder();
-    Map<String, Integer> next = new LinkedHashMap<>();
-    for (RephraseSet.Labelled l : set.items) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("task", l.subject());
-      m.put("doc_id", next.merge(l.subject(), 1, Integer::sum) - 1);
-      m.put("question", l.question());
-      m.put("choices", l.choices());
-      m.put("gold", l.gold());
-      sb.append(json.writeValueAsString(m)).append('\n');
-    }
-    items = tmp.resolve("items.jsonl");
-    Files.writeString(items, sb, StandardCharsets.UTF_8);
+    items = set.writeItems(tmp.resolve("items.jsonl"));
   }
 
   int run(Object cmd, String... args) {

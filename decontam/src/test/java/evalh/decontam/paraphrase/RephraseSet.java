@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import evalh.decontam.bench.SyntheticText;
 import evalh.decontam.check.CheckItem;
+import evalh.decontam.corpus.CorpusFile;
+import evalh.decontam.corpus.CorpusFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,6 +139,42 @@ final class RephraseSet {
         new GZIPOutputStream(Files.newOutputStream(dir.resolve("part-b.jsonl.gz")))) {
       out.write(b.toString().getBytes(StandardCharsets.UTF_8));
     }
+    return dir;
+  }
+
+  /**
+   * Writes every labelled item as {@code decontam --items} JSONL into {@code file}: task = subject,
+   * doc_id numbered per subject in file order, question, choices, gold.
+   */
+  Path writeItems(Path file) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    StringBuilder sb = new StringBuilder();
+    Map<String, Integer> next = new LinkedHashMap<>();
+    for (Labelled l : items) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("task", l.subject());
+      m.put("doc_id", next.merge(l.subject(), 1, Integer::sum) - 1);
+      m.put("question", l.question());
+      m.put("choices", l.choices());
+      m.put("gold", l.gold());
+      sb.append(json.writeValueAsString(m)).append('\n');
+    }
+    Files.writeString(file, sb, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** The corpus files of {@link #writeCorpus}'s folder, as the local engine reads them. */
+  static List<CorpusFile> files(Path corpus) throws IOException {
+    return CorpusFiles.expand(List.of(corpus.toString())).stream().map(CorpusFile::local).toList();
+  }
+
+  /** Builds a window index of {@code files} into {@code dir} on {@code threads} threads. */
+  static Path indexWindows(List<CorpusFile> files, Path dir, int threads) throws IOException {
+    new WindowIndexer(
+            dir,
+            WindowOptions.of(List.of("text"), "id", threads),
+            new PrintWriter(new StringWriter()))
+        .build(files);
     return dir;
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import evalh.decontam.check.CheckSettings;
 import evalh.decontam.check.ItemChecker;
 import evalh.decontam.check.ItemMatch;
-import evalh.decontam.corpus.CorpusFile;
 import evalh.decontam.corpus.CorpusFiles;
 import evalh.decontam.index.BuildOptions;
 import evalh.decontam.index.CorpusIndexer;
@@ -40,13 +39,7 @@ class RephraseSetTest {
     tmp = dir;
     set = RephraseSet.load();
     corpus = set.writeCorpus(tmp.resolve("corpus"));
-    List<CorpusFile> files =
-        CorpusFiles.expand(List.of(corpus.toString())).stream().map(CorpusFile::local).toList();
-    new WindowIndexer(
-            tmp.resolve("windows"),
-            WindowOptions.of(List.of("text"), "id", 1),
-            new PrintWriter(new StringWriter()))
-        .build(files);
+    RephraseSet.indexWindows(RephraseSet.files(corpus), tmp.resolve("windows"), 1);
     try (WindowIndex index = WindowIndex.open(tmp.resolve("windows"))) {
       result =
           new ParaphraseChecker(index, ParaphraseChecker.Settings.defaults())

@@ -8,11 +8,8 @@ import evalh.decontam.cli.DecontamCommand;
 import evalh.spark.SparkTestSession;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,19 +45,7 @@ class SparkParaphraseScanTest {
     SparkTestSession.get();
     RephraseSet set = RephraseSet.load();
     Path corpus = set.writeCorpus(tmp.resolve("corpus"));
-    StringBuilder sb = new StringBuilder();
-    Map<String, Integer> next = new LinkedHashMap<>();
-    for (RephraseSet.Labelled l : set.items) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("task", l.subject());
-      m.put("doc_id", next.merge(l.subject(), 1, Integer::sum) - 1);
-      m.put("question", l.question());
-      m.put("choices", l.choices());
-      m.put("gold", l.gold());
-      sb.append(JSON.writeValueAsString(m)).append('\n');
-    }
-    Path items = tmp.resolve("items.jsonl");
-    Files.writeString(items, sb, StandardCharsets.UTF_8);
+    Path items = set.writeItems(tmp.resolve("items.jsonl"));
     List<String> common =
         List.of("--items", items.toString(), "--corpus", corpus.toString(), "--paraphrase");
     List<String> local = new ArrayList<>(common);
