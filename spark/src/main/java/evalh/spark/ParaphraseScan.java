@@ -40,8 +40,9 @@ import scala.Tuple2;
  *   <li>{@link #stats}: windows counted and the items' terms' document frequencies summed;
  *   <li>{@link #candidates}: the queries are broadcast with an inverted term table (term to the
  *       queries holding it and their units); each window's overlap with every query sharing a term
- *       is summed and offered to the query's bounded heap in {@link Candidates#ORDER}, its lexical
- *       score computed when it enters; the heaps are reduced across partitions by query;
+ *       is summed and, when it reaches the query's least overlap, offered to the query's bounded
+ *       heap in {@link Candidates#ORDER}, its lexical score computed when it enters; the heaps are
+ *       reduced across partitions by query;
  *   <li>{@link #windows}: the windows asked for (by provenance) are read back with their texts.
  * </ol>
  *
@@ -82,7 +83,8 @@ final class ParaphraseScan implements WindowSource {
 
   /** The queries as they travel to the executors. */
   @DefaultSerializer(JavaSerializer.class)
-  record Queries(String[][] terms, double[][] weights, long[][] units) implements Serializable {}
+  record Queries(String[][] terms, double[][] weights, long[][] units, long[] minOverlap)
+      implements Serializable {}
 
   /** A candidate as it travels back (a scan has no doc ids). */
   @DefaultSerializer(JavaSerializer.class)
@@ -182,12 +184,14 @@ final class ParaphraseScan implements WindowSource {
     String[][] terms = new String[q][];
     double[][] weights = new double[q][];
     long[][] units = new long[q][];
+    long[] minOverlap = new long[q];
     for (int i = 0; i < q; i++) {
       terms[i] = queries.get(i).terms().terms().toArray(String[]::new);
       weights[i] = queries.get(i).terms().weights();
       units[i] = queries.get(i).units();
+      minOverlap[i] = queries.get(i).minOverlap();
     }
-    Broadcast<Queries> bq = jsc.broadcast(new Queries(terms, weights, units));
+    Broadcast<Queries> bq = jsc.broadcast(new Queries(terms, weights, units, minOverlap));
     WindowOptions opts = options;
     SerializableConf c = conf;
     try {
@@ -276,6 +280,9 @@ final class ParaphraseScan implements WindowSource {
             int i = touched[x];
             long overlap = acc[i];
             acc[i] = 0;
+            if (overlap < qs.minOverlap()[i]) {
+              continue;
+            }
             PriorityQueue<Candidates.Candidate> h = heaps[i];
             if (h == null) {
               h = new PriorityQueue<>(Candidates.ORDER.reversed());

@@ -93,6 +93,11 @@ public final class ParaphraseChecker {
     public long suspects() {
       return matches.stream().filter(ParaphraseMatch::suspect).count();
     }
+
+    /** The least share of an item's candidate units its candidates held ({@link #minShare}). */
+    public double candidateMinShare() {
+      return minShare(encoder != null);
+    }
   }
 
   private final WindowSource source;
@@ -113,6 +118,16 @@ public final class ParaphraseChecker {
     this.source = source;
     this.settings = settings;
     this.encoder = encoder;
+  }
+
+  /**
+   * The least share of an item's candidate units a window must hold to be a candidate ({@link
+   * Candidates}): {@link Candidates#MIN_SHARE} in the lexical pass; none with an encoder, which is
+   * there for the rewrites that keep few of the item's exact terms (and is far slower than the
+   * lexical pass anyway).
+   */
+  static double minShare(boolean withEncoder) {
+    return withEncoder ? 0 : Candidates.MIN_SHARE;
   }
 
   /** Checks {@code items}; their scores do not depend on the thread count. */
@@ -139,7 +154,7 @@ public final class ParaphraseChecker {
         df[i] = stats.docFreqs().get(ts.get(i));
       }
       ItemTerms it = ParaphraseScore.weigh(ts, df, stats.windows(), benchDf, n);
-      queries.add(new WindowSource.Query(it, Candidates.units(it)));
+      queries.add(WindowSource.Query.of(it, df, minShare(encoder != null)));
     }
     List<List<Candidates.Candidate>> cands =
         source.candidates(queries, settings.topK(), settings.threads());

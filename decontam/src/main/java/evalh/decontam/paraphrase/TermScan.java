@@ -14,6 +14,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedSetDocValues;
+import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
@@ -72,17 +73,30 @@ final class TermScan {
     return new TermScan(reader, rank, byRank);
   }
 
-  /** The live windows holding each of {@code terms}. */
+  /**
+   * The live windows holding each of {@code terms}: in a segment without deleted windows the
+   * postings' document frequencies, else one pass over the live windows' ordinals.
+   */
   Map<String, Long> docFreqs(Set<String> terms) throws IOException {
     List<String> vocab = new ArrayList<>(terms);
     long[] df = new long[vocab.size()];
     for (LeafReaderContext leaf : reader.leaves()) {
+      Bits live = leaf.reader().getLiveDocs();
+      if (live == null) {
+        Terms postings = leaf.reader().terms(WindowIndexer.TERMS);
+        TermsEnum te = postings == null ? null : postings.iterator();
+        for (int i = 0; te != null && i < df.length; i++) {
+          if (te.seekExact(new BytesRef(vocab.get(i)))) {
+            df[i] += te.docFreq();
+          }
+        }
+        continue;
+      }
       SortedSetDocValues dv = DocValues.getSortedSet(leaf.reader(), WindowIndexer.TERMS);
       int[] slot = slots(dv, vocab);
       if (slot == null) {
         continue;
       }
-      Bits live = leaf.reader().getLiveDocs();
       for (int d = dv.nextDoc(); d != SortedSetDocValues.NO_MORE_DOCS; d = dv.nextDoc()) {
         if (live != null && !live.get(d)) {
           continue;

@@ -14,30 +14,34 @@ import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
 
 /**
- * Collects the documents of the {@code k} highest scores and every document tied with the k-th,
- * telling the scorer that lower scores may be skipped (Lucene skips only scores strictly below the
- * minimum competitive score). Lucene's own top-k collector breaks ties by doc id, which depends on
- * the order of indexing; candidates break them by provenance instead ({@link Candidates#ORDER}).
+ * Of the documents scoring at least a floor, collects those of the {@code k} highest scores and
+ * every document tied with the k-th, telling the scorer that lower scores may be skipped (Lucene
+ * skips only scores strictly below the minimum competitive score). Lucene's own top-k collector
+ * breaks ties by doc id, which depends on the order of indexing; candidates break them by
+ * provenance instead ({@link Candidates#ORDER}).
  */
 final class TopWithTies implements Collector {
   private final int k;
+  private final float least;
   private final TreeMap<Float, List<Integer>> byScore = new TreeMap<>();
   private int total;
 
-  TopWithTies(int k) {
+  /** Keeps the best {@code k} (and ties) of the documents scoring at least {@code least}. */
+  TopWithTies(int k, float least) {
     this.k = k;
+    this.least = least;
   }
 
-  static CollectorManager<TopWithTies, TopWithTies> manager(int k) {
+  static CollectorManager<TopWithTies, TopWithTies> manager(int k, float least) {
     return new CollectorManager<>() {
       @Override
       public TopWithTies newCollector() {
-        return new TopWithTies(k);
+        return new TopWithTies(k, least);
       }
 
       @Override
       public TopWithTies reduce(Collection<TopWithTies> collectors) {
-        TopWithTies all = new TopWithTies(k);
+        TopWithTies all = new TopWithTies(k, least);
         for (TopWithTies c : collectors) {
           c.byScore.forEach((s, docs) -> docs.forEach(d -> all.add(s, d)));
         }
@@ -60,9 +64,12 @@ final class TopWithTies implements Collector {
     }
   }
 
-  /** The minimum competitive score once {@code k} hits are held, else 0. */
+  /**
+   * The minimum competitive score: the k-th score once {@code k} hits are held, at least {@code
+   * least}.
+   */
   private float floor() {
-    return total >= k ? byScore.firstKey() : 0f;
+    return total >= k ? Math.max(least, byScore.firstKey()) : least;
   }
 
   @Override

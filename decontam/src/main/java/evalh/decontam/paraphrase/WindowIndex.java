@@ -190,9 +190,10 @@ public final class WindowIndex implements WindowSource, Closeable {
   }
 
   /**
-   * One query's candidates: Lucene finds the windows of the {@code k} highest overlaps, all ties of
-   * the k-th included (block-max pruning of constant-score clauses, whose float sums are exact
-   * integers); provenance from doc values orders them and picks {@code k}.
+   * One query's candidates: of the windows with at least the query's least overlap, Lucene finds
+   * those of the {@code k} highest overlaps, all ties of the k-th included (max-score pruning of
+   * constant-score clauses from the least overlap on, whose float sums are exact integers);
+   * provenance from doc values orders them and picks {@code k}.
    */
   private List<TermScan.Hit> top(Query q, int k) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
@@ -212,7 +213,7 @@ public final class WindowIndex implements WindowSource, Closeable {
       return List.of();
     }
     try {
-      TopWithTies top = searcher.search(b.build(), TopWithTies.manager(k));
+      TopWithTies top = searcher.search(b.build(), TopWithTies.manager(k, (float) q.minOverlap()));
       int[] docs = top.docs();
       float[] scores = top.scores();
       Integer[] byDoc = new Integer[docs.length];

@@ -23,12 +23,26 @@ public interface WindowSource {
   /** The number of windows and the document frequencies of {@code terms}. */
   Stats stats(Set<String> terms) throws IOException;
 
-  /** One item's (or null item's) weighted terms and their candidate units. */
-  record Query(ItemTerms terms, long[] units) {}
+  /**
+   * One item's (or null item's) weighted terms, their candidate units and the least overlap a
+   * candidate needs ({@link Candidates}).
+   */
+  record Query(ItemTerms terms, long[] units, long minOverlap) {
+    /**
+     * The query of {@code terms}: {@link Candidates#units}, and {@link Candidates#minOverlap} for a
+     * least share {@code minShare} of the units of the terms some window holds.
+     *
+     * @param docFreq windows holding each term
+     */
+    public static Query of(ItemTerms terms, long[] docFreq, double minShare) {
+      long[] u = Candidates.units(terms);
+      return new Query(terms, u, Candidates.minOverlap(u, docFreq, minShare));
+    }
+  }
 
   /**
-   * Each query's candidates, in {@link Candidates#ORDER}: its {@code k} windows of highest overlap,
-   * each with its lexical score.
+   * Each query's candidates, in {@link Candidates#ORDER}: of its windows with an overlap of at
+   * least {@link Query#minOverlap}, the {@code k} of highest overlap, each with its lexical score.
    *
    * @param threads threads to use where the source runs on this machine
    */

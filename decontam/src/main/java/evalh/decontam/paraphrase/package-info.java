@@ -15,9 +15,11 @@
  *       ordinals), so that statistics and scoring never analyse a window again; its raw text
  *       stored; its provenance (file, line or row, word offset as doc values; the document's byte
  *       offset and id stored). Files are committed one by one with their status in the commit data,
- *       exactly as in the n-gram index: re-runs skip unchanged files and resume interrupted ones;
- *       an index with {@code started} files or no windows is refused, and so is one of an older
- *       format ({@code evalh.window-index/1} or {@code /2}: rebuild it).
+ *       exactly as in the n-gram index: re-runs skip unchanged files and resume interrupted ones; a
+ *       build that changed the index ends by merging it into one segment (a query's cost is largely
+ *       per segment; an interrupted merge leaves the last commit valid); an index with {@code
+ *       started} files or no windows is refused, and so is one of an older format ({@code
+ *       evalh.window-index/1} or {@code /2}: rebuild it).
  *   <li><b>Terms</b>: an item's query is the set of analysed terms of its question and its gold
  *       answer (not the wrong choices). The analyzer maps math notation to MMLU's ASCII forms
  *       ({@code ℤ₁₂} and {@code Z_12} alike, {@code x¹²} as {@code x 12}, {@code 3ℤ} as {@code 3Z},
@@ -27,17 +29,21 @@
  *       underscore, digits) gives its head {@code z}, its index {@code 12} and the symbol {@code
  *       z_12} itself ({@link evalh.decontam.paraphrase.IndexedSymbolFilter}).
  *   <li><b>Candidates</b> ({@link evalh.decontam.paraphrase.Candidates}): a window's overlap with
- *       an item is the sum of {@code round(w(t) · 2^14)} over the item terms it holds exactly; the
- *       item's candidates are its 20 windows of highest overlap, ties broken by provenance. The
- *       window index finds them with one Lucene query per item (boosted constant-score term
- *       clauses, whose block-max pruning skips windows that cannot reach the 20th overlap, all ties
- *       of the 20th kept); a distributed engine (Spark scan mode) by streaming every window past an
- *       inverted table of the items' terms and keeping a bounded heap per item. Both compute the
- *       same integers over the same term sets, so they find the same windows. The window index then
- *       reads each candidate window's terms once ({@link evalh.decontam.paraphrase.TermScan}:
- *       ordinals in doc order, resolved to strings in ordinal order) and scores every item it is a
- *       candidate of against it, prepared once ({@link evalh.decontam.paraphrase.WindowTerms}: term
- *       set, prefix set, joined terms).
+ *       an item is the sum of {@code round(w(t)³ · 2^14)} over the item terms it holds exactly
+ *       (cubed: the rarer terms decide; the lightest terms, each under 1% of the item's total and
+ *       together under 10%, count 0); the item's candidates are, of the windows whose overlap is
+ *       at least 20% of the total over the item's terms some window holds ({@link
+ *       evalh.decontam.paraphrase.Candidates#MIN_SHARE}; no floor with an encoder), the 20 of
+ *       highest overlap, ties broken by provenance; an item without any scores 0. The window index
+ *       finds them with one Lucene query per item (boosted constant-score term clauses, whose
+ *       max-score pruning skips windows that cannot reach the larger of the floor and the 20th
+ *       overlap, all ties kept); a distributed engine (Spark scan mode) by streaming every window
+ *       past an inverted table of the items' terms and keeping a bounded heap per item. Both
+ *       compute the same integers over the same term sets, so they find the same windows. The
+ *       window index then reads each candidate window's terms once ({@link
+ *       evalh.decontam.paraphrase.TermScan}: ordinals in doc order, resolved to strings in ordinal
+ *       order) and scores every item it is a candidate of against it, prepared once ({@link
+ *       evalh.decontam.paraphrase.WindowTerms}: term set, prefix set, joined terms).
  *   <li><b>Score</b> of an item {@code Q} and a window {@code W}, in [0, 1]:
  *       <pre>
  *   w(t)    = idf(t) / idf(df = 0) · b(t)          idf: BM25's formula, over windows
@@ -104,13 +110,25 @@
  *       windows.
  *   <li>Candidates count exact terms only, the score also prefix credits: a window of many
  *       half-credit terms can score higher than some candidate yet not be one.
+ *   <li>The floor, the cubed units and the dropped light terms are what make the check fast:
+ *       without them the 20th overlap of an item on bench-decontam's 1 GB corpus stays near a tenth
+ *       of the item's weight, so each query walks the postings of every mid-frequency term (21 M
+ *       postings per item, 458 k of them essential to the pruning at a 20% floor of plain weights,
+ *       65 k with cubed units; dropping the light terms takes the 8.9 M postings a query must still
+ *       advance through to 1.5 M or fewer). Chosen on the rephrase set's tuning half: the largest
+ *       share in steps of 0.1 and the highest power that change no verdict there (a 30% floor, or
+ *       fourth powers, lose a biology rephrase held mostly by prefix credits); dropping the light
+ *       terms changes none either. A rewrite that keeps less than a fifth of the item's cubed
+ *       weight in exact terms is not found by the lexical pass, and clean items report 0 rather
+ *       than the score of some unrelated same-topic window. With {@code --encoder} the floor is off
+ *       (the encoder is for the rewrites that keep few exact terms).
  *   <li>Streaming the window index's term ordinals past an inverted item-term table (the Spark
  *       scan's method, one pass instead of a query per item) gives the same candidates but was
- *       measured slower locally, even with MaxScore pruning per item: on bench-decontam's corpus,
- *       where items and windows share a Zipfian vocabulary, a window shares terms with about 14,000
- *       of the 31,000 items and null items, and the k-th best overlap stays near 1.5 terms' weight,
- *       so most (window, item) pairs must be visited; Lucene's per-item pruned disjunction skips
- *       more. Re-measure before switching.
+ *       measured slower locally (before the floor), even with MaxScore pruning per item: on
+ *       bench-decontam's corpus, where items and windows share a Zipfian vocabulary, a window
+ *       shares terms with about 14,000 of the 31,000 items and null items, and the k-th best
+ *       overlap stays near 1.5 terms' weight, so most (window, item) pairs must be visited;
+ *       Lucene's per-item pruned disjunction skips more. Re-measure before switching.
  *   <li>Equal overlaps are common (duplicated boilerplate): Lucene's own top-k breaks ties by doc
  *       id, which depends on indexing order and threads; {@code TopWithTies} keeps every tie of the
  *       20th so that provenance decides, as in a scan.

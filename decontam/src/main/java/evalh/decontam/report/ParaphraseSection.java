@@ -104,6 +104,7 @@ final class ParaphraseSection {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     ParaphraseChecker.Settings s = result.settings();
     o.put("candidates_per_item", s.topK());
+    o.put("candidate_min_share", result.candidateMinShare());
     o.put("windows_shown", s.shown());
     o.put("target_fpr", s.targetFpr());
     if (!Double.isNaN(s.threshold())) {

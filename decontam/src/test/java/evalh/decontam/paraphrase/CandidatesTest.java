@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.store.FSDirectory;
@@ -80,7 +81,7 @@ class CandidatesTest {
           overlap += q.units()[i];
         }
       }
-      if (overlap > 0) {
+      if (overlap > 0 && overlap >= q.minOverlap()) {
         all.add(
             new Candidates.Candidate(
                 w.file(),
@@ -134,8 +135,8 @@ class CandidatesTest {
     return c;
   }
 
-  static List<WindowSource.Query> queries(List<ParaphraseItem> items, WindowSource source)
-      throws Exception {
+  static List<WindowSource.Query> queries(
+      List<ParaphraseItem> items, WindowSource source, double minShare) throws Exception {
     ParaphraseAnalyzer a = new ParaphraseAnalyzer();
     List<List<String>> terms = items.stream().map(i -> ItemTerms.distinct(a, i)).toList();
     Map<String, Integer> benchDf = ItemTerms.benchmarkDf(terms);
@@ -146,7 +147,7 @@ class CandidatesTest {
     for (List<String> ts : terms) {
       long[] df = ts.stream().mapToLong(t -> st.docFreqs().get(t)).toArray();
       ItemTerms it = ParaphraseScore.weigh(ts, df, st.windows(), benchDf, items.size());
-      out.add(new WindowSource.Query(it, Candidates.units(it)));
+      out.add(WindowSource.Query.of(it, df, minShare));
     }
     return out;
   }
@@ -170,16 +171,24 @@ class CandidatesTest {
     RephraseSet.indexWindows(files, tmp.resolve("w"), 2);
     List<Seen> windows = allWindows(files);
     try (WindowIndex index = WindowIndex.open(tmp.resolve("w"))) {
-      List<WindowSource.Query> qs = queries(set.paraphraseItems(), index);
-      assertStatsAreTheOracles(index, qs, windows);
-      List<List<Candidates.Candidate>> got = index.candidates(qs, 20, 2);
-      int full = 0;
-      for (int i = 0; i < qs.size(); i++) {
-        List<Candidates.Candidate> want = naive(qs.get(i), windows, 20);
-        full += want.size() == 20 ? 1 : 0;
-        assertSame(got.get(i), want);
+      for (double share : new double[] {0, Candidates.MIN_SHARE}) {
+        List<WindowSource.Query> qs = queries(set.paraphraseItems(), index, share);
+        assertStatsAreTheOracles(index, qs, windows);
+        List<List<Candidates.Candidate>> got = index.candidates(qs, 20, 2);
+        int full = 0;
+        int floored = 0;
+        for (int i = 0; i < qs.size(); i++) {
+          List<Candidates.Candidate> want = naive(qs.get(i), windows, 20);
+          full += want.size() == 20 ? 1 : 0;
+          floored += want.size() < 20 && qs.get(i).minOverlap() > 1 ? 1 : 0;
+          assertSame(got.get(i), want);
+        }
+        if (share == 0) {
+          assertThat(full).isGreaterThan(qs.size() / 2); // without a floor most fill their k
+        } else {
+          assertThat(floored).isGreaterThan(qs.size() / 2); // with it most have fewer
+        }
       }
-      assertThat(full).isGreaterThan(qs.size() / 2); // most queries fill their k
     }
   }
 
@@ -193,20 +202,12 @@ class CandidatesTest {
     RephraseSet set = RephraseSet.load();
     Path corpus = set.writeCorpus(tmp.resolve("corpus"));
     List<CorpusFile> files = RephraseSet.files(corpus);
-    // first one segment of both files; then the changed file in segments of a tiny RAM buffer
+    // first one segment of both files; then the changed file in segments of a tiny RAM buffer,
+    // not merged (as an index whose final merge was interrupted)
     Path dir = RephraseSet.indexWindows(files, tmp.resolve("w"), 1);
     WindowOptions small = new WindowOptions(96, 24, List.of("text"), "id", 2, 0.25);
-    // change part-a: its windows are re-indexed, the old ones deleted
-    Path a = corpus.resolve("part-a.jsonl");
-    String changed =
-        Files.readString(a, StandardCharsets.UTF_8)
-            .lines()
-            .filter(l -> l.hashCode() % 3 != 0)
-            .reduce("", (x, y) -> x + y + "\n");
-    Files.writeString(a, changed, StandardCharsets.UTF_8);
-    Files.setLastModifiedTime(
-        a, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
-    new WindowIndexer(dir, small, new PrintWriter(new StringWriter())).build(files);
+    changePartA(corpus); // its windows are re-indexed, the old ones deleted
+    new WindowIndexer(dir, small, new PrintWriter(new StringWriter())).withoutMerge().build(files);
     // and delete the windows at word 24 of every document, merges off: deletions in every segment
     try (FSDirectory d = FSDirectory.open(dir);
         IndexWriter w =
@@ -229,7 +230,7 @@ class CandidatesTest {
             org.apache.lucene.index.DirectoryReader.open(FSDirectory.open(dir))) {
       assertThat(r.leaves().size()).isGreaterThan(2);
       assertThat(r.hasDeletions()).isTrue();
-      List<WindowSource.Query> qs = queries(set.paraphraseItems(), index);
+      List<WindowSource.Query> qs = queries(set.paraphraseItems(), index, Candidates.MIN_SHARE);
       assertStatsAreTheOracles(index, qs, windows);
       List<List<Candidates.Candidate>> want = new ArrayList<>();
       for (WindowSource.Query q : qs) {
@@ -241,6 +242,40 @@ class CandidatesTest {
           assertSame(got.get(i), want.get(i));
         }
       }
+    }
+  }
+
+  /** Drops a third of part-a's lines and moves its time on: a build re-indexes it. */
+  private static void changePartA(Path corpus) throws IOException {
+    Path a = corpus.resolve("part-a.jsonl");
+    String changed =
+        Files.readString(a, StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.hashCode() % 3 != 0)
+            .reduce("", (x, y) -> x + y + "\n");
+    Files.writeString(a, changed, StandardCharsets.UTF_8);
+    Files.setLastModifiedTime(
+        a, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+  }
+
+  /**
+   * A build that changed the index merges it into one segment (a tiny RAM buffer leaves many),
+   * which also drops the windows of a re-indexed file.
+   */
+  @Test
+  void aBuildEndsInOneSegmentWithoutDeletedWindows() throws Exception {
+    Path corpus = RephraseSet.load().writeCorpus(tmp.resolve("corpus"));
+    List<CorpusFile> files = RephraseSet.files(corpus);
+    WindowOptions small = new WindowOptions(96, 24, List.of("text"), "id", 2, 0.25);
+    Path dir = tmp.resolve("w");
+    new WindowIndexer(dir, small, new PrintWriter(new StringWriter())).build(files);
+    changePartA(corpus);
+    new WindowIndexer(dir, small, new PrintWriter(new StringWriter())).build(files);
+    try (FSDirectory d = FSDirectory.open(dir);
+        DirectoryReader r = DirectoryReader.open(d)) {
+      assertThat(r.leaves()).hasSize(1);
+      assertThat(r.hasDeletions()).isFalse();
+      assertThat(r.numDocs()).isEqualTo(allWindows(files).size());
     }
   }
 
@@ -279,10 +314,10 @@ class CandidatesTest {
     List<Seen> windows = allWindows(files);
     List<ParaphraseItem> items =
         List.of(
-            new ParaphraseItem("t", 0, "Which process moves water across a membrane?", "osmosis"),
+            new ParaphraseItem("t", 0, "What moves water across a membrane?", "osmosis"),
             new ParaphraseItem("t", 1, "What rock is granite?", "basalt"));
     try (WindowIndex index = WindowIndex.open(tmp.resolve("t"))) {
-      List<WindowSource.Query> qs = queries(items, index);
+      List<WindowSource.Query> qs = queries(items, index, 0);
       List<List<Candidates.Candidate>> got = index.candidates(qs, 20, 1);
       assertSame(got.get(0), naive(qs.get(0), windows, 20));
       assertThat(got.get(0).stream().filter(c -> c.file().endsWith("a.jsonl")).count())
@@ -310,11 +345,11 @@ class CandidatesTest {
   }
 
   @Test
-  void unitsAreWeightsIn2ToThe14thAndStopAfterMaxTerms() {
+  void unitsAreCubedWeightsIn2ToThe14thAndStopAfterMaxTerms() {
     assertThat(
             Candidates.units(
-                new ItemTerms(List.of("a", "b", "c"), new double[] {1, 0.5, 1.0 / (1 << 16)})))
-        .containsExactly(16384, 8192, 0);
+                new ItemTerms(List.of("a", "b", "c"), new double[] {1, 0.5, 1.0 / (1 << 6)})))
+        .containsExactly(16384, 2048, 0);
     List<String> many = new ArrayList<>();
     double[] w = new double[Candidates.MAX_TERMS + 6];
     for (int i = 0; i < w.length; i++) {
@@ -322,8 +357,47 @@ class CandidatesTest {
       w[i] = i == 3 ? 0 : 1;
     }
     long[] u = Candidates.units(new ItemTerms(many, w));
-    assertThat(Arrays.stream(u).filter(x -> x > 0).count()).isEqualTo(Candidates.MAX_TERMS);
+    // MAX_TERMS terms get units, then the lightest (here the first) up to a tenth of them lose them
+    assertThat(Arrays.stream(u).filter(x -> x > 0).count())
+        .isEqualTo(Candidates.MAX_TERMS - Candidates.MAX_TERMS / 10);
     assertThat(u[Candidates.MAX_TERMS]).isEqualTo(16384); // the zero-weight term took no slot
     assertThat(u[Candidates.MAX_TERMS + 1]).isZero();
+  }
+
+  @Test
+  void theLightestTermsUnderOnePercentGetNoUnitsUpToATenthOfTheTotal() {
+    // 99 terms of weight 1 and two light ones: each light term is under 1% of the cubed total
+    List<String> ts = new ArrayList<>();
+    double[] w = new double[101];
+    for (int i = 0; i < w.length; i++) {
+      ts.add("t" + i);
+      w[i] = i == 7 ? 0.2 : i == 50 ? 0.25 : 1;
+    }
+    long[] u = Candidates.units(new ItemTerms(ts, w));
+    assertThat(u[7]).isZero();
+    assertThat(u[50]).isZero();
+    assertThat(Arrays.stream(u).filter(x -> x == 16384).count()).isEqualTo(99);
+    // 200 equal terms, each 0.5% of the total: only the first of them (by position) up to 10% go
+    List<String> many = new ArrayList<>();
+    double[] eq = new double[200];
+    for (int i = 0; i < eq.length; i++) {
+      many.add("e" + i);
+      eq[i] = 0.5;
+    }
+    long[] v = Candidates.units(new ItemTerms(many, eq));
+    assertThat(Arrays.stream(v).filter(x -> x == 0).count()).isEqualTo(19);
+    assertThat(v[0]).isZero();
+    assertThat(v[199]).isEqualTo(2048);
+  }
+
+  @Test
+  void theLeastOverlapIsAShareOfTheUnitsOfTermsSomeWindowHolds() {
+    long[] units = {16384, 2048, 8000, 0};
+    // the first term is in no window: it cannot tell windows apart
+    assertThat(Candidates.minOverlap(units, new long[] {0, 5, 9, 3}, 0.2))
+        .isEqualTo((long) Math.ceil(0.2 * 10048));
+    assertThat(Candidates.minOverlap(units, new long[] {1, 5, 9, 3}, 0.2))
+        .isEqualTo((long) Math.ceil(0.2 * 26432));
+    assertThat(Candidates.minOverlap(units, new long[] {1, 5, 9, 3}, 0)).isEqualTo(1);
   }
 }

@@ -98,6 +98,7 @@ class ParaphraseCommandTest {
     assertThat(root.path("schema").asText()).isEqualTo(DecontamJson.SCHEMA);
     assertThat(root.path("settings").path("paraphrase").path("target_fpr").asDouble())
         .isEqualTo(0.01);
+    assertThat(root.at("/settings/paraphrase/candidate_min_share").asDouble()).isEqualTo(0.2);
     int suspects = 0;
     int positivesFlagged = 0;
     Map<String, List<Integer>> labelsByTask = new LinkedHashMap<>();
@@ -119,7 +120,9 @@ class ParaphraseCommandTest {
         assertThat(p.path("suspect").asBoolean()).isEqualTo(p.path("score").asDouble() > threshold);
         assertThat(clean.contains(it.path("doc_id").asInt()))
             .isEqualTo(!p.path("suspect").asBoolean() && !it.path("dirty").asBoolean());
-        assertThat(p.path("windows").size()).isBetween(1, 3);
+        // no window holds a fifth of a clean item's weight: no candidate, score 0
+        assertThat(p.path("windows").size()).isBetween(p.path("score").asDouble() > 0 ? 1 : 0, 3);
+        assertThat(p.path("windows").isEmpty()).isEqualTo(p.path("score").asDouble() == 0);
         for (JsonNode w : p.path("windows")) {
           checkProvenance(w);
         }
@@ -223,6 +226,7 @@ class ParaphraseCommandTest {
         .isZero();
     assertThat(out.toString()).contains("encoder: bag-of-words test encoder");
     JsonNode root = new ObjectMapper().readTree(report.resolve("decontam.json").toFile());
+    assertThat(root.at("/settings/paraphrase/candidate_min_share").asDouble()).isZero();
     assertThat(root.at("/settings/paraphrase/combination").asText())
         .isEqualTo("(lexical + max(0, cosine)) / 2");
     JsonNode w = root.at("/tasks/sociology/items/0/paraphrase/windows/0");
