@@ -14,13 +14,13 @@ import java.util.Set;
  * weight ({@link ParaphraseScore#weigh}; cubed so that the item's rarer terms decide which windows
  * are candidates), 0 beyond the first {@value #MAX_TERMS} terms with units, and 0 for the lightest
  * terms, each under {@value #MIN_TERM_SHARE} of the item's total, while together under {@value
- * #MAX_DROPPED_SHARE} of it. The candidates are,
- * of the windows whose overlap is at least {@link #minOverlap} ({@value #MIN_SHARE} of the units of
- * the item's terms some window holds, outside the encoder pass), the {@code k} of highest overlap,
- * ties broken by provenance (file, line or row, word offset: every window has its own); the item's
- * score is the best {@link ParaphraseScore} over them, 0 when there is none. Overlaps are integers
- * below 2^24, so the float sums a Lucene query adds up in any order are exact: the index's top-k
- * and a scan's bounded heaps agree window for window.
+ * #MAX_DROPPED_SHARE} of it. The candidates are, of the windows whose overlap is at least {@link
+ * #minOverlap} ({@value #MIN_SHARE} of the units of the item's terms some window holds, outside the
+ * encoder pass), the {@code k} of highest overlap, ties broken by provenance (file, line or row,
+ * word offset: every window has its own); the item's score is the best {@link ParaphraseScore} over
+ * them, 0 when there is none. Overlaps are integers below 2^24, so the float sums a Lucene query
+ * adds up in any order are exact: the index's top-k and a scan's bounded heaps agree window for
+ * window.
  */
 public final class Candidates {
   /** Item terms with units that count (Lucene's default limit of clauses in one query). */

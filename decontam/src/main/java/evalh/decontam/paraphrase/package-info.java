@@ -31,8 +31,8 @@
  *   <li><b>Candidates</b> ({@link evalh.decontam.paraphrase.Candidates}): a window's overlap with
  *       an item is the sum of {@code round(w(t)³ · 2^14)} over the item terms it holds exactly
  *       (cubed: the rarer terms decide; the lightest terms, each under 1% of the item's total and
- *       together under 10%, count 0); the item's candidates are, of the windows whose overlap is
- *       at least 20% of the total over the item's terms some window holds ({@link
+ *       together under 10%, count 0); the item's candidates are, of the windows whose overlap is at
+ *       least 20% of the total over the item's terms some window holds ({@link
  *       evalh.decontam.paraphrase.Candidates#MIN_SHARE}; no floor with an encoder), the 20 of
  *       highest overlap, ties broken by provenance; an item without any scores 0. The window index
  *       finds them with one Lucene query per item (boosted constant-score term clauses, whose
@@ -114,14 +114,14 @@
  *       without them the 20th overlap of an item on bench-decontam's 1 GB corpus stays near a tenth
  *       of the item's weight, so each query walks the postings of every mid-frequency term (21 M
  *       postings per item, 458 k of them essential to the pruning at a 20% floor of plain weights,
- *       65 k with cubed units; dropping the light terms takes the 8.9 M postings a query must still
- *       advance through to 1.5 M or fewer). Chosen on the rephrase set's tuning half: the largest
- *       share in steps of 0.1 and the highest power that change no verdict there (a 30% floor, or
- *       fourth powers, lose a biology rephrase held mostly by prefix credits); dropping the light
- *       terms changes none either. A rewrite that keeps less than a fifth of the item's cubed
- *       weight in exact terms is not found by the lexical pass, and clean items report 0 rather
- *       than the score of some unrelated same-topic window. With {@code --encoder} the floor is off
- *       (the encoder is for the rewrites that keep few exact terms).
+ *       65 k with cubed units, 46 k with the light terms dropped, which also takes the postings a
+ *       query must advance through from 8.9 M to 0.3 M). Chosen on the rephrase set's tuning half:
+ *       the largest share in steps of 0.1 and the highest power that change no verdict there (a 30%
+ *       floor, or fourth powers, lose a biology rephrase held mostly by prefix credits); dropping
+ *       the light terms changes none either. A rewrite that keeps less than a fifth of the item's
+ *       cubed weight in exact terms is not found by the lexical pass, and clean items report 0
+ *       rather than the score of some unrelated same-topic window. With {@code --encoder} the floor
+ *       is off (the encoder is for the rewrites that keep few exact terms).
  *   <li>Streaming the window index's term ordinals past an inverted item-term table (the Spark
  *       scan's method, one pass instead of a query per item) gives the same candidates but was
  *       measured slower locally (before the floor), even with MaxScore pruning per item: on
