@@ -1,5 +1,7 @@
 package evalh.scoring.spark;
 
+import static evalh.scoring.spark.SweepRuns.args;
+import static evalh.scoring.spark.SweepRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,14 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkSweepTest {
   private static final ObjectMapper JSON = SweepRuns.JSON;
   @TempDir Path tmp;
-
-  private static int run(StringWriter out, StringWriter err, List<String> args) {
-    return SweepRuns.run(out, err, args);
-  }
-
-  private static List<String> args(List<String> common, String... more) {
-    return SweepRuns.args(common, more);
-  }
 
   private static void assertSameAsLocal(Path local, Path spark) throws IOException {
     Map<String, byte[]> want = SweepRuns.files(local);
